@@ -1,0 +1,362 @@
+"""Typed mirrors of the Rekognition Custom Labels model-version shapes.
+
+Each class is named exactly as the botocore service model names the shape, and
+each field is ``botocore.xform_name`` of its member. Classes are frozen, slotted
+and keyword-only. Members the service marks optional default to ``None``; list
+members are tuples.
+
+A list member that was absent from a response defaults to ``NO_ITEMS``, an empty
+tuple that remembers it was never sent, so that unstructuring gives back exactly
+the dictionary that was structured: an absent list stays absent and an empty
+one stays ``[]``. It compares equal to ``()``.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any, Final
+
+import attrs
+
+__all__ = [
+    "NO_ITEMS",
+    "Asset",
+    "CustomizationFeature",
+    "CustomizationFeatureConfig",
+    "CustomizationFeatureContentModerationConfig",
+    "DescribeProjectVersionsResponse",
+    "EvaluationResult",
+    "GroundTruthManifest",
+    "OutputConfig",
+    "ProjectVersionDescription",
+    "ProjectVersionStatus",
+    "S3Object",
+    "StartProjectVersionResponse",
+    "StopProjectVersionResponse",
+    "Summary",
+    "TestingData",
+    "TestingDataResult",
+    "TrainingData",
+    "TrainingDataResult",
+    "ValidationData",
+]
+
+
+class _NoItems(tuple):  # type: ignore[type-arg]
+    """The type of ``NO_ITEMS``: an empty tuple that marks an absent list member."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "()"
+
+    def __reduce__(self) -> str:
+        # Pickling keeps the marker itself, so copies still unstructure to "absent".
+        return "NO_ITEMS"
+
+
+#: The default of every list member: empty, equal to ``()``, and unstructured as absent.
+NO_ITEMS: Final[tuple[Any, ...]] = _NoItems()
+
+
+class _OpenStrEnum(enum.StrEnum):
+    """A string enum that accepts values this release does not know.
+
+    AWS adds statuses over time. An unknown value becomes a pseudo-member of the
+    enum (so type checkers and ``isinstance`` still see the enum type) that keeps
+    the value unchanged, and ``is_known`` tells the two kinds apart.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> _OpenStrEnum | None:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """Whether this value is one that this release of aiocustomlabels knows."""
+        return self._name_ in type(self).__members__
+
+
+class ProjectVersionStatus(_OpenStrEnum):
+    """The status of a model version, as DescribeProjectVersions reports it.
+
+    Unknown values that AWS may add later are accepted: ``ProjectVersionStatus("NEW")``
+    gives a member whose ``value`` is ``"NEW"`` and whose ``is_known`` is false.
+    """
+
+    TRAINING_IN_PROGRESS = "TRAINING_IN_PROGRESS"
+    TRAINING_COMPLETED = "TRAINING_COMPLETED"
+    TRAINING_FAILED = "TRAINING_FAILED"
+    STARTING = "STARTING"
+    RUNNING = "RUNNING"
+    FAILED = "FAILED"
+    STOPPING = "STOPPING"
+    STOPPED = "STOPPED"
+    DELETING = "DELETING"
+    COPYING_IN_PROGRESS = "COPYING_IN_PROGRESS"
+    COPYING_COMPLETED = "COPYING_COMPLETED"
+    COPYING_FAILED = "COPYING_FAILED"
+    DEPRECATED = "DEPRECATED"
+    EXPIRED = "EXPIRED"
+
+
+class CustomizationFeature(_OpenStrEnum):
+    """The feature a model version customizes; unknown values are accepted."""
+
+    CONTENT_MODERATION = "CONTENT_MODERATION"
+    CUSTOM_LABELS = "CUSTOM_LABELS"
+
+
+@attrs.frozen(kw_only=True)
+class S3Object:
+    """An object in Amazon S3.
+
+    Attributes:
+        bucket: The name of the bucket.
+        name: The key of the object.
+        version: The version of the object, if the bucket is versioned.
+    """
+
+    bucket: str | None = None
+    name: str | None = None
+    version: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class GroundTruthManifest:
+    """A SageMaker Ground Truth manifest file.
+
+    Attributes:
+        s3_object: Where the manifest lies in S3.
+    """
+
+    s3_object: S3Object | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Asset:
+    """A dataset asset: for Custom Labels, a Ground Truth manifest.
+
+    Attributes:
+        ground_truth_manifest: The manifest of the asset.
+    """
+
+    ground_truth_manifest: GroundTruthManifest | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TrainingData:
+    """The assets a model version was trained on.
+
+    Attributes:
+        assets: The training assets.
+    """
+
+    assets: tuple[Asset, ...] = NO_ITEMS
+
+
+@attrs.frozen(kw_only=True)
+class TestingData:
+    """The assets a model version was tested on.
+
+    Attributes:
+        assets: The testing assets.
+        auto_create: Whether the service split the training data to make a test set.
+    """
+
+    __test__ = False  # not a pytest test class, despite its name
+
+    assets: tuple[Asset, ...] = NO_ITEMS
+    auto_create: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ValidationData:
+    """The validation results that training or testing produced.
+
+    Attributes:
+        assets: The validation assets.
+    """
+
+    assets: tuple[Asset, ...] = NO_ITEMS
+
+
+@attrs.frozen(kw_only=True)
+class TrainingDataResult:
+    """The training data of a model version.
+
+    Attributes:
+        input: The data the caller supplied.
+        output: The data the service used, after any changes it made.
+        validation: The validation results of training.
+    """
+
+    input: TrainingData | None = None
+    output: TrainingData | None = None
+    validation: ValidationData | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TestingDataResult:
+    """The testing data of a model version.
+
+    Attributes:
+        input: The data the caller supplied.
+        output: The data the service used, after any changes it made.
+        validation: The validation results of testing.
+    """
+
+    __test__ = False  # not a pytest test class, despite its name
+
+    input: TestingData | None = None
+    output: TestingData | None = None
+    validation: ValidationData | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Summary:
+    """Where the evaluation summary of a model version lies.
+
+    Attributes:
+        s3_object: The summary file in S3.
+    """
+
+    s3_object: S3Object | None = None
+
+
+@attrs.frozen(kw_only=True)
+class EvaluationResult:
+    """How well a trained model version performed on its test set.
+
+    Attributes:
+        f1_score: The F1 score of the model version.
+        summary: The evaluation summary file.
+    """
+
+    f1_score: float | None = None
+    summary: Summary | None = None
+
+
+@attrs.frozen(kw_only=True)
+class OutputConfig:
+    """Where training writes its results.
+
+    Attributes:
+        s3_bucket: The bucket.
+        s3_key_prefix: The prefix of the keys written.
+    """
+
+    s3_bucket: str | None = None
+    s3_key_prefix: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CustomizationFeatureContentModerationConfig:
+    """Settings of an adapter for content moderation.
+
+    Attributes:
+        confidence_threshold: The confidence, 0 to 100, below which labels are dropped.
+    """
+
+    confidence_threshold: float | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CustomizationFeatureConfig:
+    """Settings specific to the feature a model version customizes.
+
+    Attributes:
+        content_moderation: Settings for content moderation adapters.
+    """
+
+    content_moderation: CustomizationFeatureContentModerationConfig | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ProjectVersionDescription:
+    """Everything DescribeProjectVersions says about one model version.
+
+    Attributes:
+        project_version_arn: The ARN of the model version.
+        creation_timestamp: When training of the version began.
+        min_inference_units: The inference units the model was started with, or
+            runs with at least when it auto-scales.
+        status: The status of the version.
+        status_message: Why the version is in its status, for example why a start failed.
+        billable_training_time_in_seconds: The training time billed.
+        training_end_timestamp: When training ended.
+        output_config: Where training wrote its results.
+        training_data_result: The training data.
+        testing_data_result: The testing data.
+        evaluation_result: How well the version performed.
+        manifest_summary: The summary manifest of the training results.
+        kms_key_id: The KMS key that encrypts the model and its data.
+        max_inference_units: The most inference units the model auto-scales to;
+            ``None`` when it does not auto-scale.
+        source_project_version_arn: The version this one was copied from, if any.
+        version_description: A free-text description of the version.
+        feature: The feature the version customizes.
+        base_model_version: The version of the base model (adapters only).
+        feature_config: Settings specific to ``feature``.
+    """
+
+    project_version_arn: str | None = None
+    creation_timestamp: datetime | None = None
+    min_inference_units: int | None = None
+    status: ProjectVersionStatus | None = None
+    status_message: str | None = None
+    billable_training_time_in_seconds: int | None = None
+    training_end_timestamp: datetime | None = None
+    output_config: OutputConfig | None = None
+    training_data_result: TrainingDataResult | None = None
+    testing_data_result: TestingDataResult | None = None
+    evaluation_result: EvaluationResult | None = None
+    manifest_summary: GroundTruthManifest | None = None
+    kms_key_id: str | None = None
+    max_inference_units: int | None = None
+    source_project_version_arn: str | None = None
+    version_description: str | None = None
+    feature: CustomizationFeature | None = None
+    base_model_version: str | None = None
+    feature_config: CustomizationFeatureConfig | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DescribeProjectVersionsResponse:
+    """One page of DescribeProjectVersions.
+
+    Attributes:
+        project_version_descriptions: The versions on this page, newest first.
+        next_token: The token of the next page; ``None`` on the last page.
+    """
+
+    project_version_descriptions: tuple[ProjectVersionDescription, ...] = NO_ITEMS
+    next_token: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class StartProjectVersionResponse:
+    """What StartProjectVersion returns.
+
+    Attributes:
+        status: The status of the version once the start was accepted.
+    """
+
+    status: ProjectVersionStatus | None = None
+
+
+@attrs.frozen(kw_only=True)
+class StopProjectVersionResponse:
+    """What StopProjectVersion returns.
+
+    Attributes:
+        status: The status of the version once the stop was accepted.
+    """
+
+    status: ProjectVersionStatus | None = None

@@ -1,0 +1,120 @@
+"""Hypothesis strategies derived from the installed botocore service model.
+
+Every dictionary they draw is one the service model allows, in the form
+aiobotocore returns it: PascalCase keys, timezone-aware datetimes, lists.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from functools import cache
+from typing import Any
+
+import botocore.session
+from botocore.model import ServiceModel, Shape
+from dateutil.tz import tzutc
+from hypothesis import strategies as st
+
+#: The response shapes aiocustomlabels mirrors.
+RESPONSE_SHAPES = (
+    "DescribeProjectVersionsResponse",
+    "StartProjectVersionResponse",
+    "StopProjectVersionResponse",
+)
+
+# The zones botocore's parser uses, and one that is not UTC, which must survive too.
+_ZONES = st.sampled_from([tzutc(), UTC, timezone(timedelta(hours=-7), "PDT")])
+_MAX_LIST = 3
+_MAX_TEXT = 40
+
+
+@cache
+def service_model() -> ServiceModel:
+    """The Rekognition service model that the installed botocore ships."""
+    return botocore.session.get_session().get_service_model("rekognition")
+
+
+def shape(name: str) -> Shape:
+    """The shape called ``name`` in the service model."""
+    return service_model().shape_for(name)
+
+
+def _string(s: Shape) -> st.SearchStrategy[str]:
+    if s.enum:
+        return st.sampled_from(list(s.enum))
+    low = s.metadata.get("min", 0)
+    high = s.metadata.get("max", _MAX_TEXT)
+    pattern = s.metadata.get("pattern")
+    if pattern:
+        return st.from_regex(pattern, fullmatch=True).filter(lambda text: low <= len(text) <= high)
+    return st.text(min_size=low, max_size=min(high, low + _MAX_TEXT))
+
+
+def for_shape(s: Shape) -> st.SearchStrategy[Any]:  # noqa: PLR0911 -- one return per shape type
+    """A strategy for values of the shape ``s``, as aiobotocore returns them."""
+    kind = s.type_name
+    if kind == "structure":
+        required = set(s.required_members)
+        members = {name: for_shape(m) for name, m in s.members.items()}
+        return st.fixed_dictionaries(
+            {k: v for k, v in members.items() if k in required},
+            optional={k: v for k, v in members.items() if k not in required},
+        )
+    if kind == "list":
+        low = s.metadata.get("min", 0)
+        return st.lists(for_shape(s.member), min_size=low, max_size=max(low, _MAX_LIST))
+    if kind == "string":
+        return _string(s)
+    if kind in {"integer", "long"}:
+        return st.integers(
+            min_value=s.metadata.get("min", -(2**31)), max_value=s.metadata.get("max", 2**63 - 1)
+        )
+    if kind in {"float", "double"}:
+        return st.floats(
+            min_value=s.metadata.get("min"),
+            max_value=s.metadata.get("max"),
+            allow_nan=False,  # JSON cannot carry NaN, so the service never sends it
+            allow_infinity=False,
+        )
+    if kind == "boolean":
+        return st.booleans()
+    if kind == "timestamp":
+        return st.datetimes(
+            min_value=datetime(1970, 1, 2),
+            max_value=datetime(2200, 1, 1),
+            timezones=_ZONES,
+        )
+    msg = f"no strategy for shape {s.name} of type {kind}"  # pragma: no cover
+    raise NotImplementedError(msg)  # pragma: no cover
+
+
+def response(name: str) -> st.SearchStrategy[dict[str, Any]]:
+    """Responses of the shape called ``name``."""
+    return for_shape(shape(name))
+
+
+def structures() -> dict[str, Shape]:
+    """Every structure shape reachable from the mirrored responses, by name."""
+    found: dict[str, Shape] = {}
+
+    def walk(s: Shape) -> None:
+        if s.type_name == "structure":
+            if s.name in found:
+                return
+            found[s.name] = s
+            for member in s.members.values():
+                walk(member)
+        elif s.type_name == "list":
+            walk(s.member)
+
+    for name in RESPONSE_SHAPES:
+        walk(shape(name))
+    return found
+
+
+#: Values of any JSON-ish type, for feeding malformed input to the converter.
+junk: st.SearchStrategy[Any] = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=10,
+)

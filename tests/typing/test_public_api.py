@@ -1,0 +1,72 @@
+"""Type-checked uses of the public API: mypy --strict runs over this file in CI.
+
+Each assert_type line is a promise to users' type checkers; pytest runs the
+file too, so the calls are real.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, assert_type
+
+import cattrs
+
+import aiocustomlabels
+from aiocustomlabels import (
+    CustomizationFeature,
+    DescribeProjectVersionsResponse,
+    ProjectArn,
+    ProjectVersionArn,
+    ProjectVersionDescription,
+    ProjectVersionStatus,
+    converter,
+    json_converter,
+)
+
+
+def test_structured_types() -> None:
+    """Structuring gives the class asked for, with typed members."""
+    page = converter.structure(
+        {"ProjectVersionDescriptions": [{"Status": "RUNNING"}]}, DescribeProjectVersionsResponse
+    )
+    assert_type(page, DescribeProjectVersionsResponse)
+    desc = page.project_version_descriptions[0]
+    assert_type(desc, ProjectVersionDescription)
+    assert_type(desc.status, ProjectVersionStatus | None)
+    assert_type(desc.feature, CustomizationFeature | None)
+    assert_type(desc.creation_timestamp, datetime | None)
+    assert_type(desc.min_inference_units, int | None)
+    assert_type(page.next_token, str | None)
+
+
+def test_unknown_enum_value_is_typed_as_the_enum() -> None:
+    """An unknown status is still a ProjectVersionStatus to the type checker."""
+    status = ProjectVersionStatus("NOT_YET_INVENTED")
+    assert_type(status, ProjectVersionStatus)
+    assert_type(status.is_known, bool)
+
+
+def test_arn_types() -> None:
+    """ARNs parse to their own types, which are strings."""
+    arn = ProjectVersionArn.parse("arn:aws:rekognition:us-east-1:111122223333:project/p/version/v/1")
+    assert_type(arn, ProjectVersionArn)
+    assert_type(arn.version_name, str)
+    assert_type(arn.creation_timestamp, int)
+    text: str = arn
+    assert text == str(arn)
+    assert_type(ProjectArn.parse("arn:aws:rekognition:us-east-1:111122223333:project/p/1"), ProjectArn)
+
+
+def test_converters_are_cattrs_converters() -> None:
+    """Both presets are plain cattrs converters, usable wherever one is expected."""
+    assert_type(converter, cattrs.Converter)
+    assert_type(json_converter, cattrs.Converter)
+    out: Any = json_converter.unstructure(ProjectVersionDescription(status=ProjectVersionStatus.RUNNING))
+    assert out == {"Status": "RUNNING"}
+
+
+def test_all_is_complete() -> None:
+    """__all__ names every public name of the package and nothing else (ruff's RUF022 keeps it sorted)."""
+    public = {name for name in vars(aiocustomlabels) if not name.startswith("_")}
+    modules = {"testing"}
+    assert set(aiocustomlabels.__all__) == public - modules
