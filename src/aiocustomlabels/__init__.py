@@ -1,8 +1,36 @@
-"""Typed asyncio client for the model versions of Amazon Rekognition Custom Labels."""
+"""Typed asyncio client for the model versions of Amazon Rekognition Custom Labels.
+
+The public surface: the client (``CustomLabelsClient``), the models of the
+service's responses, the converters, and the exceptions. The fake service for
+tests lives in ``aiocustomlabels.testing``.
+"""
 
 from ._arns import ProjectArn, ProjectVersionArn
+from ._client import DEFAULT_CONFIG, CustomLabelsClient
 from ._converters import configure_converter, converter, json_converter, make_converter, make_json_converter
-from ._errors import CustomLabelsError, MalformedResponseError
+from ._errors import (
+    AccessDeniedError,
+    ConfigurationError,
+    CustomLabelsError,
+    InternalServerError,
+    InvalidPaginationTokenError,
+    InvalidParameterError,
+    InvalidRequestError,
+    LimitExceededError,
+    MalformedResponseError,
+    ModelStartError,
+    ModelStopError,
+    ProvisionedThroughputExceededError,
+    ResourceInUseError,
+    ResourceNotFoundError,
+    ServiceError,
+    ThrottledError,
+    ThrottlingError,
+    TransportError,
+    VersionNotFoundError,
+    WaitError,
+    WaitTimeoutError,
+)
 from ._models import (
     NO_ITEMS,
     Asset,
@@ -25,10 +53,19 @@ from ._models import (
     TrainingDataResult,
     ValidationData,
 )
+from ._paging import ProjectVersionIterator, ProjectVersionPages
+from ._waiting import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY, Backoff, StatusCallback
 
 __all__ = [
+    "DEFAULT_CONFIG",
+    "DEFAULT_MAX_DELAY",
+    "DEFAULT_MIN_DELAY",
     "NO_ITEMS",
+    "AccessDeniedError",
     "Asset",
+    "Backoff",
+    "ConfigurationError",
+    "CustomLabelsClient",
     "CustomLabelsError",
     "CustomizationFeature",
     "CustomizationFeatureConfig",
@@ -36,21 +73,41 @@ __all__ = [
     "DescribeProjectVersionsResponse",
     "EvaluationResult",
     "GroundTruthManifest",
+    "InternalServerError",
+    "InvalidPaginationTokenError",
+    "InvalidParameterError",
+    "InvalidRequestError",
+    "LimitExceededError",
     "MalformedResponseError",
+    "ModelStartError",
+    "ModelStopError",
     "OutputConfig",
     "ProjectArn",
     "ProjectVersionArn",
     "ProjectVersionDescription",
+    "ProjectVersionIterator",
+    "ProjectVersionPages",
     "ProjectVersionStatus",
+    "ProvisionedThroughputExceededError",
+    "ResourceInUseError",
+    "ResourceNotFoundError",
     "S3Object",
+    "ServiceError",
     "StartProjectVersionResponse",
+    "StatusCallback",
     "StopProjectVersionResponse",
     "Summary",
     "TestingData",
     "TestingDataResult",
+    "ThrottledError",
+    "ThrottlingError",
     "TrainingData",
     "TrainingDataResult",
+    "TransportError",
     "ValidationData",
+    "VersionNotFoundError",
+    "WaitError",
+    "WaitTimeoutError",
     "configure_converter",
     "converter",
     "json_converter",

@@ -1,18 +1,73 @@
 """The exceptions aiocustomlabels raises.
 
-Every exception is catchable as ``CustomLabelsError``::
+Every exception is catchable as ``CustomLabelsError``; foreign exceptions
+(botocore's ``ClientError`` and ``BotoCoreError``) are wrapped, with the
+original as ``__cause__``::
 
     CustomLabelsError
-    └── MalformedResponseError (also ValueError)   a response does not fit the schema
+    ├── InvalidRequestError (also ValueError)       refused before any request was sent
+    ├── MalformedResponseError (also ValueError)    a response does not fit the schema
+    ├── VersionNotFoundError (also LookupError)     the project has no version of that name
+    ├── ConfigurationError                          botocore cannot send: no credentials, no region
+    ├── TransportError                              no answer: connection failed, dropped, timed out
+    ├── ServiceError                                the service answered with an error code
+    │   ├── AccessDeniedError                       AccessDeniedException
+    │   ├── InternalServerError                     InternalServerError
+    │   ├── InvalidPaginationTokenError             InvalidPaginationTokenException
+    │   ├── InvalidParameterError                   InvalidParameterException
+    │   ├── LimitExceededError                      LimitExceededException
+    │   ├── ResourceInUseError                      ResourceInUseException
+    │   ├── ResourceNotFoundError                   ResourceNotFoundException
+    │   └── ThrottledError                          the service asked us to slow down
+    │       ├── ProvisionedThroughputExceededError  ProvisionedThroughputExceededException
+    │       └── ThrottlingError                     ThrottlingException
+    └── WaitError                                   a wait ended without its goal
+        ├── ModelStartError                         the version cannot reach RUNNING
+        ├── ModelStopError                          the version cannot reach STOPPED
+        └── WaitTimeoutError (also TimeoutError)    the deadline passed first
+
+Codes that this release does not map raise ``ServiceError`` itself, with the
+code in ``code``.
 """
 
 from __future__ import annotations
 
-__all__ = ["CustomLabelsError", "MalformedResponseError"]
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from ._models import ProjectVersionDescription, ProjectVersionStatus
+
+__all__ = [
+    "AccessDeniedError",
+    "ConfigurationError",
+    "CustomLabelsError",
+    "InternalServerError",
+    "InvalidPaginationTokenError",
+    "InvalidParameterError",
+    "InvalidRequestError",
+    "LimitExceededError",
+    "MalformedResponseError",
+    "ModelStartError",
+    "ModelStopError",
+    "ProvisionedThroughputExceededError",
+    "ResourceInUseError",
+    "ResourceNotFoundError",
+    "ServiceError",
+    "ThrottledError",
+    "ThrottlingError",
+    "TransportError",
+    "VersionNotFoundError",
+    "WaitError",
+    "WaitTimeoutError",
+]
 
 
 class CustomLabelsError(Exception):
     """The root of every exception that aiocustomlabels raises."""
+
+
+class InvalidRequestError(CustomLabelsError, ValueError):
+    """An argument breaks the service's rules; nothing was sent."""
 
 
 class MalformedResponseError(CustomLabelsError, ValueError):
@@ -41,3 +96,209 @@ class MalformedResponseError(CustomLabelsError, ValueError):
 
     def __str__(self) -> str:
         return f"{self.location}: {self.reason}"
+
+
+class VersionNotFoundError(CustomLabelsError, LookupError):
+    """The project has no model version of the name asked for.
+
+    DescribeProjectVersions answers an unknown name with an empty list, not an
+    error; the waiters turn that into this.
+
+    Attributes:
+        project_arn: The project searched.
+        version_name: The name not found.
+    """
+
+    def __init__(self, project_arn: str, version_name: str) -> None:
+        super().__init__(f"project {project_arn} has no version {version_name!r}")
+        self.project_arn = project_arn
+        self.version_name = version_name
+
+
+class ConfigurationError(CustomLabelsError):
+    """botocore cannot make the request: no credentials, no region, a bad setting.
+
+    ``__cause__`` is botocore's error.
+    """
+
+
+class TransportError(CustomLabelsError):
+    """No answer came back: the connection failed, was dropped, or timed out.
+
+    Raised once botocore's own retries are spent; ``__cause__`` is botocore's error.
+    """
+
+
+class ServiceError(CustomLabelsError):
+    """The service answered with an error code.
+
+    Attributes:
+        code: The service's error code, such as ``ResourceInUseException``.
+        message: The service's message.
+        request_id: The request id, for AWS support; ``None`` if none came back.
+        operation: The operation that failed, such as ``StartProjectVersion``.
+        http_status: The HTTP status of the answer.
+    """
+
+    #: The error code this class stands for; empty on the base class.
+    CODE: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        request_id: str | None = None,
+        operation: str | None = None,
+        http_status: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code if code is not None else self.CODE
+        self.message = message
+        self.request_id = request_id
+        self.operation = operation
+        self.http_status = http_status
+
+    def __str__(self) -> str:
+        where = f" in {self.operation}" if self.operation else ""
+        rid = f" (request id {self.request_id})" if self.request_id else ""
+        return f"{self.code}{where}: {self.message}{rid}"
+
+
+class AccessDeniedError(ServiceError):
+    """The caller's credentials may not perform the operation."""
+
+    CODE = "AccessDeniedException"
+
+
+class InternalServerError(ServiceError):
+    """The service failed; botocore retried it, and the retries are spent."""
+
+    CODE = "InternalServerError"
+
+
+class InvalidPaginationTokenError(ServiceError):
+    """The NextToken is forged, stale, or from another listing."""
+
+    CODE = "InvalidPaginationTokenException"
+
+
+class InvalidParameterError(ServiceError):
+    """The service refused a parameter, for example a start in a status that cannot start."""
+
+    CODE = "InvalidParameterException"
+
+
+class LimitExceededError(ServiceError):
+    """An account limit, such as the inference units in use, would be exceeded."""
+
+    CODE = "LimitExceededException"
+
+
+class ResourceInUseError(ServiceError):
+    """The version is busy: starting, running or stopping."""
+
+    CODE = "ResourceInUseException"
+
+
+class ResourceNotFoundError(ServiceError):
+    """The project or version does not exist."""
+
+    CODE = "ResourceNotFoundException"
+
+
+class ThrottledError(ServiceError):
+    """The service asked the caller to slow down; botocore retried, and the retries are spent."""
+
+
+class ProvisionedThroughputExceededError(ThrottledError):
+    """The request rate exceeded the account's provisioned throughput."""
+
+    CODE = "ProvisionedThroughputExceededException"
+
+
+class ThrottlingError(ThrottledError):
+    """The request rate exceeded the service's limit."""
+
+    CODE = "ThrottlingException"
+
+
+#: The exception class of each service error code.
+ERRORS_BY_CODE: dict[str, type[ServiceError]] = {
+    cls.CODE: cls
+    for cls in (
+        AccessDeniedError,
+        InternalServerError,
+        InvalidPaginationTokenError,
+        InvalidParameterError,
+        LimitExceededError,
+        ProvisionedThroughputExceededError,
+        ResourceInUseError,
+        ResourceNotFoundError,
+        ThrottlingError,
+    )
+}
+
+
+class WaitError(CustomLabelsError):
+    """A wait ended without reaching its goal.
+
+    Attributes:
+        description: The last description seen, if any poll succeeded.
+    """
+
+    def __init__(self, message: str, description: ProjectVersionDescription | None) -> None:
+        super().__init__(message)
+        self.description = description
+
+    @property
+    def status(self) -> ProjectVersionStatus | None:
+        """The last status seen."""
+        return None if self.description is None else self.description.status
+
+    @property
+    def status_message(self) -> str | None:
+        """The service's StatusMessage of the last description: often the reason."""
+        return None if self.description is None else self.description.status_message
+
+
+class ModelStartError(WaitError):
+    """The version is in a status from which RUNNING cannot follow, such as FAILED."""
+
+
+class ModelStopError(WaitError):
+    """The version is in a status from which STOPPED cannot follow."""
+
+
+class WaitTimeoutError(WaitError, TimeoutError):
+    """The deadline passed before the wait reached its goal.
+
+    Attributes:
+        timeout: The timeout that passed, in seconds.
+    """
+
+    def __init__(
+        self, message: str, description: ProjectVersionDescription | None, *, timeout: float
+    ) -> None:
+        super().__init__(message, description)
+        self.timeout = timeout
+
+
+def error_from_client_error(exc: Any, operation: str) -> ServiceError:
+    """Our exception for botocore's ``ClientError`` ``exc``; the caller raises it ``from exc``."""
+    response = getattr(exc, "response", None) or {}
+    error = response.get("Error") or {}
+    meta = response.get("ResponseMetadata") or {}
+    code = str(error.get("Code") or "Unknown")
+    cls = ERRORS_BY_CODE.get(code, ServiceError)
+    if cls is ServiceError and code.endswith(
+        ("Throttling", "ThrottlingException", "TooManyRequestsException")
+    ):
+        cls = ThrottledError
+    return cls(
+        str(error.get("Message") or code),
+        code=code,
+        request_id=meta.get("RequestId"),
+        operation=operation,
+        http_status=meta.get("HTTPStatusCode"),
+    )

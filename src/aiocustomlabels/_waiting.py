@@ -1,0 +1,306 @@
+"""Waiting for a model version to reach a status: backoff, status tables, the loop.
+
+The delays follow the waiter rule the AWS SDKs share (Smithy waiters,
+"waiter retries"): exponential backoff with full jitter between ``min_delay``
+and ``max_delay``, and a last attempt at the deadline rather than a sleep past it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import inspect
+import logging
+import math
+import random
+from collections.abc import Awaitable, Callable
+from typing import Any, Final
+
+import attrs
+
+from ._errors import (
+    InternalServerError,
+    InvalidRequestError,
+    MalformedResponseError,
+    ModelStartError,
+    ModelStopError,
+    ResourceInUseError,
+    ServiceError,
+    ThrottledError,
+    TransportError,
+    WaitError,
+    WaitTimeoutError,
+)
+from ._models import ProjectVersionDescription, ProjectVersionStatus
+
+__all__ = [
+    "DEFAULT_MAX_DELAY",
+    "DEFAULT_MIN_DELAY",
+    "START_PLAN",
+    "STOP_PLAN",
+    "Backoff",
+    "StatusCallback",
+    "WaitPlan",
+    "wait_for",
+]
+
+logger = logging.getLogger("aiocustomlabels")
+
+S = ProjectVersionStatus
+
+#: The first delay between polls, in seconds. A failed start often shows within
+#: a minute, and most starts take minutes: early polls are frequent, later ones not.
+DEFAULT_MIN_DELAY: Final = 5.0
+#: The longest delay between polls, in seconds. With full jitter the delays
+#: average (5 + 60) / 2 = 32.5 s once backed off: no more requests than AWS's own
+#: ProjectVersionRunning waiter (a fixed 30 s), and no more than a minute late.
+DEFAULT_MAX_DELAY: Final = 60.0
+
+#: What a status callback may be: a plain function or a coroutine function.
+StatusCallback = Callable[[ProjectVersionDescription], Awaitable[object] | object]
+
+
+@attrs.frozen(kw_only=True)
+class Backoff:
+    """The Smithy waiter delay rule.
+
+    Attributes:
+        min_delay: The first and the smallest delay, in seconds (> 0).
+        max_delay: The largest delay, in seconds (>= ``min_delay``).
+    """
+
+    min_delay: float = DEFAULT_MIN_DELAY
+    max_delay: float = DEFAULT_MAX_DELAY
+
+    def __attrs_post_init__(self) -> None:
+        low: object = self.min_delay  # callers without type checking may pass anything
+        high: object = self.max_delay
+        if isinstance(low, bool) or not (isinstance(low, int | float) and low > 0):
+            msg = f"min_delay must be a positive number of seconds, not {self.min_delay!r}"
+            raise InvalidRequestError(msg)
+        if isinstance(high, bool) or not (isinstance(high, int | float) and high >= low):
+            msg = f"max_delay must be at least min_delay ({self.min_delay}), not {self.max_delay!r}"
+            raise InvalidRequestError(msg)
+
+    def delay(self, attempt: int, *, remaining: float | None, rng: random.Random) -> float:
+        """The delay before retry number ``attempt`` (1 for the first retry).
+
+        Args:
+            attempt: Which retry this is, from 1.
+            remaining: Seconds left before the deadline; ``None`` for no deadline.
+            rng: The random source for the jitter.
+
+        Returns:
+            The seconds to sleep: never past the deadline. When less than
+            ``min_delay`` would be left after it, the delay is the whole
+            remaining time, and the poll after it is the last.
+        """
+        ceiling = math.log(self.max_delay / self.min_delay) / math.log(2) + 1
+        high = self.max_delay if attempt > ceiling else self.min_delay * 2 ** (attempt - 1)
+        delay = rng.uniform(self.min_delay, high)
+        if remaining is not None and remaining - delay <= self.min_delay:
+            delay = max(0.0, remaining)
+        return delay
+
+
+class Action(enum.Enum):
+    """What a wait does on seeing a status."""
+
+    DONE = "done"
+    WAIT = "wait"
+    ACT = "act"
+    FAIL = "fail"
+
+
+@attrs.frozen(kw_only=True)
+class WaitPlan:
+    """The status table of one kind of wait.
+
+    Attributes:
+        goal: The status that ends the wait.
+        before: What to do on each status before acting (starting or stopping).
+        after: What to do on each status after acting.
+        unknown: What to do on a status this release does not know.
+        pre_act: Statuses that may still show, for a few polls, right after acting,
+            before the service's change is visible.
+        failure: The exception raised on FAIL.
+        verb: The action's name, for messages and logs.
+    """
+
+    goal: ProjectVersionStatus
+    before: dict[ProjectVersionStatus, Action]
+    after: dict[ProjectVersionStatus, Action]
+    unknown: Action
+    pre_act: frozenset[ProjectVersionStatus]
+    failure: type[WaitError]
+    verb: str
+
+    def action(self, status: ProjectVersionStatus | None, *, acted: bool, stale: int) -> Action:
+        """What to do on ``status``."""
+        if status is None or not status.is_known:
+            return self.unknown
+        if acted and status in self.pre_act and stale < STALE_POLLS:
+            return Action.WAIT
+        table = self.after if acted else self.before
+        return table.get(status, Action.FAIL)
+
+
+#: Polls after a start or stop that may still show the old status.
+STALE_POLLS: Final = 2
+
+_STARTABLE = frozenset({S.TRAINING_COMPLETED, S.STOPPED, S.COPYING_COMPLETED})
+
+START_PLAN: Final = WaitPlan(
+    goal=S.RUNNING,
+    before={
+        S.RUNNING: Action.DONE,
+        S.STARTING: Action.WAIT,
+        S.STOPPING: Action.WAIT,
+        S.TRAINING_IN_PROGRESS: Action.WAIT,
+        S.COPYING_IN_PROGRESS: Action.WAIT,
+        **dict.fromkeys(_STARTABLE, Action.ACT),
+        # FAILED, TRAINING_FAILED, COPYING_FAILED, DELETING, DEPRECATED and
+        # EXPIRED: RUNNING cannot follow, so they fail.
+    },
+    after={S.RUNNING: Action.DONE, S.STARTING: Action.WAIT},
+    unknown=Action.WAIT,
+    pre_act=_STARTABLE,
+    failure=ModelStartError,
+    verb="start",
+)
+
+_HOSTED = frozenset({S.STARTING, S.RUNNING, S.STOPPING})
+
+STOP_PLAN: Final = WaitPlan(
+    goal=S.STOPPED,
+    before={
+        **{status: Action.DONE for status in S if status not in _HOSTED},
+        S.STARTING: Action.WAIT,
+        S.RUNNING: Action.ACT,
+        S.STOPPING: Action.WAIT,
+    },
+    after={S.STOPPED: Action.DONE, S.STOPPING: Action.WAIT},
+    unknown=Action.WAIT,
+    pre_act=frozenset({S.RUNNING}),
+    failure=ModelStopError,
+    verb="stop",
+)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether a failed request may succeed if tried again later."""
+    if isinstance(exc, ThrottledError | InternalServerError | TransportError | MalformedResponseError):
+        return True
+    return isinstance(exc, ServiceError) and (exc.http_status or 0) >= 500  # noqa: PLR2004
+
+
+async def _notify(callback: StatusCallback | None, description: ProjectVersionDescription) -> None:
+    if callback is None:
+        return
+    result = callback(description)
+    if inspect.isawaitable(result):
+        await result
+
+
+async def wait_for(  # noqa: PLR0912, PLR0915 -- the loop reads best as one piece
+    plan: WaitPlan,
+    *,
+    describe: Callable[[], Awaitable[ProjectVersionDescription]],
+    act: Callable[[], Awaitable[Any]],
+    name: str,
+    timeout: float | None,
+    backoff: Backoff,
+    on_status: StatusCallback | None = None,
+    rng: random.Random | None = None,
+) -> ProjectVersionDescription:
+    """Poll with ``describe`` until ``plan.goal``, calling ``act`` when the table says so.
+
+    Args:
+        plan: The status table.
+        describe: One poll: the version's description now.
+        act: The start or the stop.
+        name: The version, for messages and logs.
+        timeout: Seconds before giving up; ``None`` to wait for as long as it takes.
+        backoff: The delays between polls.
+        on_status: Called with the description whenever the status changes.
+        rng: The jitter's random source.
+
+    Returns:
+        The description that showed the goal.
+
+    Raises:
+        WaitError: A status from which the goal cannot follow (its subclass
+            ``plan.failure``), or the deadline (``WaitTimeoutError``).
+        ServiceError: A request failed in a way that waiting will not mend.
+    """
+    rng = rng if rng is not None else random.Random()  # noqa: S311 -- jitter, not cryptography
+    loop = asyncio.get_running_loop()
+    deadline = None if timeout is None else loop.time() + timeout
+    # In-flight requests may finish a little past the deadline (the last poll is
+    # made at the deadline), but never more than min_delay past it.
+    hard_stop = None if deadline is None else deadline + backoff.min_delay
+    last: ProjectVersionDescription | None = None
+    last_status: ProjectVersionStatus | None = None
+    acted = False
+    stale = 0
+    attempt = 0
+
+    def timed_out() -> WaitTimeoutError:
+        seen = "no status seen" if last is None else f"last status {last.status}"
+        return WaitTimeoutError(
+            f"{name}: not {plan.goal} after {timeout} s ({seen})", last, timeout=timeout or 0.0
+        )
+
+    async def request(call: Callable[[], Awaitable[Any]]) -> Any:
+        try:
+            async with asyncio.timeout_at(hard_stop):
+                return await call()
+        except TimeoutError as exc:
+            if hard_stop is not None and loop.time() >= hard_stop:
+                raise timed_out() from exc
+            raise
+
+    while True:
+        try:
+            description: ProjectVersionDescription | None = await request(describe)
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            logger.warning("%s: poll failed, will poll again: %s", name, exc)
+            description = None
+        if description is not None:
+            last = description
+            status = description.status
+            if status != last_status:
+                logger.info("%s: %s", name, status)
+                last_status = status
+                await _notify(on_status, description)
+            action = plan.action(status, acted=acted, stale=stale)
+            if action is Action.DONE:
+                return description
+            if action is Action.FAIL:
+                detail = f": {description.status_message}" if description.status_message else ""
+                msg = f"{name}: cannot {plan.verb}, status {status}{detail}"
+                raise plan.failure(msg, description)
+            if action is Action.ACT:
+                try:
+                    await request(act)
+                except ResourceInUseError as exc:
+                    # Someone else is starting or stopping it: watch what happens.
+                    logger.info("%s: %s refused, version busy: %s", name, plan.verb, exc.message)
+                except Exception as exc:
+                    if not is_transient(exc):
+                        raise
+                    logger.warning("%s: %s failed, will try again: %s", name, plan.verb, exc)
+                else:
+                    logger.info("%s: %s requested", name, plan.verb)
+                    acted, stale, attempt = True, 0, 0
+            elif acted and status in plan.pre_act:
+                stale += 1
+        attempt += 1
+        remaining = None if deadline is None else deadline - loop.time()
+        if remaining is not None and remaining <= 0:
+            raise timed_out()
+        delay = backoff.delay(attempt, remaining=remaining, rng=rng)
+        logger.debug("%s: next poll in %.1f s", name, delay)
+        await asyncio.sleep(delay)

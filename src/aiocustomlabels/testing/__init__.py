@@ -1,0 +1,43 @@
+"""A faithful fake of the Custom Labels service, for tests and demos.
+
+``FakeCustomLabels`` keeps projects and model versions in memory and runs their
+lifecycle on a clock you control. It speaks the service's wire protocol
+(awsJson1_1) in two ways:
+
+* in-process, through ``in_process(fake)``: aiobotocore's requests to
+  Rekognition are routed into the fake by aioresponses, with no socket;
+* on loopback HTTP, through ``Emulator`` (async) or ``ThreadedEmulator``
+  (sync), for boto3, the AWS CLI or any SDK given an endpoint URL; also
+  ``python -m aiocustomlabels emulator``.
+
+The pytest fixtures ``fake_custom_labels``, ``custom_labels_in_process`` and
+``custom_labels_emulator`` come with the package as a pytest plugin.
+"""
+
+from ._clock import Clock, ScaledClock, VirtualClock
+from ._demo import DemoProject, seed_demo
+from ._fake import FakeCustomLabels, FakeServiceError, RecordedRequest
+from ._faults import Fault, FaultKind, FaultPlan
+from ._inprocess import in_process
+from ._server import Emulator, ThreadedEmulator
+from ._virtual import LoopClock, VirtualTimeEventLoop, run_virtual
+
+__all__ = [
+    "Clock",
+    "DemoProject",
+    "Emulator",
+    "FakeCustomLabels",
+    "FakeServiceError",
+    "Fault",
+    "FaultKind",
+    "FaultPlan",
+    "LoopClock",
+    "RecordedRequest",
+    "ScaledClock",
+    "ThreadedEmulator",
+    "VirtualClock",
+    "VirtualTimeEventLoop",
+    "in_process",
+    "run_virtual",
+    "seed_demo",
+]

@@ -1,0 +1,76 @@
+"""Clocks for the fake service: virtual time that tests advance, or scaled real time."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Protocol
+
+__all__ = ["Clock", "ScaledClock", "VirtualClock"]
+
+
+class Clock(Protocol):
+    """What the fake asks of a clock: the current time in seconds since the epoch."""
+
+    def now(self) -> float:
+        """The current time, in seconds since the epoch."""
+        ...
+
+
+class VirtualClock:
+    """A clock that moves only when told to.
+
+    A test that starts a model with a 15-minute start time advances the clock by
+    900 seconds and sees it RUNNING at once.
+
+    Args:
+        start: The time the clock shows first, in seconds since the epoch.
+    """
+
+    def __init__(self, start: float = 1_700_000_000.0) -> None:
+        self._now = start
+        self._lock = threading.Lock()
+
+    def now(self) -> float:
+        """The current virtual time."""
+        with self._lock:
+            return self._now
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward by ``seconds``.
+
+        Raises:
+            ValueError: ``seconds`` is negative; time does not run backwards.
+        """
+        if seconds < 0:
+            msg = f"a clock cannot go back: advance({seconds})"
+            raise ValueError(msg)
+        with self._lock:
+            self._now += seconds
+
+    def __repr__(self) -> str:
+        return f"VirtualClock(now={self.now()})"
+
+
+class ScaledClock:
+    """Real time, sped up: with ``scale=600`` a 10-minute start takes one real second.
+
+    Args:
+        scale: How many fake seconds pass per real second.
+        start: The time the clock shows first, in seconds since the epoch.
+    """
+
+    def __init__(self, scale: float = 1.0, *, start: float | None = None) -> None:
+        if scale <= 0:
+            msg = f"scale must be positive, not {scale}"
+            raise ValueError(msg)
+        self.scale = scale
+        self._origin = time.time() if start is None else start
+        self._real_origin = time.monotonic()
+
+    def now(self) -> float:
+        """The current scaled time."""
+        return self._origin + (time.monotonic() - self._real_origin) * self.scale
+
+    def __repr__(self) -> str:
+        return f"ScaledClock(scale={self.scale})"

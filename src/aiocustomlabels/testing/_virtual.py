@@ -1,0 +1,104 @@
+"""Virtual time for asyncio: waits of minutes that take milliseconds.
+
+``VirtualTimeEventLoop`` is an event loop whose clock, when nothing is ready to
+run, jumps to the next timer instead of sleeping. With ``LoopClock`` the fake
+service reads that same clock, so a test of ``start_and_wait`` with a
+15-minute start and the default delays runs at once, its delays and
+deadlines intact.
+
+It suits the in-process fake, which opens no socket. Over real sockets the
+clock would jump past timers (a read timeout, say) while bytes are on the
+way; use ``ScaledClock`` and short delays with the loopback emulator.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import selectors
+from collections.abc import Coroutine, Mapping
+from typing import Any, TypeVar
+
+__all__ = ["LoopClock", "VirtualTimeEventLoop", "run_virtual"]
+
+T = TypeVar("T")
+
+
+class _JumpingSelector(selectors.BaseSelector):
+    """A selector that, instead of waiting for a timeout, moves the loop's clock past it."""
+
+    def __init__(self, loop: VirtualTimeEventLoop) -> None:
+        self._inner = selectors.DefaultSelector()
+        self._loop = loop
+
+    def register(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
+        return self._inner.register(fileobj, events, data)
+
+    def unregister(self, fileobj: Any) -> selectors.SelectorKey:
+        return self._inner.unregister(fileobj)
+
+    def modify(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
+        return self._inner.modify(fileobj, events, data)
+
+    def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
+        ready = self._inner.select(0)
+        if ready or timeout == 0:
+            return ready
+        if timeout is None:
+            # No timer at all: only I/O or another thread can wake the loop.
+            return self._inner.select(None)
+        self._loop.advance(timeout)
+        return []
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def get_map(self) -> Mapping[Any, selectors.SelectorKey]:
+        return self._inner.get_map()
+
+
+class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
+    """An event loop on virtual time: ``asyncio.sleep(600)`` returns at once, 600 s later.
+
+    Args:
+        start: The loop's time at first.
+    """
+
+    def __init__(self, start: float = 0.0) -> None:
+        self._virtual_now = start
+        super().__init__(selector=_JumpingSelector(self))
+
+    def time(self) -> float:
+        """The virtual time."""
+        return self._virtual_now
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward; the loop does this itself whenever it would wait."""
+        self._virtual_now += max(0.0, seconds)
+
+
+class LoopClock:
+    """A fake-service clock that reads the running event loop's time.
+
+    On a ``VirtualTimeEventLoop`` the fake then ages exactly as the waits do.
+
+    Args:
+        epoch: The wall-clock time, in seconds since the epoch, that loop time 0 stands for.
+    """
+
+    def __init__(self, epoch: float = 1_700_000_000.0) -> None:
+        self.epoch = epoch
+        self._last = 0.0
+
+    def now(self) -> float:
+        """``epoch`` plus the running loop's time (the last one seen, outside a loop)."""
+        try:
+            self._last = asyncio.get_running_loop().time()
+        except RuntimeError:
+            pass
+        return self.epoch + self._last
+
+
+def run_virtual(main: Coroutine[Any, Any, T], *, debug: bool | None = None) -> T:
+    """Run ``main`` on a new ``VirtualTimeEventLoop``, like ``asyncio.run``."""
+    with asyncio.Runner(debug=debug, loop_factory=VirtualTimeEventLoop) as runner:
+        return runner.run(main)

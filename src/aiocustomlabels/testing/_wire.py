@@ -1,0 +1,104 @@
+"""The awsJson1_1 protocol of the fake: HTTP requests in, HTTP answers out.
+
+Both transports, in-process and loopback, go through ``dispatch``, so they
+answer byte for byte alike.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+
+import attrs
+
+from ._fake import FakeCustomLabels, FakeServiceError
+from ._faults import FaultKind
+
+__all__ = ["CONTENT_TYPE", "TARGET_PREFIX", "WireReply", "dispatch"]
+
+CONTENT_TYPE = "application/x-amz-json-1.1"
+TARGET_PREFIX = "RekognitionService."
+
+
+@attrs.frozen(kw_only=True)
+class WireReply:
+    """What the transport sends back.
+
+    Attributes:
+        status: The HTTP status.
+        headers: The HTTP headers.
+        body: The body.
+        operation: The operation named by ``X-Amz-Target``, if any.
+        delay: Seconds to wait before answering.
+        truncate: Send only part of the body, then close the connection.
+        drop: Close the connection without answering.
+    """
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    operation: str | None = None
+    delay: float = 0.0
+    truncate: bool = False
+    drop: bool = False
+
+
+def _headers(request_id: str, **extra: str) -> dict[str, str]:
+    return {"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id, **extra}
+
+
+def error_reply(
+    code: str, message: str, status: int, request_id: str, *, operation: str | None = None, delay: float = 0.0
+) -> WireReply:
+    """An error answer as AWS JSON services send it: ``__type`` and ``message``."""
+    body = json.dumps({"__type": code, "message": message}).encode()
+    headers = _headers(request_id, **{"x-amzn-ErrorType": code})
+    return WireReply(status=status, headers=headers, body=body, operation=operation, delay=delay)
+
+
+def dispatch(  # noqa: PLR0911 -- one return per kind of answer
+    fake: FakeCustomLabels, *, method: str, path: str, headers: Mapping[str, str], body: bytes
+) -> WireReply:
+    """Answer one HTTP request to the fake service."""
+    request_id = str(uuid.uuid4())
+    target = next((v for k, v in headers.items() if k.lower() == "x-amz-target"), "")
+    if method != "POST" or path not in {"/", ""}:
+        return error_reply("UnknownOperationException", f"No route for {method} {path}.", 404, request_id)
+    if not target.startswith(TARGET_PREFIX):
+        return error_reply("UnknownOperationException", f"Unknown target {target!r}.", 400, request_id)
+    operation = target.removeprefix(TARGET_PREFIX)
+    try:
+        params = json.loads(body) if body else {}
+    except ValueError:
+        params = None
+    if not isinstance(params, dict):
+        return error_reply(
+            "SerializationException", "The request body is not a JSON object.", 400, request_id
+        )
+
+    fake.record(operation, params)
+    delay, fault = fake.faults.take(operation)
+    if fault is not None and fault.kind is FaultKind.ERROR:
+        return error_reply(
+            fault.code, fault.message, fault.status, request_id, operation=operation, delay=delay
+        )
+    if fault is not None and fault.kind is FaultKind.DROP:
+        return WireReply(status=0, headers={}, body=b"", drop=True, operation=operation, delay=delay)
+    if fault is not None and fault.kind is FaultKind.MALFORMED:
+        return WireReply(
+            status=200, headers=_headers(request_id), body=fault.body, operation=operation, delay=delay
+        )
+    try:
+        result = fake.call(operation, params)
+    except FakeServiceError as exc:
+        return error_reply(exc.code, exc.message, exc.status, request_id, operation=operation, delay=delay)
+    truncate = fault is not None and fault.kind is FaultKind.TRUNCATED
+    return WireReply(
+        status=200,
+        headers=_headers(request_id),
+        body=json.dumps(result).encode(),
+        truncate=truncate,
+        operation=operation,
+        delay=delay,
+    )
