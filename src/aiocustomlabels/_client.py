@@ -48,10 +48,11 @@ __all__ = ["DEFAULT_CONFIG", "CustomLabelsClient"]
 T = TypeVar("T")
 
 #: What ``CustomLabelsClient.create`` configures unless told otherwise: botocore's
-#: standard retry mode (backoff with jitter, a retry quota) with five attempts,
-#: and timeouts that fail a dead connection in seconds rather than a minute.
+#: standard retry mode (backoff with jitter, a retry quota) with five attempts in
+#: all (botocore's ``max_attempts`` would count retries only), and timeouts that
+#: fail a dead connection in seconds rather than a minute.
 DEFAULT_CONFIG: Final = AioConfig(
-    retries={"mode": "standard", "max_attempts": 5},
+    retries={"mode": "standard", "total_max_attempts": 5},
     connect_timeout=10,
     read_timeout=30,
     user_agent_extra="aiocustomlabels",
@@ -200,6 +201,10 @@ class CustomLabelsClient:
         except BotoCoreError as exc:
             msg = f"{operation}: {exc}"
             raise ConfigurationError(msg) from exc
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            # botocore's parsers fail this way on a body that does not fit the model.
+            msg = f"{operation}: botocore could not parse the response: {exc!r}"
+            raise MalformedResponseError(msg) from exc
         response.pop("ResponseMetadata", None)
         return response
 

@@ -548,7 +548,8 @@ class FakeCustomLabels:
             body = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
         except ValueError:
             raise bad from None
-        if not hmac.compare_digest(signature, self._sign(body)):
+        # compare_digest raises TypeError on non-ASCII text, which a forged token may hold.
+        if not signature.isascii() or not hmac.compare_digest(signature, self._sign(body)):
             raise bad
         data = json.loads(body)
         if data["s"] != hashlib.sha256(f"{project_arn}|{filter_key}".encode()).hexdigest()[:16]:

@@ -1,10 +1,16 @@
 """The in-process face of the fake: aiobotocore's HTTP routed into it by aioresponses.
 
-No socket is opened. aioresponses 0.7.9 builds its responses without the
-``stream_writer`` argument that aiohttp 3.14 requires
-(pnuckowski/aioresponses#289; the fix, PR #288, is not merged). Our responses
-carry a small shim for it; the shim turns itself off once aioresponses builds
-responses that aiohttp accepts.
+No socket is opened. aioresponses 0.7.9 does not fit aiohttp 3.14 in two ways,
+each bridged by a shim that probes for the problem and turns itself off once
+the problem is gone:
+
+* it builds responses without the ``stream_writer`` argument that aiohttp 3.14
+  requires (pnuckowski/aioresponses#289; the fix, PR #288, is not merged): our
+  responses are built by a ClientResponse subclass that supplies it;
+* its body reader has a protocol stub that fails an assertion when a body
+  passes the reader's high-water mark (128 KiB) and aiohttp pauses reading: a
+  page of 100 full descriptions is larger. Our reader's protocol ignores the
+  pause, since there is no transport to pause.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 from unittest import mock
 
 import aiohttp
+from aiohttp import StreamReader
+from aiohttp.client_proto import ResponseHandler
 from yarl import URL
 
 from ._fake import FakeCustomLabels
@@ -28,7 +36,7 @@ from ._wire import dispatch
 if TYPE_CHECKING:
     from aioresponses import aioresponses
 
-__all__ = ["AWS_ENDPOINTS", "in_process", "needs_stream_writer_shim"]
+__all__ = ["AWS_ENDPOINTS", "in_process", "needs_large_body_shim", "needs_stream_writer_shim"]
 
 #: The endpoints routed into the fake: Rekognition's, in every region and partition.
 AWS_ENDPOINTS = re.compile(r"^https://rekognition(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/?$")
@@ -67,6 +75,36 @@ def needs_stream_writer_shim() -> bool:
         probe._build_response(URL("http://probe.invalid/"))
     except TypeError as exc:
         return "stream_writer" in str(exc)
+    return False
+
+
+class _UnpausableHandler(ResponseHandler):
+    """A protocol stub for an in-memory body: there is no transport to pause."""
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+def _in_memory_reader(loop: Any = None) -> StreamReader:
+    return StreamReader(_UnpausableHandler(loop=loop), limit=2**16, loop=loop)
+
+
+@cache
+def needs_large_body_shim() -> bool:
+    """Whether aioresponses' body reader still fails on bodies past its high-water mark."""
+    from aioresponses.compat import stream_reader_factory  # noqa: PLC0415 -- an optional dependency
+
+    loop = asyncio.new_event_loop()
+    try:
+        reader = stream_reader_factory(loop)
+        reader.feed_data(b"x" * (2**18))
+    except AssertionError:
+        return True
+    finally:
+        loop.close()
     return False
 
 
@@ -131,9 +169,10 @@ def in_process(
         )
 
     env = dict(_FAKE_ENV) if credentials else {}
-    with (
-        mock.patch.dict(os.environ, env),
-        aioresponses(passthrough_unmatched=True) as mocked,
-    ):
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(mock.patch.dict(os.environ, env))
+        if needs_large_body_shim():
+            stack.enter_context(mock.patch("aioresponses.core.stream_reader_factory", _in_memory_reader))
+        mocked = stack.enter_context(aioresponses(passthrough_unmatched=True))
         mocked.post(pattern, callback=answer, repeat=True)
         yield mocked

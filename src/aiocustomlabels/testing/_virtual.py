@@ -15,12 +15,17 @@ from __future__ import annotations
 
 import asyncio
 import selectors
-from collections.abc import Coroutine, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Coroutine, Mapping
+from concurrent.futures import Executor
+from typing import Any, TypeVar, TypeVarTuple, Unpack
 
 __all__ = ["LoopClock", "VirtualTimeEventLoop", "run_virtual"]
 
 T = TypeVar("T")
+Ts = TypeVarTuple("Ts")
+
+# While a thread works, how often (real seconds) the loop looks for it to be done.
+_THREAD_POLL = 0.01
 
 
 class _JumpingSelector(selectors.BaseSelector):
@@ -43,9 +48,10 @@ class _JumpingSelector(selectors.BaseSelector):
         ready = self._inner.select(0)
         if ready or timeout == 0:
             return ready
-        if timeout is None:
-            # No timer at all: only I/O or another thread can wake the loop.
-            return self._inner.select(None)
+        if timeout is None or self._loop.threads_running:
+            # No timer at all, or work in a thread (aiobotocore makes its SSL
+            # context in one): wait for real until I/O or the thread wakes the loop.
+            return self._inner.select(None if timeout is None else _THREAD_POLL)
         self._loop.advance(timeout)
         return []
 
@@ -65,7 +71,21 @@ class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
 
     def __init__(self, start: float = 0.0) -> None:
         self._virtual_now = start
+        self.threads_running = 0
         super().__init__(selector=_JumpingSelector(self))
+
+    def run_in_executor(
+        self, executor: Executor | None, func: Callable[[Unpack[Ts]], T], *args: Unpack[Ts]
+    ) -> asyncio.Future[T]:
+        """As ``asyncio``'s, and virtual time stands still until the job is done."""
+        future = super().run_in_executor(executor, func, *args)
+        self.threads_running += 1
+
+        def finished(_: object) -> None:
+            self.threads_running -= 1
+
+        future.add_done_callback(finished)
+        return future
 
     def time(self) -> float:
         """The virtual time."""

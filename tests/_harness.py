@@ -1,0 +1,57 @@
+"""Helpers for tests of the client against the fake service."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
+
+from aiobotocore.config import AioConfig
+
+from aiocustomlabels import CustomLabelsClient, ProjectArn, ProjectVersionArn, ProjectVersionStatus
+from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process, run_virtual
+
+T = TypeVar("T")
+
+#: A client config with no retries, for tests that want to see one error as it is.
+NO_RETRIES = AioConfig(retries={"mode": "standard", "total_max_attempts": 1})
+
+
+def virtual_fake(**kwargs: Any) -> FakeCustomLabels:
+    """A fake whose clock is the running loop's: virtual time under ``run_virtual``."""
+    return FakeCustomLabels(clock=LoopClock(), **kwargs)
+
+
+@contextlib.asynccontextmanager
+async def client_for(
+    fake: FakeCustomLabels, *, config: AioConfig | None = None
+) -> AsyncIterator[CustomLabelsClient]:
+    """A CustomLabelsClient on the real aiobotocore stack, routed in-process into ``fake``."""
+    with in_process(fake):
+        async with CustomLabelsClient.create(region_name="us-east-1", config=config) as client:
+            yield client
+
+
+def run(main: Callable[[], Awaitable[T]]) -> T:
+    """Run ``main()`` on virtual time, in debug mode, and check that it leaves no task behind."""
+
+    async def checked() -> T:
+        try:
+            return await main()
+        finally:
+            await asyncio.sleep(0)
+            current = asyncio.current_task()
+            leftover = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
+            assert not leftover, f"tasks left behind: {leftover}"
+
+    return run_virtual(checked(), debug=True)
+
+
+def project_with(
+    fake: FakeCustomLabels, count: int, *, name: str = "proj", status: ProjectVersionStatus | None = None
+) -> tuple[ProjectArn, list[ProjectVersionArn]]:
+    """A project with ``count`` versions v0..v{count-1}, oldest first."""
+    project = fake.add_project(name)
+    initial = ProjectVersionStatus.TRAINING_COMPLETED if status is None else status
+    return project, [fake.add_version(project, f"v{i}", status=initial) for i in range(count)]

@@ -1,0 +1,263 @@
+"""Starting and stopping single calls, and how service errors map to exceptions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aiobotocore.config import AioConfig
+from aiobotocore.session import get_session
+from botocore.exceptions import ClientError
+
+from aiocustomlabels import (
+    DEFAULT_CONFIG,
+    AccessDeniedError,
+    CustomLabelsClient,
+    CustomLabelsError,
+    InternalServerError,
+    InvalidPaginationTokenError,
+    InvalidParameterError,
+    InvalidRequestError,
+    LimitExceededError,
+    ProjectVersionStatus,
+    ProvisionedThroughputExceededError,
+    ResourceInUseError,
+    ResourceNotFoundError,
+    ServiceError,
+    ThrottledError,
+    ThrottlingError,
+    TransportError,
+)
+from aiocustomlabels.testing import in_process
+from tests._harness import NO_RETRIES, client_for, project_with, run, virtual_fake
+
+S = ProjectVersionStatus
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "sent"),
+    [
+        ({"min_inference_units": 1}, {"MinInferenceUnits": 1}),
+        (
+            {"min_inference_units": 2, "max_inference_units": 5},
+            {"MinInferenceUnits": 2, "MaxInferenceUnits": 5},
+        ),
+        (
+            {"min_inference_units": 3, "max_inference_units": 3},
+            {"MinInferenceUnits": 3, "MaxInferenceUnits": 3},
+        ),
+        ({"min_inference_units": 1, "max_inference_units": None}, {"MinInferenceUnits": 1}),
+    ],
+)
+def test_start_sends_units_as_given(kwargs: dict[str, Any], sent: dict[str, int]) -> None:
+    """MinInferenceUnits is always sent; MaxInferenceUnits only when given."""
+    fake = virtual_fake()
+    _, (arn,) = project_with(fake, 1)
+
+    async def main() -> ProjectVersionStatus:
+        async with client_for(fake) as client:
+            return await client.start_project_version(arn, **kwargs)
+
+    assert run(main) is S.STARTING
+    (request,) = fake.requests_for("StartProjectVersion")
+    assert request.params == {"ProjectVersionArn": arn, **sent}
+    described = fake.describe(arn)
+    assert (described.min_inference_units, described.max_inference_units) == (
+        sent["MinInferenceUnits"],
+        sent.get("MaxInferenceUnits"),
+    )
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"min_inference_units": 0},
+        {"min_inference_units": -1},
+        {"min_inference_units": True},
+        {"min_inference_units": 1.5},
+        {"min_inference_units": 2, "max_inference_units": 1},
+        {"min_inference_units": 1, "max_inference_units": 0},
+    ],
+)
+def test_bad_units_are_refused_before_any_request(kwargs: dict[str, Any]) -> None:
+    """Min < 1, max < min and non-integers raise InvalidRequestError, and nothing is sent."""
+    fake = virtual_fake()
+    _, (arn,) = project_with(fake, 1)
+
+    async def main() -> None:
+        async with client_for(fake) as client:
+            with pytest.raises(InvalidRequestError, match="inference_units"):
+                await client.start_project_version(arn, **kwargs)
+
+    run(main)
+    assert fake.requests == ()
+
+
+def test_bad_version_arn_is_refused_before_any_request() -> None:
+    """A project ARN where a version ARN belongs is refused, and nothing is sent."""
+    fake = virtual_fake()
+    project, _ = project_with(fake, 1)
+
+    async def main() -> None:
+        async with client_for(fake) as client:
+            with pytest.raises(InvalidRequestError, match="VERSION_NAME"):
+                await client.start_project_version(project, min_inference_units=1)
+            with pytest.raises(InvalidRequestError, match="VERSION_NAME"):
+                await client.stop_project_version(project)
+
+    run(main)
+    assert fake.requests == ()
+
+
+def test_stop_returns_stopping() -> None:
+    """stop_project_version sends the ARN and returns STOPPING."""
+    fake = virtual_fake()
+    _, (arn,) = project_with(fake, 1, status=S.RUNNING)
+
+    async def main() -> ProjectVersionStatus:
+        async with client_for(fake) as client:
+            return await client.stop_project_version(arn)
+
+    assert run(main) is S.STOPPING
+    assert [r.params for r in fake.requests_for("StopProjectVersion")] == [{"ProjectVersionArn": arn}]
+
+
+def test_start_of_a_running_version_is_resource_in_use() -> None:
+    """Starting a RUNNING version raises ResourceInUseError from the service's answer."""
+    fake = virtual_fake()
+    _, (arn,) = project_with(fake, 1, status=S.RUNNING)
+
+    async def main() -> None:
+        async with client_for(fake) as client:
+            with pytest.raises(ResourceInUseError):
+                await client.start_project_version(arn, min_inference_units=1)
+
+    run(main)
+
+
+def test_quota_is_limit_exceeded() -> None:
+    """A start past the inference-unit quota raises LimitExceededError."""
+    fake = virtual_fake(inference_unit_quota=2)
+    _, (arn,) = project_with(fake, 1)
+
+    async def main() -> None:
+        async with client_for(fake) as client:
+            with pytest.raises(LimitExceededError):
+                await client.start_project_version(arn, min_inference_units=1, max_inference_units=3)
+
+    run(main)
+
+
+ERRORS: list[tuple[str, type[ServiceError]]] = [
+    ("ResourceNotFoundException", ResourceNotFoundError),
+    ("ResourceInUseException", ResourceInUseError),
+    ("LimitExceededException", LimitExceededError),
+    ("InvalidParameterException", InvalidParameterError),
+    ("InvalidPaginationTokenException", InvalidPaginationTokenError),
+    ("AccessDeniedException", AccessDeniedError),
+    ("InternalServerError", InternalServerError),
+    ("ThrottlingException", ThrottlingError),
+    ("ProvisionedThroughputExceededException", ProvisionedThroughputExceededError),
+    ("SomethingNewException", ServiceError),
+]
+
+
+@pytest.mark.parametrize(("code", "cls"), ERRORS)
+@pytest.mark.parametrize("operation", ["StartProjectVersion", "DescribeProjectVersions"])
+def test_each_code_maps_to_its_exception(code: str, cls: type[ServiceError], operation: str) -> None:
+    """Each service code raises its own class, with code, message, request id and the ClientError as cause."""
+    fake = virtual_fake()
+    project, (arn,) = project_with(fake, 1)
+    fake.faults.error(code, operation, message=f"injected {code}")
+
+    async def main() -> None:
+        async with client_for(fake, config=NO_RETRIES) as client:
+            call = (
+                client.start_project_version(arn, min_inference_units=1)
+                if operation == "StartProjectVersion"
+                else anext(client.describe_project_versions(project))
+            )
+            with pytest.raises(cls) as info:
+                await call
+            error = info.value
+            assert type(error) is cls
+            assert isinstance(error, CustomLabelsError)
+            assert (error.code, error.message, error.operation) == (code, f"injected {code}", operation)
+            assert error.request_id
+            assert error.http_status == (500 if code == "InternalServerError" else 400)
+            assert isinstance(error.__cause__, ClientError)
+            assert code in str(error)
+
+    run(main)
+
+
+def test_throttling_classes_share_a_base() -> None:
+    """Both throttling codes are catchable as ThrottledError."""
+    assert issubclass(ThrottlingError, ThrottledError)
+    assert issubclass(ProvisionedThroughputExceededError, ThrottledError)
+
+
+def test_botocore_retries_throttling_before_raising() -> None:
+    """Throttled calls are retried by botocore's standard mode; a short burst never reaches the caller."""
+    fake = virtual_fake()
+    _, (arn,) = project_with(fake, 1)
+    fake.faults.throttle("StartProjectVersion", times=2)
+
+    async def main() -> ProjectVersionStatus:
+        async with client_for(fake) as client:
+            return await client.start_project_version(arn, min_inference_units=1)
+
+    assert run(main) is S.STARTING
+    assert len(fake.requests_for("StartProjectVersion")) == 3
+
+
+def test_dropped_connection_is_transport_error() -> None:
+    """A connection dropped with no retries left raises TransportError with botocore's error as cause."""
+    fake = virtual_fake()
+    _, (arn,) = project_with(fake, 1)
+    fake.faults.drop("StartProjectVersion")
+
+    async def main() -> None:
+        async with client_for(fake, config=NO_RETRIES) as client:
+            with pytest.raises(TransportError) as info:
+                await client.start_project_version(arn, min_inference_units=1)
+            assert info.value.__cause__ is not None
+
+    run(main)
+
+
+def test_client_passed_in_is_not_closed() -> None:
+    """A client built around a caller's aiobotocore client leaves it open."""
+    fake = virtual_fake()
+    project, _ = project_with(fake, 2)
+
+    async def main() -> None:
+        with in_process(fake):
+            async with get_session().create_client("rekognition", region_name="us-east-1") as raw:
+                client = CustomLabelsClient(raw)
+                assert [v async for v in client.describe_project_versions(project)]
+                assert client.raw is raw
+                del client
+                # Still usable: the wrapper closed nothing.
+                await raw.describe_project_versions(ProjectArn=project)
+
+    run(main)
+
+
+def test_create_merges_config_over_defaults() -> None:
+    """A config given to create() wins where it sets something; the defaults fill the rest."""
+    fake = virtual_fake()
+
+    async def main() -> None:
+        with in_process(fake):
+            async with CustomLabelsClient.create(
+                region_name="eu-west-1",
+                config=AioConfig(retries={"mode": "adaptive", "total_max_attempts": 2}),
+            ) as client:
+                config = client.raw.meta.config
+                assert config.retries == {"mode": "adaptive", "total_max_attempts": 2}
+                assert config.read_timeout == DEFAULT_CONFIG.read_timeout
+                assert client.raw.meta.region_name == "eu-west-1"
+                assert "eu-west-1" in repr(client)
+
+    run(main)

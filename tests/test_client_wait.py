@@ -1,0 +1,526 @@
+"""start_and_wait and stop_and_wait: the status tables, backoff, deadlines and cancellation.
+
+Everything runs on virtual time: the fake ages with the event loop's clock, so a
+ten-minute start with the default delays takes milliseconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import pytest
+
+from aiocustomlabels import (
+    DEFAULT_MIN_DELAY,
+    AccessDeniedError,
+    CustomLabelsClient,
+    InvalidRequestError,
+    ModelStartError,
+    ModelStopError,
+    ProjectVersionDescription,
+    ProjectVersionStatus,
+    VersionNotFoundError,
+    WaitTimeoutError,
+)
+from aiocustomlabels.testing import FakeCustomLabels
+from tests._harness import client_for, project_with, run, virtual_fake
+
+S = ProjectVersionStatus
+START = 600.0
+STOP = 60.0
+
+
+def scene(status: ProjectVersionStatus, **kwargs: Any) -> tuple[FakeCustomLabels, str, str]:
+    """A fake with one version, v0, in ``status``; returns (fake, project ARN, version ARN)."""
+    fake = virtual_fake(start_seconds=START, stop_seconds=STOP, **kwargs)
+    project, (arn,) = project_with(fake, 1, status=status)
+    return fake, project, arn
+
+
+def operations(fake: FakeCustomLabels) -> list[str]:
+    """The operations received, describes folded into one entry per run."""
+    out: list[str] = []
+    for request in fake.requests:
+        if not out or out[-1] != request.operation or request.operation != "DescribeProjectVersions":
+            out.append(request.operation)
+    return out
+
+
+def starting(
+    fake: FakeCustomLabels, project: str, **kwargs: Any
+) -> Callable[[], Coroutine[Any, Any, ProjectVersionDescription]]:
+    """main() for run(): start_and_wait v0 with 1..3 units."""
+
+    async def main() -> ProjectVersionDescription:
+        async with client_for(fake) as client:
+            return await client.start_and_wait(
+                project, "v0", min_inference_units=1, max_inference_units=3, **kwargs
+            )
+
+    return main
+
+
+def stopping(
+    fake: FakeCustomLabels, project: str, **kwargs: Any
+) -> Callable[[], Coroutine[Any, Any, ProjectVersionDescription]]:
+    """main() for run(): stop_and_wait v0."""
+
+    async def main() -> ProjectVersionDescription:
+        async with client_for(fake) as client:
+            return await client.stop_and_wait(project, "v0", **kwargs)
+
+    return main
+
+
+# -- start_and_wait: the state table ---------------------------------------------------
+
+
+def test_running_returns_at_once_without_starting() -> None:
+    """A RUNNING version is returned after one describe; nothing is started."""
+    fake, project, _ = scene(S.RUNNING)
+    assert run(starting(fake, project)).status is S.RUNNING
+    assert operations(fake) == ["DescribeProjectVersions"]
+    assert len(fake.requests) == 1
+
+
+def test_starting_is_waited_on_without_starting_again() -> None:
+    """A STARTING version is waited on until RUNNING; no start is sent."""
+    fake, project, arn = scene(S.TRAINING_COMPLETED)
+    fake.call("StartProjectVersion", {"ProjectVersionArn": arn, "MinInferenceUnits": 1})
+    fake.clear_requests()
+    assert run(starting(fake, project)).status is S.RUNNING
+    assert operations(fake) == ["DescribeProjectVersions"]
+
+
+@pytest.mark.parametrize("status", [S.TRAINING_COMPLETED, S.STOPPED, S.COPYING_COMPLETED])
+def test_startable_statuses_are_started_then_waited_on(status: ProjectVersionStatus) -> None:
+    """TRAINING_COMPLETED, STOPPED and COPYING_COMPLETED are started once, with the units, then waited on."""
+    fake, project, arn = scene(status)
+    result = run(starting(fake, project))
+    assert (result.status, result.min_inference_units, result.max_inference_units) == (S.RUNNING, 1, 3)
+    assert operations(fake) == ["DescribeProjectVersions", "StartProjectVersion", "DescribeProjectVersions"]
+    (start,) = fake.requests_for("StartProjectVersion")
+    assert start.params == {"ProjectVersionArn": arn, "MinInferenceUnits": 1, "MaxInferenceUnits": 3}
+
+
+def test_stopping_is_waited_out_then_started() -> None:
+    """A STOPPING version is waited on until STOPPED, then started, then waited on."""
+    fake, project, arn = scene(S.RUNNING)
+    fake.call("StopProjectVersion", {"ProjectVersionArn": arn})
+    fake.clear_requests()
+    assert run(starting(fake, project)).status is S.RUNNING
+    assert operations(fake) == ["DescribeProjectVersions", "StartProjectVersion", "DescribeProjectVersions"]
+    (start,) = fake.requests_for("StartProjectVersion")
+    assert start.at >= fake.requests[0].at + STOP
+
+
+@pytest.mark.parametrize(
+    ("status", "settles_to"),
+    [(S.TRAINING_IN_PROGRESS, S.TRAINING_COMPLETED), (S.COPYING_IN_PROGRESS, S.COPYING_COMPLETED)],
+)
+def test_work_in_progress_is_waited_out_then_started(
+    status: ProjectVersionStatus, settles_to: ProjectVersionStatus
+) -> None:
+    """Training or copying under way is waited on until done, then the version is started."""
+    fake, project, arn = scene(status)
+
+    async def main() -> ProjectVersionDescription:
+        async def finish() -> None:
+            await asyncio.sleep(300)
+            fake.set_status(arn, settles_to)
+
+        finisher = asyncio.create_task(finish())
+        try:
+            return await starting(fake, project)()
+        finally:
+            await finisher
+
+    assert run(main).status is S.RUNNING
+    assert operations(fake) == ["DescribeProjectVersions", "StartProjectVersion", "DescribeProjectVersions"]
+
+
+@pytest.mark.parametrize(
+    "status", [S.FAILED, S.TRAINING_FAILED, S.COPYING_FAILED, S.DELETING, S.DEPRECATED, S.EXPIRED]
+)
+def test_statuses_running_cannot_follow_fail_at_once(status: ProjectVersionStatus) -> None:
+    """FAILED and every status from which RUNNING cannot follow raise ModelStartError; nothing is started."""
+    fake, project, arn = scene(status)
+    fake.set_status(arn, status, "Why it is so.")
+    with pytest.raises(ModelStartError) as info:
+        run(starting(fake, project))
+    assert info.value.status is status
+    assert info.value.status_message == "Why it is so."
+    assert info.value.description is not None
+    assert operations(fake) == ["DescribeProjectVersions"]
+
+
+def test_failed_start_carries_the_status_message() -> None:
+    """A start that ends in FAILED raises ModelStartError with the service's StatusMessage."""
+    fake, project, arn = scene(S.STOPPED)
+    fake.fail_next_start(arn, "Not enough capacity in us-east-1.")
+    with pytest.raises(ModelStartError, match="Not enough capacity") as info:
+        run(starting(fake, project))
+    assert info.value.status is S.FAILED
+    assert info.value.status_message == "Not enough capacity in us-east-1."
+
+
+def test_stopped_by_someone_else_while_starting_fails() -> None:
+    """A version seen STARTING that then shows STOPPED raises ModelStartError, not an endless wait."""
+    fake, project, arn = scene(S.STOPPED)
+
+    async def main() -> ProjectVersionDescription:
+        async def interfere() -> None:
+            await asyncio.sleep(100)
+            fake.set_status(arn, S.STOPPING)
+
+        meddler = asyncio.create_task(interfere())
+        try:
+            return await starting(fake, project)()
+        finally:
+            await meddler
+
+    with pytest.raises(ModelStartError) as info:
+        run(main)
+    assert info.value.status is S.STOPPING
+
+
+def test_stale_status_right_after_start_is_tolerated() -> None:
+    """The old status, still shown by the first polls after a start, is not taken for failure."""
+    fake, project, _arn = scene(S.STOPPED)
+    original = fake.call
+    stale = {"left": 2}
+
+    def lagging(operation: str, params: Any) -> dict[str, Any]:
+        result = original(operation, params)
+        if (
+            operation == "DescribeProjectVersions"
+            and fake.requests_for("StartProjectVersion")
+            and stale["left"]
+        ):
+            stale["left"] -= 1
+            for description in result["ProjectVersionDescriptions"]:
+                description["Status"] = "STOPPED"
+        return result
+
+    fake.call = lagging  # type: ignore[method-assign]
+    assert run(starting(fake, project)).status is S.RUNNING
+    assert len(fake.requests_for("StartProjectVersion")) == 1
+
+
+def test_unknown_status_is_waited_on_until_timeout() -> None:
+    """A status this release does not know is waited on, and the timeout ends the wait."""
+    fake, project, arn = scene(S.STOPPED)
+    fake.set_status(arn, ProjectVersionStatus("HIBERNATING"))
+    with pytest.raises(WaitTimeoutError) as info:
+        run(starting(fake, project, timeout=300))
+    assert info.value.status == "HIBERNATING"
+    assert fake.requests_for("StartProjectVersion") == ()
+
+
+def test_unknown_status_that_turns_running_succeeds() -> None:
+    """When an unknown status gives way to RUNNING, the wait returns it."""
+    fake, project, arn = scene(S.STOPPED)
+    fake.set_status(arn, ProjectVersionStatus("WARMING_UP"))
+
+    async def main() -> ProjectVersionDescription:
+        async def settle() -> None:
+            await asyncio.sleep(200)
+            fake.set_status(arn, S.RUNNING)
+
+        settler = asyncio.create_task(settle())
+        try:
+            return await starting(fake, project)()
+        finally:
+            await settler
+
+    assert run(main).status is S.RUNNING
+
+
+def test_someone_else_starting_first_is_followed() -> None:
+    """A start refused with ResourceInUse (someone else started it) is followed, not raised."""
+    fake, project, arn = scene(S.STOPPED)
+    fake.faults.error("ResourceInUseException", "StartProjectVersion")
+    fake.call("StartProjectVersion", {"ProjectVersionArn": arn, "MinInferenceUnits": 2})
+    fake.set_status(arn, S.STOPPED)  # our describe sees STOPPED; the start is refused as in use
+
+    async def main() -> ProjectVersionDescription:
+        async def other_starter() -> None:
+            await asyncio.sleep(1)
+            fake.call("StartProjectVersion", {"ProjectVersionArn": arn, "MinInferenceUnits": 2})
+
+        other = asyncio.create_task(other_starter())
+        try:
+            return await starting(fake, project)()
+        finally:
+            await other
+
+    result = run(main)
+    assert result.status is S.RUNNING
+    assert result.min_inference_units == 2
+
+
+def test_unknown_version_name_is_version_not_found() -> None:
+    """A name the project does not have raises VersionNotFoundError, a LookupError."""
+    fake, project, _ = scene(S.STOPPED)
+
+    async def main() -> None:
+        async with client_for(fake) as client:
+            await client.start_and_wait(project, "nope", min_inference_units=1)
+
+    with pytest.raises(VersionNotFoundError) as info:
+        run(main)
+    assert isinstance(info.value, LookupError)
+
+
+# -- polls that fail -------------------------------------------------------------------
+
+
+def test_throttled_polls_do_not_end_the_wait() -> None:
+    """Throttling past botocore's retries, mid-wait, does not end the wait while time remains."""
+    fake, project, _ = scene(S.STOPPED)
+
+    async def main() -> ProjectVersionDescription:
+        async def throttle_later() -> None:
+            await asyncio.sleep(30)
+            fake.faults.throttle("DescribeProjectVersions", times=12)
+
+        throttler = asyncio.create_task(throttle_later())
+        try:
+            return await starting(fake, project)()
+        finally:
+            await throttler
+
+    assert run(main).status is S.RUNNING
+    assert not fake.faults.pending
+
+
+@pytest.mark.parametrize("code", ["InternalServerError", "ProvisionedThroughputExceededException"])
+def test_transient_errors_mid_wait_are_survived(code: str) -> None:
+    """Server errors and throughput errors, past botocore's retries, only cost a poll."""
+    fake, project, _ = scene(S.STOPPED)
+    fake.faults.error(code, "DescribeProjectVersions", times=6)
+    assert run(starting(fake, project)).status is S.RUNNING
+
+
+def test_access_denied_mid_wait_ends_it() -> None:
+    """An error that waiting cannot mend, such as AccessDenied, is raised at once."""
+    fake, project, _ = scene(S.STARTING)
+    fake.faults.error("AccessDeniedException", "DescribeProjectVersions")
+    with pytest.raises(AccessDeniedError):
+        run(starting(fake, project))
+
+
+# -- delays and deadlines --------------------------------------------------------------
+
+
+def test_delays_follow_the_smithy_rule() -> None:
+    """Polls come min_delay apart at first, then further apart, never more than max_delay."""
+    fake, project, _ = scene(S.STOPPED)
+    run(starting(fake, project, min_delay=2, max_delay=40))
+    polls = [r.at for r in fake.requests_for("DescribeProjectVersions")]
+    gaps = [b - a for a, b in itertools.pairwise(polls)]
+    assert gaps[0] == pytest.approx(2, abs=0.01)
+    assert all(2 - 0.01 <= gap <= 40 + 0.01 for gap in gaps)
+    assert max(gaps) > 8  # it did back off
+
+
+def test_timeout_raises_wait_timeout_error_with_last_description() -> None:
+    """A start longer than the timeout raises WaitTimeoutError (a TimeoutError) carrying the last STARTING."""
+    fake, project, _ = scene(S.STOPPED)
+
+    async def main() -> float:
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        with pytest.raises(WaitTimeoutError) as info:
+            await starting(fake, project, timeout=120)()
+        assert isinstance(info.value, TimeoutError)
+        assert info.value.status is S.STARTING
+        assert info.value.timeout == 120
+        return loop.time() - began
+
+    elapsed = run(main)
+    assert 120 <= elapsed <= 120 + DEFAULT_MIN_DELAY
+
+
+def test_last_poll_is_made_at_the_deadline() -> None:
+    """The wait sleeps the remaining time for one last poll rather than giving up early."""
+    fake, project, _ = scene(S.STOPPED)
+    fake.start_seconds = 100.0
+    # RUNNING comes at ~100 s; with a 100 s timeout only a poll at the deadline sees it.
+    result = run(starting(fake, project, timeout=100.5, min_delay=30, max_delay=30))
+    assert result.status is S.RUNNING
+
+
+def test_asyncio_timeout_around_the_call_works() -> None:
+    """asyncio.timeout() around start_and_wait raises TimeoutError and leaves no task behind."""
+    fake, project, _ = scene(S.STOPPED)
+
+    async def main() -> None:
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(90):
+                await starting(fake, project)()
+
+    run(main)
+
+
+def test_cancelling_mid_wait_leaves_nothing_behind() -> None:
+    """Cancelling the waiting task raises CancelledError in it and leaves no task running."""
+    fake, project, _ = scene(S.STOPPED)
+
+    async def main() -> None:
+        task = asyncio.create_task(starting(fake, project)())
+        await asyncio.sleep(100)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    run(main)
+    assert len(fake.requests_for("StartProjectVersion")) == 1
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"timeout": 0},
+        {"timeout": -5},
+        {"timeout": True},
+        {"min_delay": 0},
+        {"min_delay": 10, "max_delay": 5},
+        {"min_inference_units": 0},
+        {"max_inference_units": 0},
+    ],
+)
+def test_bad_wait_arguments_are_refused_before_any_request(kwargs: dict[str, Any]) -> None:
+    """Bad timeouts, delays and units raise InvalidRequestError, and nothing is sent."""
+    fake, project, _ = scene(S.STOPPED)
+    options: dict[str, Any] = {"min_inference_units": 1, **kwargs}
+
+    async def main() -> None:
+        async with client_for(fake) as client:
+            with pytest.raises(InvalidRequestError):
+                await client.start_and_wait(project, "v0", **options)
+
+    run(main)
+    assert fake.requests == ()
+
+
+# -- progress ------------------------------------------------------------------------------
+
+
+def test_on_status_plain_function_sees_each_change_once() -> None:
+    """A plain on_status callback is called once per status change, in order."""
+    fake, project, _ = scene(S.STOPPED)
+    seen: list[ProjectVersionStatus | None] = []
+    run(starting(fake, project, on_status=lambda d: seen.append(d.status)))
+    assert seen == [S.STOPPED, S.STARTING, S.RUNNING]
+
+
+def test_on_status_coroutine_function_is_awaited() -> None:
+    """A coroutine function as on_status is awaited on each change."""
+    fake, project, _ = scene(S.STOPPED)
+    seen: list[ProjectVersionStatus | None] = []
+
+    async def record(description: ProjectVersionDescription) -> None:
+        await asyncio.sleep(0)
+        seen.append(description.status)
+
+    run(starting(fake, project, on_status=record))
+    assert seen == [S.STOPPED, S.STARTING, S.RUNNING]
+
+
+def test_wait_logs_status_changes(caplog: pytest.LogCaptureFixture) -> None:
+    """Status changes are logged at INFO on the aiocustomlabels logger."""
+    fake, project, _ = scene(S.STOPPED)
+    with caplog.at_level(logging.INFO, logger="aiocustomlabels"):
+        run(starting(fake, project))
+    messages = [r.getMessage() for r in caplog.records if r.name == "aiocustomlabels"]
+    assert "proj/v0: RUNNING" in messages
+    assert "proj/v0: start requested" in messages
+
+
+# -- stop_and_wait ---------------------------------------------------------------------------
+
+
+def test_stop_and_wait_stops_a_running_version() -> None:
+    """A RUNNING version is stopped once, then waited on until STOPPED."""
+    fake, project, arn = scene(S.RUNNING)
+    assert run(stopping(fake, project)).status is S.STOPPED
+    assert operations(fake) == ["DescribeProjectVersions", "StopProjectVersion", "DescribeProjectVersions"]
+    assert [r.params for r in fake.requests_for("StopProjectVersion")] == [{"ProjectVersionArn": arn}]
+
+
+def test_stop_and_wait_waits_out_a_stop_under_way() -> None:
+    """A STOPPING version is waited on until STOPPED; no stop is sent."""
+    fake, project, arn = scene(S.RUNNING)
+    fake.call("StopProjectVersion", {"ProjectVersionArn": arn})
+    fake.clear_requests()
+    assert run(stopping(fake, project)).status is S.STOPPED
+    assert operations(fake) == ["DescribeProjectVersions"]
+
+
+def test_stop_and_wait_lets_a_start_finish_then_stops() -> None:
+    """A STARTING version is waited on until RUNNING, then stopped."""
+    fake, project, arn = scene(S.STOPPED)
+    fake.call("StartProjectVersion", {"ProjectVersionArn": arn, "MinInferenceUnits": 1})
+    fake.clear_requests()
+    assert run(stopping(fake, project)).status is S.STOPPED
+    (stop,) = fake.requests_for("StopProjectVersion")
+    assert stop.at >= fake.requests[0].at + START
+
+
+@pytest.mark.parametrize(
+    "status",
+    [S.STOPPED, S.TRAINING_COMPLETED, S.COPYING_COMPLETED, S.FAILED, S.TRAINING_FAILED, S.EXPIRED],
+)
+def test_stop_and_wait_returns_at_once_when_not_hosted(status: ProjectVersionStatus) -> None:
+    """A version that is not starting, running or stopping is returned as it is; nothing is stopped."""
+    fake, project, _ = scene(status)
+    assert run(stopping(fake, project)).status is status
+    assert operations(fake) == ["DescribeProjectVersions"]
+
+
+def test_stop_that_ends_elsewhere_fails() -> None:
+    """A stopped version that turns up FAILED instead of STOPPED raises ModelStopError."""
+    fake, project, arn = scene(S.RUNNING)
+
+    async def main() -> ProjectVersionDescription:
+        async def break_it() -> None:
+            await asyncio.sleep(20)
+            fake.set_status(arn, S.FAILED, "It broke.")
+
+        breaker = asyncio.create_task(break_it())
+        try:
+            return await stopping(fake, project)()
+        finally:
+            await breaker
+
+    with pytest.raises(ModelStopError, match="It broke"):
+        run(main)
+
+
+def test_stop_and_wait_unknown_status_times_out() -> None:
+    """An unknown status is waited on by stop_and_wait too, until the timeout."""
+    fake, project, arn = scene(S.RUNNING)
+    fake.set_status(arn, ProjectVersionStatus("SCALING"))
+    with pytest.raises(WaitTimeoutError):
+        run(stopping(fake, project, timeout=60))
+
+
+def test_a_fifteen_minute_start_runs_in_virtual_time() -> None:
+    """A 15-minute start with the default delays completes, in virtual time, with a bounded number of polls."""
+    fake, project, _ = scene(S.STOPPED)
+    fake.start_seconds = 900.0
+    result = run(starting(fake, project))
+    assert result.status is S.RUNNING
+    polls = len(fake.requests_for("DescribeProjectVersions"))
+    # 5 s at first, backing off to at most 60 s: no more than 900 / 30 polls or so.
+    assert 10 <= polls <= 40
+
+
+def test_client_type_is_exported() -> None:
+    """The client class is importable from the package root."""
+    assert CustomLabelsClient.__module__.startswith("aiocustomlabels")
