@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 
 import cattrs
@@ -47,16 +47,19 @@ __all__ = ["DEFAULT_CONFIG", "CustomLabelsClient"]
 
 T = TypeVar("T")
 
-#: What ``CustomLabelsClient.create`` configures unless told otherwise: botocore's
-#: standard retry mode (backoff with jitter, a retry quota) with five attempts in
-#: all (botocore's ``max_attempts`` would count retries only), and timeouts that
-#: fail a dead connection in seconds rather than a minute.
 DEFAULT_CONFIG: Final = AioConfig(
     retries={"mode": "standard", "total_max_attempts": 5},
     connect_timeout=10,
     read_timeout=30,
     user_agent_extra="aiocustomlabels",
 )
+"""What ``CustomLabelsClient.create`` configures unless told otherwise.
+
+botocore's standard retry mode (backoff with jitter, a retry quota) with five
+attempts in all (botocore's ``max_attempts`` would count retries only), a
+10 s connect timeout and a 30 s read timeout, which fail a dead connection in
+seconds rather than a minute.
+"""
 
 _METHODS: Final = {
     "DescribeProjectVersions": "describe_project_versions",
@@ -358,6 +361,7 @@ class CustomLabelsClient:
         min_delay: float = DEFAULT_MIN_DELAY,
         max_delay: float = DEFAULT_MAX_DELAY,
         on_status: StatusCallback | None = None,
+        on_delay: Callable[[float], object] | None = None,
     ) -> ProjectVersionDescription:
         """Start a model version if need be, and return once it is RUNNING.
 
@@ -389,6 +393,8 @@ class CustomLabelsClient:
             max_delay: The longest delay between polls, in seconds.
             on_status: Called with the description on every status change; a
                 plain function or a coroutine function.
+            on_delay: Called with each delay, in seconds, before the wait
+                sleeps it: for progress displays that show the next poll.
 
         Returns:
             The description that showed RUNNING.
@@ -424,6 +430,7 @@ class CustomLabelsClient:
             timeout=limit,
             backoff=backoff,
             on_status=on_status,
+            on_delay=on_delay,
         )
 
     async def stop_and_wait(
@@ -435,6 +442,7 @@ class CustomLabelsClient:
         min_delay: float = DEFAULT_MIN_DELAY,
         max_delay: float = DEFAULT_MAX_DELAY,
         on_status: StatusCallback | None = None,
+        on_delay: Callable[[float], object] | None = None,
     ) -> ProjectVersionDescription:
         """Stop a model version if it runs, and return once it no longer does.
 
@@ -476,4 +484,5 @@ class CustomLabelsClient:
             timeout=limit,
             backoff=backoff,
             on_status=on_status,
+            on_delay=on_delay,
         )

@@ -419,8 +419,8 @@ def make_json_converter() -> cattrs.Converter:
     return result
 
 
-#: Converts between the models and aiobotocore's dictionaries.
 converter: cattrs.Converter = make_converter()
+"""Converts between the models and aiobotocore's dictionaries."""
 
-#: Converts between the models and JSON-ready dictionaries (ISO 8601 timestamps).
 json_converter: cattrs.Converter = make_json_converter()
+"""Converts between the models and JSON-ready dictionaries (ISO 8601 timestamps)."""

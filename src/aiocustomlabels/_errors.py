@@ -140,8 +140,8 @@ class ServiceError(CustomLabelsError):
         http_status: The HTTP status of the answer.
     """
 
-    #: The error code this class stands for; empty on the base class.
     CODE: ClassVar[str] = ""
+    """The error code this class stands for; empty on the base class."""
 
     def __init__(
         self,

@@ -56,8 +56,8 @@ class _NoItems(tuple):  # type: ignore[type-arg]
         return "NO_ITEMS"
 
 
-#: The default of every list member: empty, equal to ``()``, and unstructured as absent.
 NO_ITEMS: Final[tuple[Any, ...]] = _NoItems()
+"""The default of every list member: empty, equal to ``()``, and unstructured as absent."""
 
 
 class _OpenStrEnum(enum.StrEnum):

@@ -48,16 +48,27 @@ logger = logging.getLogger("aiocustomlabels")
 
 S = ProjectVersionStatus
 
-#: The first delay between polls, in seconds. A failed start often shows within
-#: a minute, and most starts take minutes: early polls are frequent, later ones not.
 DEFAULT_MIN_DELAY: Final = 5.0
-#: The longest delay between polls, in seconds. With full jitter the delays
-#: average (5 + 60) / 2 = 32.5 s once backed off: no more requests than AWS's own
-#: ProjectVersionRunning waiter (a fixed 30 s), and no more than a minute late.
-DEFAULT_MAX_DELAY: Final = 60.0
+"""The first delay between polls, in seconds.
 
-#: What a status callback may be: a plain function or a coroutine function.
+A failed start often shows within a minute, and most starts take minutes:
+early polls are frequent, later ones not.
+"""
+
+DEFAULT_MAX_DELAY: Final = 60.0
+"""The longest delay between polls, in seconds.
+
+With full jitter the delays average (5 + 60) / 2 = 32.5 s once backed off: no
+more requests than AWS's own ProjectVersionRunning waiter (a fixed 30 s), and
+no more than a minute late.
+"""
+
 StatusCallback = Callable[[ProjectVersionDescription], Awaitable[object] | object]
+"""What a status callback may be: a plain function or a coroutine function.
+
+It is called with the ``ProjectVersionDescription`` that showed a new status;
+what it returns is awaited if it is awaitable, and otherwise ignored.
+"""
 
 
 @attrs.frozen(kw_only=True)
@@ -211,6 +222,7 @@ async def wait_for(  # noqa: PLR0912, PLR0915 -- the loop reads best as one piec
     timeout: float | None,
     backoff: Backoff,
     on_status: StatusCallback | None = None,
+    on_delay: Callable[[float], object] | None = None,
     rng: random.Random | None = None,
 ) -> ProjectVersionDescription:
     """Poll with ``describe`` until ``plan.goal``, calling ``act`` when the table says so.
@@ -223,6 +235,7 @@ async def wait_for(  # noqa: PLR0912, PLR0915 -- the loop reads best as one piec
         timeout: Seconds before giving up; ``None`` to wait for as long as it takes.
         backoff: The delays between polls.
         on_status: Called with the description whenever the status changes.
+        on_delay: Called with each delay, in seconds, before sleeping it.
         rng: The jitter's random source.
 
     Returns:
@@ -303,4 +316,6 @@ async def wait_for(  # noqa: PLR0912, PLR0915 -- the loop reads best as one piec
             raise timed_out()
         delay = backoff.delay(attempt, remaining=remaining, rng=rng)
         logger.debug("%s: next poll in %.1f s", name, delay)
+        if on_delay is not None:
+            on_delay(delay)
         await asyncio.sleep(delay)

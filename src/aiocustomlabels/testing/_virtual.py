@@ -14,6 +14,7 @@ way; use ``ScaledClock`` and short delays with the loopback emulator.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import selectors
 from collections.abc import Callable, Coroutine, Mapping
 from concurrent.futures import Executor
@@ -75,7 +76,7 @@ class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
         super().__init__(selector=_JumpingSelector(self))
 
     def run_in_executor(
-        self, executor: Executor | None, func: Callable[[Unpack[Ts]], T], *args: Unpack[Ts]
+        self, executor: Executor | None, func: Callable[[Unpack[Ts]], T], *args: *Ts
     ) -> asyncio.Future[T]:
         """As ``asyncio``'s, and virtual time stands still until the job is done."""
         future = super().run_in_executor(executor, func, *args)
@@ -111,10 +112,8 @@ class LoopClock:
 
     def now(self) -> float:
         """``epoch`` plus the running loop's time (the last one seen, outside a loop)."""
-        try:
+        with contextlib.suppress(RuntimeError):
             self._last = asyncio.get_running_loop().time()
-        except RuntimeError:
-            pass
         return self.epoch + self._last
 
 
