@@ -36,6 +36,7 @@ from ._waiting import (
     START_PLAN,
     STOP_PLAN,
     Backoff,
+    SharedPoller,
     StatusCallback,
     wait_for,
 )
@@ -100,6 +101,12 @@ def _units(name: str, value: object, *, at_least: int = 1) -> int:
     return value
 
 
+def _name_of(version_arn: str) -> str:
+    # The version name of a version ARN, without validating what the service sent.
+    parts = version_arn.rsplit("/", 2)
+    return parts[-2] if len(parts) == 3 else version_arn  # noqa: PLR2004
+
+
 def _check_units(min_units: object, max_units: object) -> tuple[int, int | None]:
     low = _units("min_inference_units", min_units)
     high = None if max_units is None else _units("max_inference_units", max_units, at_least=low)
@@ -151,6 +158,8 @@ class CustomLabelsClient:
     def __init__(self, raw: RekognitionClient, *, converter: cattrs.Converter | None = None) -> None:
         self._raw = raw
         self._converter = converter if converter is not None else default_converter
+        # Waits on versions of one project share their polls: one poller per project.
+        self._pollers: dict[str, SharedPoller] = {}
 
     @classmethod
     @contextlib.asynccontextmanager
@@ -286,6 +295,21 @@ class CustomLabelsClient:
 
         return ProjectVersionIterator(ProjectVersionPages(fetch, batches, starting_token))
 
+    def _poller(self, project_arn: ProjectArn) -> SharedPoller:
+        poller = self._pollers.get(project_arn)
+        if poller is None:
+
+            async def fetch(names: list[str]) -> dict[str, ProjectVersionDescription]:
+                page = await self._fetch_page(project_arn, len(names), names, None)
+                return {
+                    _name_of(d.project_version_arn): d
+                    for d in page.project_version_descriptions
+                    if d.project_version_arn is not None
+                }
+
+            poller = self._pollers[project_arn] = SharedPoller(fetch)
+        return poller
+
     async def describe_project_version(
         self, project_arn: str, version_name: str
     ) -> ProjectVersionDescription:
@@ -411,21 +435,18 @@ class CustomLabelsClient:
         low, high = _check_units(min_inference_units, max_inference_units)
         limit = _check_timeout(timeout)
         backoff = Backoff(min_delay=min_delay, max_delay=max_delay)
-        arn: list[str] = []
 
-        async def describe() -> ProjectVersionDescription:
-            description = await self.describe_project_version(project, name)
-            if description.project_version_arn is not None:
-                arn[:] = [description.project_version_arn]
-            return description
-
-        async def start() -> ProjectVersionStatus:
-            return await self.start_project_version(arn[0], min_inference_units=low, max_inference_units=high)
+        async def start(description: ProjectVersionDescription) -> ProjectVersionStatus:
+            return await self.start_project_version(
+                str(description.project_version_arn), min_inference_units=low, max_inference_units=high
+            )
 
         return await wait_for(
             START_PLAN,
-            describe=describe,
+            poller=self._poller(project),
+            version=name,
             act=start,
+            not_found=lambda: VersionNotFoundError(project, name),
             name=f"{project.project_name}/{name}",
             timeout=limit,
             backoff=backoff,
@@ -465,21 +486,16 @@ class CustomLabelsClient:
         name = _version_name(version_name)
         limit = _check_timeout(timeout)
         backoff = Backoff(min_delay=min_delay, max_delay=max_delay)
-        arn: list[str] = []
 
-        async def describe() -> ProjectVersionDescription:
-            description = await self.describe_project_version(project, name)
-            if description.project_version_arn is not None:
-                arn[:] = [description.project_version_arn]
-            return description
-
-        async def stop() -> ProjectVersionStatus:
-            return await self.stop_project_version(arn[0])
+        async def stop(description: ProjectVersionDescription) -> ProjectVersionStatus:
+            return await self.stop_project_version(str(description.project_version_arn))
 
         return await wait_for(
             STOP_PLAN,
-            describe=describe,
+            poller=self._poller(project),
+            version=name,
             act=stop,
+            not_found=lambda: VersionNotFoundError(project, name),
             name=f"{project.project_name}/{name}",
             timeout=limit,
             backoff=backoff,

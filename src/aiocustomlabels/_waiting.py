@@ -39,6 +39,7 @@ __all__ = [
     "START_PLAN",
     "STOP_PLAN",
     "Backoff",
+    "SharedPoller",
     "StatusCallback",
     "WaitPlan",
     "wait_for",
@@ -213,30 +214,203 @@ async def _notify(callback: StatusCallback | None, description: ProjectVersionDe
         await result
 
 
+#: Fetches one round: version names (at most 10) -> description of each found.
+FetchBatch = Callable[[list[str]], Awaitable[dict[str, ProjectVersionDescription]]]
+
+#: Versions per DescribeProjectVersions call: the service's limit on VersionNames.
+BATCH = 10
+
+
+class _Member:
+    """One wait taking part in a poller's rounds."""
+
+    def __init__(
+        self,
+        version: str,
+        backoff: Backoff,
+        deadline: float | None,
+        on_delay: Callable[[float], object] | None,
+    ) -> None:
+        self.version = version
+        self.backoff = backoff
+        self.deadline = deadline
+        self.on_delay = on_delay
+        self.future: asyncio.Future[ProjectVersionDescription] | None = None
+
+    @property
+    def wants(self) -> bool:
+        return self.future is not None and not self.future.done()
+
+
+class SharedPoller:
+    """Polls for every wait on versions of one project at once: one call per 10 versions a round.
+
+    A round is made once every wait taking part has asked for it, after a delay
+    computed by the Smithy rule on the round's own attempt count (reset when a
+    wait starts or stops its version, unless the last round was throttled),
+    within the smallest ``min_delay`` and ``max_delay`` of the waits, and
+    never past the earliest deadline among them. A wait that joins while a
+    round is pending takes part in it; one that leaves is dropped at once. With
+    a single wait this is exactly that wait's own loop: the same calls, the
+    same delays.
+
+    Args:
+        fetch: Describes up to 10 versions by name in one call.
+        rng: The jitter's random source.
+    """
+
+    def __init__(self, fetch: FetchBatch, *, rng: random.Random | None = None) -> None:
+        self._fetch = fetch
+        self._rng = rng if rng is not None else random.Random()  # noqa: S311 -- jitter, not cryptography
+        self._members: list[_Member] = []
+        self._task: asyncio.Task[None] | None = None
+        self._changed = asyncio.Event()
+        self._attempt = 0
+        self._throttled = False
+        self._rounds = 0
+        #: Calls made, by round: for tests and benchmarks.
+        self.calls_per_round: list[int] = []
+
+    @property
+    def members(self) -> int:
+        """How many waits take part."""
+        return len(self._members)
+
+    def join(
+        self,
+        version: str,
+        *,
+        backoff: Backoff,
+        deadline: float | None,
+        on_delay: Callable[[float], object] | None = None,
+    ) -> _Member:
+        """Take part in the rounds, for the version named."""
+        member = _Member(version, backoff, deadline, on_delay)
+        self._members.append(member)
+        return member
+
+    async def leave(self, member: _Member) -> None:
+        """Stop taking part; the last to leave stops the rounds and waits for them to end."""
+        if member in self._members:
+            self._members.remove(member)
+        if member.future is not None and not member.future.done():
+            member.future.cancel()
+        self._changed.set()
+        if not self._members:
+            # Nobody waits: the next wait starts afresh, as a wait on its own would.
+            self._attempt = self._rounds = 0
+            self._throttled = False
+            if self._task is not None:
+                task, self._task = self._task, None
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+
+    def acted(self) -> None:
+        """A wait started or stopped its version: poll soon again, unless the service is throttling us."""
+        if not self._throttled:
+            self._attempt = 0
+
+    async def next(self, member: _Member) -> ProjectVersionDescription:
+        """The member's description from the next round.
+
+        Raises:
+            Exception: What the round's call for this version raised.
+        """
+        future: asyncio.Future[ProjectVersionDescription] = asyncio.get_running_loop().create_future()
+        member.future = future
+        self._changed.set()
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="aiocustomlabels-poller")
+        return await future
+
+    def _delay(self) -> float:
+        loop = asyncio.get_running_loop()
+        backoff = Backoff(
+            min_delay=min(m.backoff.min_delay for m in self._members),
+            max_delay=min(m.backoff.max_delay for m in self._members),
+        )
+        deadlines = [m.deadline for m in self._members if m.deadline is not None]
+        remaining = None if not deadlines else min(deadlines) - loop.time()
+        self._attempt += 1
+        return backoff.delay(self._attempt, remaining=remaining, rng=self._rng)
+
+    async def _run(self) -> None:
+        while self._members:
+            # A round waits for every member to ask for it (or to leave).
+            while self._members and not all(m.wants for m in self._members):
+                self._changed.clear()
+                await self._changed.wait()
+            if not self._members:
+                return
+            if self._rounds:
+                delay = self._delay()
+                logger.debug("next poll of %d versions in %.1f s", len(self._members), delay)
+                for member in self._members:
+                    if member.on_delay is not None:
+                        member.on_delay(delay)
+                await asyncio.sleep(delay)
+            await self._round([m for m in self._members if m.wants])
+
+    async def _round(self, members: list[_Member]) -> None:
+        self._rounds += 1
+        names = list(dict.fromkeys(m.version for m in members))
+        batches = [names[i : i + BATCH] for i in range(0, len(names), BATCH)]
+        self.calls_per_round.append(len(batches))
+        results = await asyncio.gather(*(self._fetch(batch) for batch in batches), return_exceptions=True)
+        found: dict[str, ProjectVersionDescription | BaseException] = {}
+        throttled = False
+        for batch, result in zip(batches, results, strict=True):
+            if isinstance(result, asyncio.CancelledError):
+                raise result
+            if isinstance(result, BaseException):
+                throttled = throttled or isinstance(result, ThrottledError)
+                found.update(dict.fromkeys(batch, result))
+            else:
+                found.update(result)
+        self._throttled = throttled
+        for member in members:
+            future = member.future
+            if future is None or future.done():
+                continue
+            outcome = found.get(member.version)
+            if isinstance(outcome, BaseException):
+                future.set_exception(outcome)
+            elif outcome is None:
+                future.set_exception(_MissingError())
+            else:
+                future.set_result(outcome)
+
+
+class _MissingError(Exception):
+    """The round's answer had no description of the version."""
+
+
 async def wait_for(  # noqa: PLR0912, PLR0915 -- the loop reads best as one piece
     plan: WaitPlan,
     *,
-    describe: Callable[[], Awaitable[ProjectVersionDescription]],
-    act: Callable[[], Awaitable[Any]],
+    poller: SharedPoller,
+    version: str,
+    act: Callable[[ProjectVersionDescription], Awaitable[Any]],
+    not_found: Callable[[], BaseException],
     name: str,
     timeout: float | None,
     backoff: Backoff,
     on_status: StatusCallback | None = None,
     on_delay: Callable[[float], object] | None = None,
-    rng: random.Random | None = None,
 ) -> ProjectVersionDescription:
-    """Poll with ``describe`` until ``plan.goal``, calling ``act`` when the table says so.
+    """Poll through ``poller`` until ``plan.goal``, calling ``act`` when the table says so.
 
     Args:
         plan: The status table.
-        describe: One poll: the version's description now.
-        act: The start or the stop.
+        poller: The shared poller of the version's project.
+        version: The version's name.
+        act: The start or the stop, given the last description.
+        not_found: The exception to raise when the project has no such version.
         name: The version, for messages and logs.
         timeout: Seconds before giving up; ``None`` to wait for as long as it takes.
         backoff: The delays between polls.
         on_status: Called with the description whenever the status changes.
-        on_delay: Called with each delay, in seconds, before sleeping it.
-        rng: The jitter's random source.
+        on_delay: Called with each delay, in seconds, before the next poll.
 
     Returns:
         The description that showed the goal.
@@ -246,7 +420,6 @@ async def wait_for(  # noqa: PLR0912, PLR0915 -- the loop reads best as one piec
             ``plan.failure``), or the deadline (``WaitTimeoutError``).
         ServiceError: A request failed in a way that waiting will not mend.
     """
-    rng = rng if rng is not None else random.Random()  # noqa: S311 -- jitter, not cryptography
     loop = asyncio.get_running_loop()
     deadline = None if timeout is None else loop.time() + timeout
     # In-flight requests may finish a little past the deadline (the last poll is
@@ -256,7 +429,7 @@ async def wait_for(  # noqa: PLR0912, PLR0915 -- the loop reads best as one piec
     last_status: ProjectVersionStatus | None = None
     acted = False
     stale = 0
-    attempt = 0
+    member = poller.join(version, backoff=backoff, deadline=deadline, on_delay=on_delay)
 
     def timed_out() -> WaitTimeoutError:
         seen = "no status seen" if last is None else f"last status {last.status}"
@@ -264,58 +437,57 @@ async def wait_for(  # noqa: PLR0912, PLR0915 -- the loop reads best as one piec
             f"{name}: not {plan.goal} after {timeout} s ({seen})", last, timeout=timeout or 0.0
         )
 
-    async def request(call: Callable[[], Awaitable[Any]]) -> Any:
+    async def bounded(call: Awaitable[Any]) -> Any:
         try:
             async with asyncio.timeout_at(hard_stop):
-                return await call()
+                return await call
         except TimeoutError as exc:
             if hard_stop is not None and loop.time() >= hard_stop:
                 raise timed_out() from exc
             raise
 
-    while True:
-        try:
-            description: ProjectVersionDescription | None = await request(describe)
-        except Exception as exc:
-            if not is_transient(exc):
-                raise
-            logger.warning("%s: poll failed, will poll again: %s", name, exc)
-            description = None
-        if description is not None:
-            last = description
-            status = description.status
-            if status != last_status:
-                logger.info("%s: %s", name, status)
-                last_status = status
-                await _notify(on_status, description)
-            action = plan.action(status, acted=acted, stale=stale)
-            if action is Action.DONE:
-                return description
-            if action is Action.FAIL:
-                detail = f": {description.status_message}" if description.status_message else ""
-                msg = f"{name}: cannot {plan.verb}, status {status}{detail}"
-                raise plan.failure(msg, description)
-            if action is Action.ACT:
-                try:
-                    await request(act)
-                except ResourceInUseError as exc:
-                    # Someone else is starting or stopping it: watch what happens.
-                    logger.info("%s: %s refused, version busy: %s", name, plan.verb, exc.message)
-                except Exception as exc:
-                    if not is_transient(exc):
-                        raise
-                    logger.warning("%s: %s failed, will try again: %s", name, plan.verb, exc)
-                else:
-                    logger.info("%s: %s requested", name, plan.verb)
-                    acted, stale, attempt = True, 0, 0
-            elif acted and status in plan.pre_act:
-                stale += 1
-        attempt += 1
-        remaining = None if deadline is None else deadline - loop.time()
-        if remaining is not None and remaining <= 0:
-            raise timed_out()
-        delay = backoff.delay(attempt, remaining=remaining, rng=rng)
-        logger.debug("%s: next poll in %.1f s", name, delay)
-        if on_delay is not None:
-            on_delay(delay)
-        await asyncio.sleep(delay)
+    try:
+        while True:
+            try:
+                description: ProjectVersionDescription | None = await bounded(poller.next(member))
+            except _MissingError:
+                raise not_found() from None
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+                logger.warning("%s: poll failed, will poll again: %s", name, exc)
+                description = None
+            if description is not None:
+                last = description
+                status = description.status
+                if status != last_status:
+                    logger.info("%s: %s", name, status)
+                    last_status = status
+                    await _notify(on_status, description)
+                action = plan.action(status, acted=acted, stale=stale)
+                if action is Action.DONE:
+                    return description
+                if action is Action.FAIL:
+                    detail = f": {description.status_message}" if description.status_message else ""
+                    msg = f"{name}: cannot {plan.verb}, status {status}{detail}"
+                    raise plan.failure(msg, description)
+                if action is Action.ACT:
+                    try:
+                        await bounded(act(description))
+                    except ResourceInUseError as exc:
+                        # Someone else is starting or stopping it: watch what happens.
+                        logger.info("%s: %s refused, version busy: %s", name, plan.verb, exc.message)
+                    except Exception as exc:
+                        if not is_transient(exc):
+                            raise
+                        logger.warning("%s: %s failed, will try again: %s", name, plan.verb, exc)
+                    else:
+                        logger.info("%s: %s requested", name, plan.verb)
+                        acted, stale = True, 0
+                        poller.acted()
+                elif acted and status in plan.pre_act:
+                    stale += 1
+            if deadline is not None and deadline - loop.time() <= 0:
+                raise timed_out()
+    finally:
+        await poller.leave(member)
