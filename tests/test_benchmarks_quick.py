@@ -1,0 +1,95 @@
+"""Quick versions of the benchmarks: the counts they rest on, never their timings."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from types import FrameType
+from typing import Any
+
+from aiobotocore.session import get_session
+from botocore.parsers import create_parser
+
+from aiocustomlabels import DescribeProjectVersionsResponse, converter
+from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process, run_virtual
+from benchmarks import bench_polling
+from benchmarks._page import wire_page
+from benchmarks.bench_listing import our_loop, paginator_loop
+from tests._harness import project_with
+from tests._strategies import shape
+
+
+def test_structuring_a_page_is_one_python_call() -> None:
+    """Structuring a page of 100 full descriptions calls generated code once: nested objects are inlined."""
+    parsed = create_parser("json").parse(
+        {"body": wire_page(100), "headers": {}, "status_code": 200}, shape("DescribeProjectVersionsResponse")
+    )
+    parsed.pop("ResponseMetadata", None)
+    converter.structure(parsed, DescribeProjectVersionsResponse)  # hooks are generated on first use
+    calls: list[str] = []
+
+    def profile(frame: FrameType, event: str, arg: Any) -> None:
+        if event == "call" and frame.f_code.co_filename.startswith("<aiocustomlabels generated"):
+            calls.append(frame.f_code.co_name)
+
+    sys.setprofile(profile)
+    try:
+        page = converter.structure(parsed, DescribeProjectVersionsResponse)
+    finally:
+        sys.setprofile(None)
+    assert len(page.project_version_descriptions) == 100
+    assert calls == ["structure_DescribeProjectVersionsResponse"]
+
+
+def _listing_calls(
+    loop_fn: Any, versions: int, *, latency: float = 0.0, work: float = 0.0
+) -> tuple[int, float]:
+    fake = FakeCustomLabels(clock=LoopClock())
+    project, _ = project_with(fake, versions)
+    if latency:
+        fake.faults.latency(latency)
+
+    async def main() -> tuple[int, float]:
+        loop = asyncio.get_running_loop()
+        with in_process(fake):
+            async with get_session().create_client("rekognition", region_name="us-east-1") as raw:
+                began = loop.time()
+                count = await loop_fn(raw, project, work=work, page_size=100 if not work else 10)
+                return count, loop.time() - began
+
+    count, elapsed = run_virtual(main())
+    assert count == versions
+    return len(fake.requests_for("DescribeProjectVersions")), elapsed
+
+
+def test_listing_makes_one_call_per_page_like_the_paginator() -> None:
+    """Listing 1,000 versions in pages of 100 makes 10 calls, as the plain paginator does."""
+    assert _listing_calls(our_loop, 1_000)[0] == 10
+    assert _listing_calls(paginator_loop, 1_000)[0] == 10
+
+
+def test_overlap_fetches_ahead_without_extra_calls() -> None:
+    """With latency and work per page, ours makes the same 10 calls and, on virtual time, overlaps them."""
+    ours_calls, ours_time = _listing_calls(our_loop, 100, latency=0.1, work=0.1)
+    theirs_calls, theirs_time = _listing_calls(paginator_loop, 100, latency=0.1, work=0.1)
+    assert ours_calls == theirs_calls == 10
+    assert round(theirs_time, 3) == 2.0  # 10 x (100 ms service + 100 ms work)
+    assert round(ours_time, 3) == 1.1  # the first 100 ms, then 10 x 100 ms of overlapped work
+
+
+def test_shared_polling_counts() -> None:
+    """50 waits make at most 5 calls a round; 50 AWS waiters make 50."""
+    ours = bench_polling.measure(bench_polling.ours, 50)
+    theirs = bench_polling.measure(bench_polling.theirs, 50)
+    assert ours["max_per_round"] <= 5
+    assert theirs["max_per_round"] == 50
+    assert ours["calls"] < theirs["calls"] / 5
+
+
+def test_page_is_what_the_service_sends() -> None:
+    """The benchmark page parses as the service model says: 100 descriptions, every member set."""
+    body = json.loads(wire_page(100))
+    assert len(body["ProjectVersionDescriptions"]) == 100
+    members = set(shape("ProjectVersionDescription").members)
+    assert set(body["ProjectVersionDescriptions"][0]) == members
