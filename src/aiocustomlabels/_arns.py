@@ -98,7 +98,7 @@ class ProjectArn(_Arn):
 
     ``arn:aws:rekognition:REGION:ACCOUNT:project/NAME/CREATION_MS``
 
-    Example:
+    Examples:
         >>> arn = ProjectArn.parse("arn:aws:rekognition:us-east-1:111122223333:project/cats/1690000000000")
         >>> arn.project_name, arn.creation_timestamp
         ('cats', 1690000000000)
@@ -132,7 +132,7 @@ class ProjectVersionArn(_Arn):
     The trailing number is the version's own creation time, not the project's:
     the project's ARN cannot be computed from this one.
 
-    Example:
+    Examples:
         >>> arn = ProjectVersionArn.parse(
         ...     "arn:aws:rekognition:us-east-1:111122223333:project/cats/version/v1/1690000000001"
         ... )

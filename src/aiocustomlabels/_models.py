@@ -91,26 +91,42 @@ class ProjectVersionStatus(_OpenStrEnum):
     """
 
     TRAINING_IN_PROGRESS = "TRAINING_IN_PROGRESS"
+    """Being trained; ``start_and_wait`` waits for training to finish, then starts it."""
     TRAINING_COMPLETED = "TRAINING_COMPLETED"
+    """Trained and ready to start."""
     TRAINING_FAILED = "TRAINING_FAILED"
+    """Training failed: the version cannot be started."""
     STARTING = "STARTING"
+    """A start was accepted; the model is being deployed."""
     RUNNING = "RUNNING"
+    """Hosted and answering DetectCustomLabels, and billed until stopped."""
     FAILED = "FAILED"
+    """The start failed; the StatusMessage says why."""
     STOPPING = "STOPPING"
+    """A stop was accepted; the model is being taken down."""
     STOPPED = "STOPPED"
+    """Stopped: ready to start again."""
     DELETING = "DELETING"
+    """Being deleted."""
     COPYING_IN_PROGRESS = "COPYING_IN_PROGRESS"
+    """Being copied from another project."""
     COPYING_COMPLETED = "COPYING_COMPLETED"
+    """Copied from another project: ready to start."""
     COPYING_FAILED = "COPYING_FAILED"
+    """The copy failed: the version cannot be started."""
     DEPRECATED = "DEPRECATED"
+    """Deprecated: the version cannot be started."""
     EXPIRED = "EXPIRED"
+    """Expired: the version cannot be started."""
 
 
 class CustomizationFeature(_OpenStrEnum):
     """The feature a model version customizes; unknown values are accepted."""
 
     CONTENT_MODERATION = "CONTENT_MODERATION"
+    """An adapter for content moderation (DetectModerationLabels)."""
     CUSTOM_LABELS = "CUSTOM_LABELS"
+    """A Custom Labels model (DetectCustomLabels)."""
 
 
 @attrs.frozen(kw_only=True)

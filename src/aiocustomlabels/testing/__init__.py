@@ -11,7 +11,8 @@ lifecycle on a clock you control. It speaks the service's wire protocol
   ``python -m aiocustomlabels emulator``.
 
 The pytest fixtures ``fake_custom_labels``, ``custom_labels_in_process`` and
-``custom_labels_emulator`` come with the package as a pytest plugin.
+``custom_labels_emulator`` come with the package as a pytest plugin (the
+module ``pytest_aiocustomlabels``).
 """
 
 from ._clock import Clock, ScaledClock, VirtualClock

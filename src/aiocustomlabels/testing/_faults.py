@@ -50,8 +50,8 @@ class Fault:
     body: bytes = b"<html><body>502 Bad Gateway</body></html>"
 
 
-# Error codes the service answers with 500; everything else is the caller's 400.
-_SERVER_CODES = frozenset({"InternalServerError", "ServiceUnavailableException"})
+# Error codes answered with a 5xx status; everything else is the caller's 400.
+_SERVER_STATUS = {"InternalServerError": 500, "ServiceUnavailableException": 503}
 
 
 class FaultPlan:
@@ -93,7 +93,7 @@ class FaultPlan:
                 remaining=times,
                 code=code,
                 message=message if message is not None else f"Injected {code}.",
-                status=status if status is not None else (500 if code in _SERVER_CODES else 400),
+                status=status if status is not None else _SERVER_STATUS.get(code, 400),
             )
         )
 

@@ -42,11 +42,37 @@ __all__ = ["AWS_ENDPOINTS", "in_process", "needs_large_body_shim", "needs_stream
 AWS_ENDPOINTS = re.compile(r"^https://rekognition(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/?$")
 
 # Credentials that sign requests nobody checks; set only while routing is on.
-_FAKE_ENV = {
+# A profile named in the environment would be looked up first (and may not
+# exist on a test machine), so it is unset meanwhile.
+_FAKE_ENV: dict[str, str | None] = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
+    "AWS_PROFILE": None,
+    "AWS_DEFAULT_PROFILE": None,
 }
+
+
+@contextlib.contextmanager
+def _environment(changes: dict[str, str | None]) -> Iterator[None]:
+    """Set (or unset, for None) these variables, and put back exactly these on leaving.
+
+    Other changes made to the environment inside the block are kept.
+    """
+    saved = {key: os.environ.get(key) for key in changes}
+    try:
+        for key, value in changes.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
 
 
 class _NoStreamWriter:
@@ -133,8 +159,9 @@ def in_process(
         fake: The fake service that answers.
         endpoint: Route this URL (or pattern) instead of the AWS endpoints,
             for clients made with an ``endpoint_url``.
-        credentials: Set dummy AWS credentials in the environment while
-            routing is on, so that clients sign without real ones.
+        credentials: Set dummy AWS credentials in the environment (and unset
+            ``AWS_PROFILE``) while routing is on, so that clients sign without
+            real ones; exactly those variables are put back on leaving.
 
     Yields:
         The active ``aioresponses`` mock, for further routes of your own.
@@ -168,9 +195,8 @@ def in_process(
             response_class=response_class,
         )
 
-    env = dict(_FAKE_ENV) if credentials else {}
     with contextlib.ExitStack() as stack:
-        stack.enter_context(mock.patch.dict(os.environ, env))
+        stack.enter_context(_environment(_FAKE_ENV if credentials else {}))
         if needs_large_body_shim():
             stack.enter_context(mock.patch("aioresponses.core.stream_reader_factory", _in_memory_reader))
         mocked = stack.enter_context(aioresponses(passthrough_unmatched=True))

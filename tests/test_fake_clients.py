@@ -1,0 +1,361 @@
+"""Three real clients agree over the loopback emulator: boto3, the AWS CLI (v1) and aiobotocore."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from aiocustomlabels import ProjectVersionArn, ProjectVersionStatus
+from aiocustomlabels.testing import DemoProject, FakeCustomLabels, ThreadedEmulator, VirtualClock, seed_demo
+from tests._fake_support import CREDENTIALS, DESCRIBE, REGION, START, isolate_aws, loopback_client
+
+S = ProjectVersionStatus
+CLIENTS = ["boto3", "aws-cli", "aiobotocore"]
+RUNNING_VERSION = "shelf-items.2024-05-20"
+
+
+@pytest.fixture(autouse=True)
+def _no_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No AWS variable or config file of the machine running the tests leaks in."""
+    isolate_aws(monkeypatch, tmp_path)
+
+
+@pytest.fixture
+def clock() -> VirtualClock:
+    """The fake's virtual clock."""
+    return VirtualClock()
+
+
+@pytest.fixture
+def fake(clock: VirtualClock) -> FakeCustomLabels:
+    """A fake with a 600-second start."""
+    return FakeCustomLabels(clock=clock, start_seconds=600.0)
+
+
+@pytest.fixture
+def demo(fake: FakeCustomLabels) -> DemoProject:
+    """The demo project: five versions in five statuses."""
+    return seed_demo(fake)
+
+
+@pytest.fixture
+def emulator(fake: FakeCustomLabels) -> Iterator[ThreadedEmulator]:
+    """The fake on a free loopback port."""
+    with ThreadedEmulator(fake) as emulator:
+        yield emulator
+
+
+@contextlib.contextmanager
+def boto3_client(endpoint_url: str) -> Iterator[Any]:
+    """A boto3 Rekognition client of the emulator, closed afterwards."""
+    client = boto3.client("rekognition", region_name=REGION, endpoint_url=endpoint_url, **CREDENTIALS)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def aws(
+    emulator: ThreadedEmulator, tmp_path: Path, *args: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run ``aws rekognition ARGS`` (AWS CLI v1) against the emulator, with dummy credentials only."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+    env.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION=REGION,
+        AWS_CONFIG_FILE=str(tmp_path / "no-such-config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "no-such-credentials"),
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    command = [sys.executable, "-m", "awscli", "rekognition", *args]
+    command += ["--endpoint-url", emulator.endpoint_url, "--output", "json"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def cli_error_code(result: subprocess.CompletedProcess[str]) -> str:
+    """The service error code in the CLI's error message."""
+    assert result.returncode != 0
+    match = re.search(r"An error occurred \((\w+)\) when calling the (\w+) operation", result.stderr)
+    assert match is not None, result.stderr
+    return match[1]
+
+
+# -- what each client sees ---------------------------------------------------------------
+
+
+def listing(kind: str, emulator: ThreadedEmulator, tmp_path: Path, project: str) -> list[tuple[str, str]]:
+    """(version ARN, Status) of every version of ``project``, as client ``kind`` lists them."""
+    descriptions: list[dict[str, Any]]
+    if kind == "boto3":
+        with boto3_client(emulator.endpoint_url) as client:
+            descriptions = client.describe_project_versions(ProjectArn=project)["ProjectVersionDescriptions"]
+    elif kind == "aws-cli":
+        result = aws(emulator, tmp_path, "describe-project-versions", "--project-arn", project)
+        descriptions = json.loads(result.stdout)["ProjectVersionDescriptions"]
+    else:
+
+        async def main() -> list[dict[str, Any]]:
+            async with loopback_client(emulator.endpoint_url) as client:
+                response = await client.describe_project_versions(ProjectArn=project)
+                return [dict(d) for d in response["ProjectVersionDescriptions"]]
+
+        descriptions = asyncio.run(main())
+    return [(d["ProjectVersionArn"], d["Status"]) for d in descriptions]
+
+
+def expected_listing(fake: FakeCustomLabels, demo: DemoProject) -> list[tuple[str, str]]:
+    """The demo versions newest first, with their statuses, as the fake holds them."""
+    newest_first = sorted(demo.versions.values(), key=lambda arn: -ProjectVersionArn(arn).creation_timestamp)
+    return [(arn, fake.describe(arn).status or "") for arn in newest_first]
+
+
+@pytest.mark.parametrize("kind", CLIENTS)
+def test_client_sees_every_version_and_status(
+    kind: str, emulator: ThreadedEmulator, fake: FakeCustomLabels, demo: DemoProject, tmp_path: Path
+) -> None:
+    """Each client lists the demo versions newest first with the statuses the fake holds, in one request."""
+    assert listing(kind, emulator, tmp_path, demo.project_arn) == expected_listing(fake, demo)
+    assert [r.params for r in fake.requests_for(DESCRIBE)] == [{"ProjectArn": demo.project_arn}]
+
+
+def test_the_three_clients_agree(
+    emulator: ThreadedEmulator, fake: FakeCustomLabels, demo: DemoProject, tmp_path: Path
+) -> None:
+    """boto3, the AWS CLI and aiobotocore see the same ARNs and statuses, after a start too."""
+    with boto3_client(emulator.endpoint_url) as client:
+        client.start_project_version(ProjectVersionArn=demo.versions[demo.ready_version], MinInferenceUnits=1)
+    seen = {kind: listing(kind, emulator, tmp_path, demo.project_arn) for kind in CLIENTS}
+    assert seen["boto3"] == seen["aws-cli"] == seen["aiobotocore"]
+    assert (demo.versions[demo.ready_version], "STARTING") in seen["boto3"]
+    assert len(fake.requests_for(DESCRIBE)) == 3
+
+
+def sdk_pages(kind: str, emulator: ThreadedEmulator, project: str) -> list[list[str]]:
+    """The version ARNs of each page of two, from the SDK's own paginator."""
+    if kind == "boto3":
+        with boto3_client(emulator.endpoint_url) as client:
+            pages = client.get_paginator("describe_project_versions").paginate(
+                ProjectArn=project, PaginationConfig={"PageSize": 2}
+            )
+            return [[d["ProjectVersionArn"] for d in page["ProjectVersionDescriptions"]] for page in pages]
+
+    async def main() -> list[list[str]]:
+        async with loopback_client(emulator.endpoint_url) as client:
+            paginator = client.get_paginator("describe_project_versions")
+            return [
+                [d["ProjectVersionArn"] for d in page["ProjectVersionDescriptions"]]
+                async for page in paginator.paginate(ProjectArn=project, PaginationConfig={"PageSize": 2})
+            ]
+
+    return asyncio.run(main())
+
+
+@pytest.mark.parametrize("kind", ["boto3", "aiobotocore"])
+def test_paginator_pages_of_two(
+    kind: str, emulator: ThreadedEmulator, fake: FakeCustomLabels, demo: DemoProject
+) -> None:
+    """boto3's and aiobotocore's paginators with PageSize 2 get the same three pages, newest first."""
+    newest_first = [arn for arn, _ in expected_listing(fake, demo)]
+    assert sdk_pages(kind, emulator, demo.project_arn) == [
+        newest_first[0:2],
+        newest_first[2:4],
+        newest_first[4:],
+    ]
+    requests = fake.requests_for(DESCRIBE)
+    assert [r.params["MaxResults"] for r in requests] == [2, 2, 2]
+    assert ["NextToken" in r.params for r in requests] == [False, True, True]
+
+
+def test_cli_pages_of_two(
+    emulator: ThreadedEmulator, fake: FakeCustomLabels, demo: DemoProject, tmp_path: Path
+) -> None:
+    """The AWS CLI with --page-size 2 walks the same three pages and prints every version, newest first."""
+    result = aws(
+        emulator, tmp_path, "describe-project-versions", "--project-arn", demo.project_arn, "--page-size", "2"
+    )
+    printed = [d["ProjectVersionArn"] for d in json.loads(result.stdout)["ProjectVersionDescriptions"]]
+    assert printed == [arn for arn, _ in expected_listing(fake, demo)]
+    requests = fake.requests_for(DESCRIBE)
+    assert [r.params["MaxResults"] for r in requests] == [2, 2, 2]
+    assert ["NextToken" in r.params for r in requests] == [False, True, True]
+
+
+def test_cli_first_page_carries_the_token(
+    emulator: ThreadedEmulator, fake: FakeCustomLabels, demo: DemoProject, tmp_path: Path
+) -> None:
+    """The CLI's first page of two (--no-paginate) is the SDKs' first page, with a NextToken."""
+    result = aws(
+        emulator,
+        tmp_path,
+        "describe-project-versions",
+        "--project-arn",
+        demo.project_arn,
+        "--max-results",
+        "2",
+        "--no-paginate",
+    )
+    page = json.loads(result.stdout)
+    assert [d["ProjectVersionArn"] for d in page["ProjectVersionDescriptions"]] == [
+        arn for arn, _ in expected_listing(fake, demo)[:2]
+    ]
+    assert page["NextToken"]
+
+
+# -- errors --------------------------------------------------------------------------------------
+
+
+ERROR_CASES = ["unknown-project", "start-running"]
+
+
+def error_code(kind: str, case: str, emulator: ThreadedEmulator, tmp_path: Path, demo: DemoProject) -> str:
+    """The error code client ``kind`` reports for ``case``."""
+    unknown = demo.project_arn.rsplit("/", 1)[0] + "/1"
+    if kind == "aws-cli":
+        args = (
+            ["describe-project-versions", "--project-arn", unknown]
+            if case == "unknown-project"
+            else [
+                "start-project-version",
+                "--project-version-arn",
+                demo.versions[RUNNING_VERSION],
+                "--min-inference-units",
+                "1",
+            ]
+        )
+        return cli_error_code(aws(emulator, tmp_path, *args, check=False))
+    operation, params = (
+        ("describe_project_versions", {"ProjectArn": unknown})
+        if case == "unknown-project"
+        else (
+            "start_project_version",
+            {"ProjectVersionArn": demo.versions[RUNNING_VERSION], "MinInferenceUnits": 1},
+        )
+    )
+    if kind == "boto3":
+        with boto3_client(emulator.endpoint_url) as client, pytest.raises(ClientError) as caught:
+            getattr(client, operation)(**params)
+        return str(caught.value.response["Error"]["Code"])
+
+    async def main() -> str:
+        async with loopback_client(emulator.endpoint_url) as client:
+            with pytest.raises(ClientError) as caught:
+                await getattr(client, operation)(**params)
+            return str(caught.value.response["Error"]["Code"])
+
+    return asyncio.run(main())
+
+
+@pytest.mark.parametrize(
+    ("case", "code", "operation"),
+    [
+        ("unknown-project", "ResourceNotFoundException", DESCRIBE),
+        ("start-running", "ResourceInUseException", START),
+    ],
+)
+@pytest.mark.parametrize("kind", CLIENTS)
+def test_clients_report_the_same_error(
+    kind: str,
+    case: str,
+    code: str,
+    operation: str,
+    emulator: ThreadedEmulator,
+    fake: FakeCustomLabels,
+    demo: DemoProject,
+    tmp_path: Path,
+) -> None:
+    """Every client reports ResourceNotFound for an unknown project, ResourceInUse for a RUNNING start."""
+    assert error_code(kind, case, emulator, tmp_path, demo) == code
+    assert len(fake.requests_for(operation)) == 1
+
+
+# -- the AWS CLI's own commands ---------------------------------------------------------------
+
+
+def test_cli_start_with_min_and_max_units(
+    emulator: ThreadedEmulator, fake: FakeCustomLabels, demo: DemoProject, tmp_path: Path
+) -> None:
+    """The CLI's start-project-version --min 1 --max 3 answers STARTING; the fake recorded Min=1, Max=3."""
+    version = demo.versions[demo.ready_version]
+    result = aws(
+        emulator,
+        tmp_path,
+        "start-project-version",
+        "--project-version-arn",
+        version,
+        "--min-inference-units",
+        "1",
+        "--max-inference-units",
+        "3",
+    )
+    assert json.loads(result.stdout) == {"Status": "STARTING"}
+    assert [r.params for r in fake.requests_for(START)] == [
+        {"ProjectVersionArn": version, "MinInferenceUnits": 1, "MaxInferenceUnits": 3}
+    ]
+    described = fake.describe(version)
+    assert (described.min_inference_units, described.max_inference_units) == (1, 3)
+
+
+def test_cli_waiter_returns_once_running(
+    emulator: ThreadedEmulator, fake: FakeCustomLabels, clock: VirtualClock, demo: DemoProject, tmp_path: Path
+) -> None:
+    """The CLI's wait project-version-running exits 0 once the started version runs."""
+    version = demo.versions[demo.ready_version]
+    with boto3_client(emulator.endpoint_url) as client:
+        client.start_project_version(ProjectVersionArn=version, MinInferenceUnits=1)
+    clock.advance(600.0)
+    result = aws(
+        emulator,
+        tmp_path,
+        "wait",
+        "project-version-running",
+        "--project-arn",
+        demo.project_arn,
+        "--version-names",
+        demo.ready_version,
+    )
+    assert (result.returncode, result.stdout) == (0, "")
+    assert [r.params for r in fake.requests_for(DESCRIBE)] == [
+        {"ProjectArn": demo.project_arn, "VersionNames": [demo.ready_version]}
+    ]
+
+
+def test_cli_waiter_fails_on_failed(
+    emulator: ThreadedEmulator, fake: FakeCustomLabels, clock: VirtualClock, demo: DemoProject, tmp_path: Path
+) -> None:
+    """The CLI's wait project-version-running exits non-zero at once when the start FAILED."""
+    version = demo.versions[demo.ready_version]
+    fake.fail_next_start(version, "No capacity.")
+    with boto3_client(emulator.endpoint_url) as client:
+        client.start_project_version(ProjectVersionArn=version, MinInferenceUnits=1)
+    clock.advance(600.0)
+    result = aws(
+        emulator,
+        tmp_path,
+        "wait",
+        "project-version-running",
+        "--project-arn",
+        demo.project_arn,
+        "--version-names",
+        demo.ready_version,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "Waiter ProjectVersionRunning failed" in result.stderr
+    assert "terminal failure state" in result.stderr
+    assert len(fake.requests_for(DESCRIBE)) == 1

@@ -1,0 +1,156 @@
+"""``python -m aiocustomlabels emulator`` and ``demo``, run as the user runs them."""
+
+from __future__ import annotations
+
+import os
+import re
+import selectors
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+import boto3
+import pytest
+
+from aiocustomlabels.testing._demo import DEMO_VERSIONS
+from tests._fake_support import CREDENTIALS, REGION, isolate_aws
+
+LISTENING = re.compile(r"^Custom Labels emulator listening on (http://([0-9.]+):(\d+))$")
+DEMO_PROJECT = re.compile(r"^Demo project: (arn:\S+)$")
+PROGRESS = re.compile(r"^\s+[0-9.]+s\s+([A-Z_]+)$")
+
+
+class Lines:
+    """The lines a process writes to a pipe, read with a timeout rather than a hang.
+
+    Reads the file descriptor directly, so no buffer of Python's hides a line
+    that has already arrived.
+    """
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        assert process.stdout is not None
+        self._fd = process.stdout.fileno()
+        self._buffer = b""
+
+    def next(self, timeout: float = 30.0) -> str:
+        """The next line, without its newline."""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._fd, selectors.EVENT_READ)
+            while b"\n" not in self._buffer:
+                if not selector.select(timeout):
+                    pytest.fail(f"no output within {timeout} s")
+                chunk = os.read(self._fd, 4096)
+                if not chunk:
+                    pytest.fail(f"the process ended its output after {self._buffer!r}")
+                self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line.decode()
+
+    def rest(self, process: subprocess.Popen[bytes]) -> tuple[str, str]:
+        """Wait for the process to end; everything else it wrote to stdout, and its stderr."""
+        out, err = process.communicate(timeout=30)
+        return (self._buffer + out).decode(), err.decode()
+
+
+@attrs.frozen(kw_only=True)
+class Running:
+    """An emulator process and what it printed first.
+
+    Attributes:
+        process: The process.
+        lines: Its stdout.
+        endpoint_url: The URL it printed.
+        host: The address in it.
+        project_arn: The demo project it printed.
+    """
+
+    process: subprocess.Popen[bytes]
+    lines: Lines
+    endpoint_url: str
+    host: str
+    project_arn: str
+
+
+@pytest.fixture(autouse=True)
+def _no_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No AWS variable or config file of the machine running the tests leaks in."""
+    isolate_aws(monkeypatch, tmp_path)
+
+
+@pytest.fixture
+def emulator_process() -> Iterator[Running]:
+    """``python -m aiocustomlabels emulator --port 0 --seed demo``, started, its first lines read."""
+    command = [sys.executable, "-m", "aiocustomlabels", "emulator", "--port", "0", "--seed", "demo"]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ)
+    ) as process:
+        try:
+            lines = Lines(process)
+            listening = LISTENING.match(lines.next())
+            project = DEMO_PROJECT.match(lines.next())
+            assert listening is not None
+            assert project is not None
+            yield Running(
+                process=process,
+                lines=lines,
+                endpoint_url=listening[1],
+                host=listening[2],
+                project_arn=project[1],
+            )
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.communicate(timeout=30)
+
+
+def test_emulator_binds_loopback_by_default(emulator_process: Running) -> None:
+    """Without --host the emulator listens on 127.0.0.1 only, on the free port it picked."""
+    assert emulator_process.host == "127.0.0.1"
+    assert int(emulator_process.endpoint_url.rsplit(":", 1)[1]) > 0
+
+
+def test_emulator_serves_the_demo_project(emulator_process: Running) -> None:
+    """boto3 pointed at the emulator describes the demo project's five versions, newest first."""
+    client = boto3.client(
+        "rekognition", region_name=REGION, endpoint_url=emulator_process.endpoint_url, **CREDENTIALS
+    )
+    try:
+        response = client.describe_project_versions(ProjectArn=emulator_process.project_arn)
+    finally:
+        client.close()
+    described = [
+        (d["ProjectVersionArn"].split("/version/")[1].split("/")[0], d["Status"])
+        for d in response["ProjectVersionDescriptions"]
+    ]
+    assert described == [(name, status.value) for name, status, _, _ in reversed(DEMO_VERSIONS)]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_emulator_stops_cleanly_on_signal(emulator_process: Running, signum: signal.Signals) -> None:
+    """SIGINT or SIGTERM: the emulator says it is stopping and exits 0."""
+    emulator_process.process.send_signal(signum)
+    out, err = emulator_process.lines.rest(emulator_process.process)
+    assert emulator_process.process.returncode == 0, err
+    assert "Stopping the emulator." in out.splitlines()
+
+
+def test_demo_starts_runs_and_stops() -> None:
+    """``demo --start-seconds 0.5`` exits 0 and shows the version STARTING, then RUNNING, then STOPPED."""
+    result = subprocess.run(
+        [sys.executable, "-m", "aiocustomlabels", "demo", "--start-seconds", "0.5"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=dict(os.environ),
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    began = next(i for i, line in enumerate(lines) if line.startswith("Starting "))
+    statuses = [m[1] for line in lines[began:] if (m := PROGRESS.match(line))]
+    firsts = [statuses.index(status) for status in ("STARTING", "RUNNING", "STOPPED")]
+    assert firsts == sorted(firsts)
+    assert statuses[-1] == "STOPPED"

@@ -1,0 +1,270 @@
+"""The in-process face (aiobotocore into the fake, no socket, no credentials) and the fixtures."""
+
+from __future__ import annotations
+
+import inspect
+import os
+import re
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiobotocore.session import get_session
+from botocore.exceptions import NoCredentialsError
+from yarl import URL
+
+from aiocustomlabels.testing import FakeCustomLabels, ThreadedEmulator, VirtualClock, in_process
+from aiocustomlabels.testing._inprocess import AWS_ENDPOINTS, needs_stream_writer_shim
+from tests._fake_support import DESCRIBE, REGION, START, Scene, isolate_aws, make_scene
+
+
+class SocketOpenedError(AssertionError):
+    """A test that must open no socket tried to connect one."""
+
+
+@pytest.fixture(autouse=True)
+def _no_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No AWS variable or config file of the machine running the tests leaks in."""
+    isolate_aws(monkeypatch, tmp_path)
+
+
+@pytest.fixture
+def no_sockets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any attempt to connect a socket or resolve a name fails the test."""
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise SocketOpenedError(f"a socket was connected: {args[1:]!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+@pytest.fixture
+def scene() -> Scene:
+    """A fake with one project of three versions."""
+    return make_scene(FakeCustomLabels(), 3)
+
+
+@pytest.fixture
+def fresh_shim_probe() -> Iterator[None]:
+    """needs_stream_writer_shim() probes afresh in the test, and again after it."""
+    needs_stream_writer_shim.cache_clear()
+    yield
+    needs_stream_writer_shim.cache_clear()
+
+
+@pytest.mark.asyncio
+async def test_works_with_no_credentials_anywhere(scene: Scene) -> None:
+    """No AWS_* variable and no config files: in_process() still lets aiobotocore sign and call."""
+    assert not [name for name in os.environ if name.startswith("AWS_") and "KEY" in name]
+    with in_process(scene.fake):
+        async with get_session().create_client("rekognition", region_name=REGION) as client:
+            response = await client.describe_project_versions(ProjectArn=scene.project)
+    assert [d["ProjectVersionArn"] for d in response["ProjectVersionDescriptions"]] == scene.versions
+    assert [r.params for r in scene.fake.requests_for(DESCRIBE)] == [{"ProjectArn": scene.project}]
+
+
+@pytest.mark.asyncio
+async def test_without_its_credentials_there_are_none(scene: Scene) -> None:
+    """in_process(credentials=False) with no credentials anywhere: botocore finds none, nothing is sent."""
+    with in_process(scene.fake, credentials=False):
+        async with get_session().create_client("rekognition", region_name=REGION) as client:
+            with pytest.raises(NoCredentialsError):
+                await client.describe_project_versions(ProjectArn=scene.project)
+    assert scene.fake.requests == ()
+
+
+def test_dummy_credentials_last_only_while_routing(scene: Scene) -> None:
+    """The dummy credentials are in the environment inside in_process() and gone after it."""
+    with in_process(scene.fake):
+        inside = os.environ.get("AWS_ACCESS_KEY_ID")
+    assert inside == "testing"
+    assert "AWS_ACCESS_KEY_ID" not in os.environ
+
+
+def test_real_credentials_are_hidden_while_routing(scene: Scene, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Credentials already in the environment are replaced by the dummy ones inside, and restored after."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREALKEY")
+    with in_process(scene.fake):
+        inside = os.environ["AWS_ACCESS_KEY_ID"]
+    assert (inside, os.environ["AWS_ACCESS_KEY_ID"]) == ("testing", "AKIAREALKEY")
+
+
+def test_the_socket_guard_works(no_sockets: None) -> None:
+    """The guard used below does catch a connection attempt."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        with pytest.raises(SocketOpenedError):
+            probe.connect(("127.0.0.1", 9))
+    finally:
+        probe.close()
+
+
+@pytest.mark.asyncio
+async def test_no_socket_is_opened(scene: Scene, no_sockets: None) -> None:
+    """A start and a describe through in_process() connect no socket and resolve no name."""
+    with in_process(scene.fake):
+        async with get_session().create_client("rekognition", region_name=REGION) as client:
+            started = await client.start_project_version(
+                ProjectVersionArn=scene.versions[0], MinInferenceUnits=1
+            )
+            response = await client.describe_project_versions(ProjectArn=scene.project, VersionNames=["v3"])
+    assert started["Status"] == "STARTING"
+    assert response["ProjectVersionDescriptions"][0]["Status"] == "STARTING"
+    assert [r.operation for r in scene.fake.requests] == [START, DESCRIBE]
+
+
+@pytest.mark.asyncio
+async def test_a_full_page_of_100_arrives_whole(no_sockets: None) -> None:
+    """A page of 100 full descriptions (well over 128 KiB) reaches aiobotocore whole, then the 101st."""
+    scene = make_scene(FakeCustomLabels(), 101)
+    with in_process(scene.fake):
+        async with get_session().create_client("rekognition", region_name=REGION) as client:
+            paginator = client.get_paginator("describe_project_versions")
+            pages = [
+                [d["ProjectVersionArn"] for d in page["ProjectVersionDescriptions"]]
+                async for page in paginator.paginate(ProjectArn=scene.project)
+            ]
+    assert pages == [scene.versions[:100], scene.versions[100:]]
+    assert len(scene.fake.requests_for(DESCRIBE)) == 2
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-2", "ap-southeast-2"])
+@pytest.mark.asyncio
+async def test_every_region_is_routed(scene: Scene, no_sockets: None, region: str) -> None:
+    """Clients of any region reach the fake."""
+    with in_process(scene.fake):
+        async with get_session().create_client("rekognition", region_name=region) as client:
+            await client.describe_project_versions(ProjectArn=scene.project)
+    assert len(scene.fake.requests_for(DESCRIBE)) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_custom_endpoint_is_routed(scene: Scene, no_sockets: None) -> None:
+    """in_process(endpoint=...) routes a client made with that endpoint_url."""
+    endpoint = "https://rekognition.test.invalid"
+    with in_process(scene.fake, endpoint=re.compile(r"^https://rekognition\.test\.invalid/?$")):
+        async with get_session().create_client(
+            "rekognition", region_name=REGION, endpoint_url=endpoint
+        ) as client:
+            await client.describe_project_versions(ProjectArn=scene.project)
+    assert len(scene.fake.requests_for(DESCRIBE)) == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "routed"),
+    [
+        ("https://rekognition.us-east-1.amazonaws.com/", True),
+        ("https://rekognition.eu-central-1.amazonaws.com", True),
+        ("https://rekognition-fips.us-gov-west-1.amazonaws.com/", True),
+        ("https://rekognition.cn-north-1.amazonaws.com.cn/", True),
+        ("https://s3.us-east-1.amazonaws.com/", False),
+        ("http://rekognition.us-east-1.amazonaws.com/", False),
+        ("https://rekognition.us-east-1.amazonaws.com.evil.example/", False),
+        ("https://rekognition.us-east-1.amazonaws.com/other/path", False),
+    ],
+)
+def test_aws_endpoints(url: str, routed: bool) -> None:
+    """Rekognition's HTTPS endpoints in every region and partition are routed, nothing else."""
+    assert bool(AWS_ENDPOINTS.match(url)) is routed
+
+
+def test_stream_writer_shim_is_needed_here(fresh_shim_probe: None) -> None:
+    """On aiohttp 3.14 with aioresponses 0.7.9 the shim is needed."""
+    assert "stream_writer" in inspect.signature(aiohttp.ClientResponse.__init__).parameters
+    assert needs_stream_writer_shim() is True
+
+
+def test_stream_writer_shim_is_off_without_stream_writer(
+    fresh_shim_probe: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When ClientResponse takes no stream_writer (older aiohttp), the shim reports it is not needed."""
+
+    def old_init(self: aiohttp.ClientResponse, method: str, url: URL, *, writer: Any = None) -> None:
+        """ClientResponse.__init__ as aiohttp had it before stream_writer."""
+
+    monkeypatch.setattr(aiohttp.ClientResponse, "__init__", old_init)
+    assert needs_stream_writer_shim() is False
+
+
+def test_stream_writer_shim_is_off_once_aioresponses_is_fixed(
+    fresh_shim_probe: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When aioresponses builds responses aiohttp accepts (its fix merged), the shim is not needed."""
+    from aioresponses.core import RequestMatch  # noqa: PLC0415 -- only this test patches it
+
+    monkeypatch.setattr(RequestMatch, "_build_response", lambda self, url, **kwargs: None)
+    assert needs_stream_writer_shim() is False
+
+
+def test_stream_writer_shim_ignores_other_type_errors(
+    fresh_shim_probe: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A TypeError from aioresponses that is not about stream_writer does not turn the shim on."""
+    from aioresponses.core import RequestMatch  # noqa: PLC0415 -- only this test patches it
+
+    def broken(self: Any, url: URL, **kwargs: Any) -> None:
+        raise TypeError("something else entirely")
+
+    monkeypatch.setattr(RequestMatch, "_build_response", broken)
+    assert needs_stream_writer_shim() is False
+
+
+def test_stream_writer_shim_answer_is_cached(fresh_shim_probe: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The probe runs once: a later change is not seen until the cache is cleared."""
+    first = needs_stream_writer_shim()
+    monkeypatch.setattr(aiohttp.ClientResponse, "__init__", lambda self, method, url: None)
+    assert needs_stream_writer_shim() is first
+    needs_stream_writer_shim.cache_clear()
+    assert needs_stream_writer_shim() is False
+
+
+# -- the pytest plugin's fixtures -----------------------------------------------------------
+
+
+def test_fake_fixture_is_empty_on_a_virtual_clock(fake_custom_labels: FakeCustomLabels) -> None:
+    """fake_custom_labels is a new fake with no requests, on a VirtualClock."""
+    assert isinstance(fake_custom_labels.clock, VirtualClock)
+    assert fake_custom_labels.requests == ()
+    assert fake_custom_labels.faults.pending == ()
+
+
+@pytest.mark.asyncio
+async def test_in_process_fixture_routes_aiobotocore(
+    custom_labels_in_process: FakeCustomLabels, fake_custom_labels: FakeCustomLabels, no_sockets: None
+) -> None:
+    """custom_labels_in_process is the test's fake; aiobotocore reaches it with no socket or credentials."""
+    scene = make_scene(custom_labels_in_process, 2)
+    async with get_session().create_client("rekognition", region_name=REGION) as client:
+        response = await client.describe_project_versions(ProjectArn=scene.project)
+    assert custom_labels_in_process is fake_custom_labels
+    assert [d["ProjectVersionArn"] for d in response["ProjectVersionDescriptions"]] == scene.versions
+    assert len(fake_custom_labels.requests_for(DESCRIBE)) == 1
+
+
+def test_emulator_fixture_serves_the_fake_on_loopback(
+    custom_labels_emulator: ThreadedEmulator, fake_custom_labels: FakeCustomLabels
+) -> None:
+    """custom_labels_emulator serves the test's fake on 127.0.0.1, for boto3."""
+    import boto3  # noqa: PLC0415 -- the one boto3 test of this module
+
+    scene = make_scene(custom_labels_emulator.fake, 2)
+    client = boto3.client(
+        "rekognition",
+        region_name=REGION,
+        endpoint_url=custom_labels_emulator.endpoint_url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    try:
+        response = client.describe_project_versions(ProjectArn=scene.project)
+    finally:
+        client.close()
+    assert custom_labels_emulator.fake is fake_custom_labels
+    assert URL(custom_labels_emulator.endpoint_url).host == "127.0.0.1"
+    assert [d["ProjectVersionArn"] for d in response["ProjectVersionDescriptions"]] == scene.versions
+    assert len(fake_custom_labels.requests_for(DESCRIBE)) == 1
