@@ -478,7 +478,9 @@ def test_errors_are_400_with_type_and_message(
     assert answer.reply.headers["x-amzn-ErrorType"] == code
 
 
-@pytest.mark.parametrize(("code", "status"), [("InternalServerError", 500), ("ServiceUnavailableException", 503)])
+@pytest.mark.parametrize(
+    ("code", "status"), [("InternalServerError", 500), ("ServiceUnavailableException", 503)]
+)
 def test_server_errors_are_5xx(fake: FakeCustomLabels, code: str, status: int) -> None:
     """Injected server errors are HTTP 500 (InternalServerError) or 503 (ServiceUnavailable), with __type and message."""
     project, _ = seed(fake, 1)
