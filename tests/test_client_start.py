@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError
 from aiocustomlabels import (
     DEFAULT_CONFIG,
     AccessDeniedError,
+    ConfigurationError,
     CustomLabelsClient,
     CustomLabelsError,
     InternalServerError,
@@ -259,5 +260,20 @@ def test_create_merges_config_over_defaults() -> None:
                 assert config.read_timeout == DEFAULT_CONFIG.read_timeout
                 assert client.raw.meta.region_name == "eu-west-1"
                 assert "eu-west-1" in repr(client)
+
+    run(main)
+
+
+def test_create_without_region_is_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no region anywhere, create() raises ConfigurationError with botocore's error as cause."""
+    for name in ("AWS_DEFAULT_REGION", "AWS_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/config")
+
+    async def main() -> None:
+        with pytest.raises(ConfigurationError, match="region") as info:
+            async with CustomLabelsClient.create():
+                pass  # pragma: no cover - never reached
+        assert info.value.__cause__ is not None
 
     run(main)

@@ -524,3 +524,22 @@ def test_a_fifteen_minute_start_runs_in_virtual_time() -> None:
 def test_client_type_is_exported() -> None:
     """The client class is importable from the package root."""
     assert CustomLabelsClient.__module__.startswith("aiocustomlabels")
+
+
+def test_a_body_that_is_not_json_mid_wait_is_a_failed_poll() -> None:
+    """A proxy's HTML page instead of an answer costs a poll; it is not taken for a missing version."""
+    fake, project, _ = scene(S.STOPPED)
+
+    async def main() -> ProjectVersionDescription:
+        async def break_proxy() -> None:
+            await asyncio.sleep(20)
+            fake.faults.malformed("DescribeProjectVersions", times=3)
+
+        breaker = asyncio.create_task(break_proxy())
+        try:
+            return await starting(fake, project)()
+        finally:
+            await breaker
+
+    assert run(main).status is S.RUNNING
+    assert not fake.faults.pending

@@ -292,3 +292,28 @@ def test_acting_after_a_good_round_polls_soon_again() -> None:
 def test_acting_after_a_throttled_round_does_not_speed_up() -> None:
     """After a throttled round, a start does not bring the rounds back to min_delay: the round backs off."""
     assert _poller_delays(throttle_second_round=True) == [1, 2, 1]
+
+
+def test_a_slow_callback_does_not_hold_back_the_others() -> None:
+    """A wait busy in a slow on_status delays the others' rounds by at most min_delay, not by its slowness."""
+    fake = virtual_fake(start_seconds=300)
+    project, _ = project_with(fake, 2)
+
+    async def slow(description: ProjectVersionDescription) -> None:
+        if description.status is S.STARTING:
+            await asyncio.sleep(1000)
+
+    async def main() -> float:
+        loop = asyncio.get_running_loop()
+        async with client_for(fake) as client:
+            sluggish = asyncio.create_task(
+                client.start_and_wait(project, "v0", min_inference_units=1, on_status=slow)
+            )
+            began = loop.time()
+            await client.start_and_wait(project, "v1", min_inference_units=1)
+            done = loop.time() - began
+            await sluggish
+            return done
+
+    # v1 runs after 300 s; with 5..60 s polls it is seen within a minute of that.
+    assert run(main) < 300 + 60 + 5

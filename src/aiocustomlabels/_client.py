@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 
 import cattrs
@@ -23,6 +23,7 @@ from ._errors import (
     error_from_client_error,
 )
 from ._models import (
+    NO_ITEMS,
     DescribeProjectVersionsResponse,
     ProjectVersionDescription,
     ProjectVersionStatus,
@@ -38,6 +39,7 @@ from ._waiting import (
     Backoff,
     SharedPoller,
     StatusCallback,
+    WaitPlan,
     wait_for,
 )
 
@@ -181,12 +183,24 @@ class CustomLabelsClient:
 
         Yields:
             The client, usable until the block ends.
+
+        Raises:
+            ConfigurationError: botocore cannot make a client: no region, an
+                unknown profile, an invalid endpoint.
         """
         session = session if session is not None else get_session()
         merged = DEFAULT_CONFIG if config is None else DEFAULT_CONFIG.merge(config)
-        async with session.create_client(
-            "rekognition", region_name=region_name, endpoint_url=endpoint_url, config=merged
-        ) as raw:
+        async with contextlib.AsyncExitStack() as stack:
+            try:
+                raw = await stack.enter_async_context(
+                    session.create_client(
+                        "rekognition", region_name=region_name, endpoint_url=endpoint_url, config=merged
+                    )
+                )
+            except BotoCoreError as exc:
+                # No region, an unknown profile, a bad endpoint: say so in our terms.
+                msg = f"cannot create a Rekognition client: {exc}"
+                raise ConfigurationError(msg) from exc
             yield cls(raw)
 
     @property
@@ -301,6 +315,12 @@ class CustomLabelsClient:
 
             async def fetch(names: list[str]) -> dict[str, ProjectVersionDescription]:
                 page = await self._fetch_page(project_arn, len(names), names, None)
+                if page.project_version_descriptions is NO_ITEMS:
+                    # The service sends the list, empty when no name matches. Without it
+                    # this is not an answer (botocore reads a proxy's HTML page as {}):
+                    # a poll that failed, not a version that does not exist.
+                    msg = "DescribeProjectVersions answered without ProjectVersionDescriptions"
+                    raise MalformedResponseError(msg, ("ProjectVersionDescriptions",))
                 return {
                     _name_of(d.project_version_arn): d
                     for d in page.project_version_descriptions
@@ -433,25 +453,14 @@ class CustomLabelsClient:
         project = _project_arn(project_arn)
         name = _version_name(version_name)
         low, high = _check_units(min_inference_units, max_inference_units)
-        limit = _check_timeout(timeout)
-        backoff = Backoff(min_delay=min_delay, max_delay=max_delay)
 
         async def start(description: ProjectVersionDescription) -> ProjectVersionStatus:
             return await self.start_project_version(
                 str(description.project_version_arn), min_inference_units=low, max_inference_units=high
             )
 
-        return await wait_for(
-            START_PLAN,
-            poller=self._poller(project),
-            version=name,
-            act=start,
-            not_found=lambda: VersionNotFoundError(project, name),
-            name=f"{project.project_name}/{name}",
-            timeout=limit,
-            backoff=backoff,
-            on_status=on_status,
-            on_delay=on_delay,
+        return await self._wait(
+            START_PLAN, project, name, start, timeout, min_delay, max_delay, on_status, on_delay
         )
 
     async def stop_and_wait(
@@ -484,17 +493,34 @@ class CustomLabelsClient:
         """
         project = _project_arn(project_arn)
         name = _version_name(version_name)
-        limit = _check_timeout(timeout)
-        backoff = Backoff(min_delay=min_delay, max_delay=max_delay)
 
         async def stop(description: ProjectVersionDescription) -> ProjectVersionStatus:
             return await self.stop_project_version(str(description.project_version_arn))
 
+        return await self._wait(
+            STOP_PLAN, project, name, stop, timeout, min_delay, max_delay, on_status, on_delay
+        )
+
+    async def _wait(  # noqa: PLR0917 -- private, called from the two waits just above
+        self,
+        plan: WaitPlan,
+        project: ProjectArn,
+        name: str,
+        act: Callable[[ProjectVersionDescription], Awaitable[ProjectVersionStatus]],
+        timeout: float | None,
+        min_delay: float,
+        max_delay: float,
+        on_status: StatusCallback | None,
+        on_delay: Callable[[float], object] | None,
+    ) -> ProjectVersionDescription:
+        # Checked here, before the first request, like every other argument.
+        limit = _check_timeout(timeout)
+        backoff = Backoff(min_delay=min_delay, max_delay=max_delay)
         return await wait_for(
-            STOP_PLAN,
+            plan,
             poller=self._poller(project),
             version=name,
-            act=stop,
+            act=act,
             not_found=lambda: VersionNotFoundError(project, name),
             name=f"{project.project_name}/{name}",
             timeout=limit,

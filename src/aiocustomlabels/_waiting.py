@@ -245,7 +245,9 @@ class _Member:
 class SharedPoller:
     """Polls for every wait on versions of one project at once: one call per 10 versions a round.
 
-    A round is made once every wait taking part has asked for it, after a delay
+    A round is made once every wait taking part has asked for it (or
+    ``min_delay`` after the first asked, so that a busy wait cannot hold the
+    others back), after a delay
     computed by the Smithy rule on the round's own attempt count (reset when a
     wait starts or stops its version, unless the last round was throttled),
     within the smallest ``min_delay`` and ``max_delay`` of the waits, and
@@ -334,13 +336,29 @@ class SharedPoller:
         self._attempt += 1
         return backoff.delay(self._attempt, remaining=remaining, rng=self._rng)
 
+    async def _gather(self) -> None:
+        """Wait until every member asks for the next round, or leaves.
+
+        A member still busy (starting its version, or in a slow ``on_status``)
+        holds the others back by at most ``min_delay`` after the first asked:
+        then the round goes ahead, and the latecomer joins the one after.
+        """
+        limit: float | None = None
+        loop = asyncio.get_running_loop()
+        while self._members and not all(m.wants for m in self._members):
+            if limit is None and any(m.wants for m in self._members):
+                limit = loop.time() + min(m.backoff.min_delay for m in self._members)
+            self._changed.clear()
+            try:
+                async with asyncio.timeout_at(limit):
+                    await self._changed.wait()
+            except TimeoutError:
+                return
+
     async def _run(self) -> None:
         while self._members:
-            # A round waits for every member to ask for it (or to leave).
-            while self._members and not all(m.wants for m in self._members):
-                self._changed.clear()
-                await self._changed.wait()
-            if not self._members:
+            await self._gather()
+            if not any(m.wants for m in self._members):
                 return
             if self._rounds:
                 delay = self._delay()
