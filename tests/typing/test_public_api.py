@@ -14,11 +14,16 @@ import cattrs
 import aiocustomlabels
 from aiocustomlabels import (
     CustomizationFeature,
+    CustomLabelsClient,
     DescribeProjectVersionsResponse,
     ProjectArn,
     ProjectVersionArn,
     ProjectVersionDescription,
+    ProjectVersionIterator,
+    ProjectVersionPages,
     ProjectVersionStatus,
+    ServiceError,
+    WaitTimeoutError,
     converter,
     json_converter,
 )
@@ -63,6 +68,38 @@ def test_converters_are_cattrs_converters() -> None:
     assert_type(json_converter, cattrs.Converter)
     out: Any = json_converter.unstructure(ProjectVersionDescription(status=ProjectVersionStatus.RUNNING))
     assert out == {"Status": "RUNNING"}
+
+
+def test_client_signatures() -> None:
+    """The client's methods return what they say; checked by mypy, never called here."""
+
+    async def uses(client: CustomLabelsClient, project: str) -> None:
+        versions = client.describe_project_versions(project, version_names=["v1"], page_size=10)
+        assert_type(versions, ProjectVersionIterator)
+        async for version in versions:
+            assert_type(version, ProjectVersionDescription)
+        pages = client.describe_project_versions(project).pages()
+        assert_type(pages, ProjectVersionPages)
+        async for page in pages:
+            assert_type(page, DescribeProjectVersionsResponse)
+            assert_type(page.next_token, str | None)
+        status = await client.start_project_version("arn", min_inference_units=1, max_inference_units=2)
+        assert_type(status, ProjectVersionStatus)
+        running = await client.start_and_wait(
+            project, "v1", min_inference_units=1, timeout=60.0, on_status=print
+        )
+        assert_type(running, ProjectVersionDescription)
+        stopped = await client.stop_and_wait(project, "v1", on_delay=lambda seconds: None)
+        assert_type(stopped, ProjectVersionDescription)
+        try:
+            await client.stop_project_version("arn")
+        except ServiceError as error:
+            assert_type(error.code, str)
+            assert_type(error.request_id, str | None)
+        except WaitTimeoutError as error:
+            assert_type(error.description, ProjectVersionDescription | None)
+
+    assert callable(uses)
 
 
 def test_all_is_complete() -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import attrs
 
 from .._arns import ProjectArn, ProjectVersionArn
-from .._models import ProjectVersionStatus
+from .._models import OutputConfig, ProjectVersionDescription, ProjectVersionStatus
 from ._fake import FakeCustomLabels
 
 __all__ = ["DemoProject", "seed_demo"]
@@ -48,12 +48,18 @@ def seed_demo(fake: FakeCustomLabels) -> DemoProject:
     versions = {}
     for name, status, low, high in DEMO_VERSIONS:
         created = datetime.strptime(name.rsplit(".", 1)[1], "%Y-%m-%d").replace(tzinfo=UTC)
-        message = "The training data has no labels." if status is S.TRAINING_FAILED else None
+        failed = status is S.TRAINING_FAILED
         versions[name] = fake.add_version(
             project,
             name,
             status=status,
-            status_message=message,
+            status_message="The training data has no labels." if failed else None,
+            # A failed training leaves no evaluation, no outputs: only where they would have gone.
+            description=ProjectVersionDescription(
+                output_config=OutputConfig(s3_bucket="custom-labels-console", s3_key_prefix=f"output/{name}/")
+            )
+            if failed
+            else None,
             created=created,
             min_inference_units=low,
             max_inference_units=high,
