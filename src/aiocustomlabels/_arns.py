@@ -6,6 +6,9 @@ against the service model's own patterns.
 
 A project's ARN cannot be derived from one of its version ARNs: each ends with
 its own creation time in milliseconds, and the two numbers differ.
+
+The service model's other patterns and limits on names, pages and tokens live
+here too, so that the client's checks and the fake's validation are one rule.
 """
 
 from __future__ import annotations
@@ -29,6 +32,23 @@ _VERSION = re.compile(
 )
 # The service bounds both ARNs to 20..2048 characters on top of the pattern.
 _MIN_LEN, _MAX_LEN = 20, 2048
+
+#: A version name, as DescribeProjectVersions' VersionNames takes it.
+VERSION_NAME = re.compile(_NAME, re.ASCII)
+#: DescribeProjectVersions' MaxResults: 1 to this (and its default).
+MAX_PAGE_SIZE = 100
+#: DescribeProjectVersions' VersionNames: at most this many names a call.
+MAX_VERSION_NAMES = 10
+#: The longest NextToken the service accepts.
+MAX_TOKEN_LENGTH = 1024
+
+
+def version_name_of(version_arn: str) -> str:
+    """The version name in a version ARN, without validating it (the service sent it).
+
+    Anything that is not a version ARN is returned as it is.
+    """
+    return version_arn.rsplit("/", 2)[-2] if "/version/" in version_arn else version_arn
 
 
 class _Arn(str):

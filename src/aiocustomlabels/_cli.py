@@ -125,19 +125,16 @@ class UsageError(Exception):
 # -- output -----------------------------------------------------------------------
 
 
-def _name(description: ProjectVersionDescription) -> str:
-    arn = description.project_version_arn or ""
-    return arn.rsplit("/", 2)[-2] if "/version/" in arn else arn or "?"
-
-
 def table_row(description: ProjectVersionDescription) -> str:
     """One line of the versions table."""
     low, high = description.min_inference_units, description.max_inference_units
     units = "-" if low is None else (f"{low}" if high is None else f"{low}..{high}")
     created = description.creation_timestamp
     f1 = description.evaluation_result.f1_score if description.evaluation_result else None
+    from ._arns import version_name_of  # noqa: PLC0415 -- keep --help fast
+
     return _TABLE.format(
-        name=_name(description),
+        name=version_name_of(description.project_version_arn or "?"),
         status=str(description.status or "-"),
         units=units,
         created=created.astimezone().strftime("%Y-%m-%d %H:%M") if created else "-",

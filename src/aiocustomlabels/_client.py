@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 
@@ -12,7 +11,15 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
 from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError, ParamValidationError
 
-from ._arns import ProjectArn, ProjectVersionArn
+from ._arns import (
+    MAX_PAGE_SIZE,
+    MAX_TOKEN_LENGTH,
+    MAX_VERSION_NAMES,
+    VERSION_NAME,
+    ProjectArn,
+    ProjectVersionArn,
+    version_name_of,
+)
 from ._converters import converter as default_converter
 from ._errors import (
     ConfigurationError,
@@ -69,10 +76,6 @@ _METHODS: Final = {
     "StartProjectVersion": "start_project_version",
     "StopProjectVersion": "stop_project_version",
 }
-_NAME = re.compile(r"[a-zA-Z0-9_.\-]{1,255}", re.ASCII)
-_MAX_PAGE = 100
-_MAX_NAMES = 10
-_MAX_TOKEN = 1024
 
 
 def _project_arn(value: object) -> ProjectArn:
@@ -90,7 +93,7 @@ def _version_arn(value: object) -> ProjectVersionArn:
 
 
 def _version_name(value: object) -> str:
-    if not isinstance(value, str) or not _NAME.fullmatch(value):
+    if not isinstance(value, str) or not VERSION_NAME.fullmatch(value):
         msg = f"not a valid version name: {value!r}; expected 1 to 255 of a-z A-Z 0-9 _ . -"
         raise InvalidRequestError(msg)
     return value
@@ -101,12 +104,6 @@ def _units(name: str, value: object, *, at_least: int = 1) -> int:
         msg = f"{name} must be an int of at least {at_least}, not {value!r}"
         raise InvalidRequestError(msg)
     return value
-
-
-def _name_of(version_arn: str) -> str:
-    # The version name of a version ARN, without validating what the service sent.
-    parts = version_arn.rsplit("/", 2)
-    return parts[-2] if len(parts) == 3 else version_arn  # noqa: PLR2004
 
 
 def _check_units(min_units: object, max_units: object) -> tuple[int, int | None]:
@@ -134,7 +131,7 @@ def _batches(version_names: Iterable[str] | None) -> list[Sequence[str] | None]:
     if not names:
         msg = "version_names must name at least one version; pass None to list them all"
         raise InvalidRequestError(msg)
-    return [names[i : i + _MAX_NAMES] for i in range(0, len(names), _MAX_NAMES)]
+    return [names[i : i + MAX_VERSION_NAMES] for i in range(0, len(names), MAX_VERSION_NAMES)]
 
 
 class CustomLabelsClient:
@@ -256,7 +253,7 @@ class CustomLabelsClient:
         project_arn: str,
         *,
         version_names: Iterable[str] | None = None,
-        page_size: int = _MAX_PAGE,
+        page_size: int = MAX_PAGE_SIZE,
         starting_token: str | None = None,
     ) -> ProjectVersionIterator:
         """Iterate over a project's model versions, newest first.
@@ -291,17 +288,17 @@ class CustomLabelsClient:
         """
         arn = _project_arn(project_arn)
         size: object = page_size  # callers without type checking may pass anything
-        if type(size) is not int or not 1 <= size <= _MAX_PAGE:
-            msg = f"page_size must be an int from 1 to {_MAX_PAGE}, not {page_size!r}"
+        if type(size) is not int or not 1 <= size <= MAX_PAGE_SIZE:
+            msg = f"page_size must be an int from 1 to {MAX_PAGE_SIZE}, not {page_size!r}"
             raise InvalidRequestError(msg)
         batches = _batches(version_names)
         token: object = starting_token
         if token is not None:
-            if not isinstance(token, str) or not 0 < len(token) <= _MAX_TOKEN:
-                msg = f"starting_token must be a token of 1 to {_MAX_TOKEN} characters"
+            if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH:
+                msg = f"starting_token must be a token of 1 to {MAX_TOKEN_LENGTH} characters"
                 raise InvalidRequestError(msg)
             if len(batches) > 1:
-                msg = f"starting_token cannot resume a listing of more than {_MAX_NAMES} version names"
+                msg = f"starting_token cannot resume a listing of more than {MAX_VERSION_NAMES} version names"
                 raise InvalidRequestError(msg)
 
         async def fetch(names: Sequence[str] | None, token: str | None) -> DescribeProjectVersionsResponse:
@@ -322,7 +319,7 @@ class CustomLabelsClient:
                     msg = "DescribeProjectVersions answered without ProjectVersionDescriptions"
                     raise MalformedResponseError(msg, ("ProjectVersionDescriptions",))
                 return {
-                    _name_of(d.project_version_arn): d
+                    version_name_of(d.project_version_arn): d
                     for d in page.project_version_descriptions
                     if d.project_version_arn is not None
                 }

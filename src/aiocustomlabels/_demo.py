@@ -10,6 +10,7 @@ import asyncio
 import sys
 from typing import TextIO
 
+from ._arns import version_name_of
 from ._client import CustomLabelsClient
 from ._models import ProjectVersionDescription
 
@@ -17,8 +18,7 @@ __all__ = ["run_main_job"]
 
 
 def _row(description: ProjectVersionDescription) -> str:
-    arn = description.project_version_arn or "?"
-    name = arn.rsplit("/", 2)[-2] if "/version/" in arn else arn
+    name = version_name_of(description.project_version_arn or "?")
     units = f"{description.min_inference_units or '-'}..{description.max_inference_units or '-'}"
     return f"  {name:<28} {description.status or '?':<20} units {units}"
 

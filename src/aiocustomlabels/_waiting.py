@@ -18,6 +18,7 @@ from typing import Any, Final
 
 import attrs
 
+from ._arns import MAX_VERSION_NAMES
 from ._errors import (
     InternalServerError,
     InvalidRequestError,
@@ -217,9 +218,6 @@ async def _notify(callback: StatusCallback | None, description: ProjectVersionDe
 #: Fetches one round: version names (at most 10) -> description of each found.
 FetchBatch = Callable[[list[str]], Awaitable[dict[str, ProjectVersionDescription]]]
 
-#: Versions per DescribeProjectVersions call: the service's limit on VersionNames.
-BATCH = 10
-
 
 class _Member:
     """One wait taking part in a poller's rounds."""
@@ -372,7 +370,7 @@ class SharedPoller:
     async def _round(self, members: list[_Member]) -> None:
         self._rounds += 1
         names = list(dict.fromkeys(m.version for m in members))
-        batches = [names[i : i + BATCH] for i in range(0, len(names), BATCH)]
+        batches = [names[i : i + MAX_VERSION_NAMES] for i in range(0, len(names), MAX_VERSION_NAMES)]
         self.calls_per_round.append(len(batches))
         results = await asyncio.gather(*(self._fetch(batch) for batch in batches), return_exceptions=True)
         found: dict[str, ProjectVersionDescription | BaseException] = {}

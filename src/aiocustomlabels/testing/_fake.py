@@ -7,7 +7,6 @@ import bisect
 import hashlib
 import hmac
 import json
-import re
 import secrets
 import threading
 from collections.abc import Mapping
@@ -16,7 +15,14 @@ from typing import Any
 
 import attrs
 
-from .._arns import ProjectArn, ProjectVersionArn
+from .._arns import (
+    MAX_PAGE_SIZE,
+    MAX_TOKEN_LENGTH,
+    MAX_VERSION_NAMES,
+    VERSION_NAME,
+    ProjectArn,
+    ProjectVersionArn,
+)
 from .._converters import converter
 from .._models import (
     Asset,
@@ -49,10 +55,6 @@ _BUSY = frozenset(
     {S.STARTING, S.RUNNING, S.STOPPING, S.TRAINING_IN_PROGRESS, S.COPYING_IN_PROGRESS, S.DELETING}
 )
 _HOLDING_UNITS = frozenset({S.STARTING, S.RUNNING})
-_NAME = re.compile(r"[a-zA-Z0-9_.\-]{1,255}", re.ASCII)
-_MAX_PAGE = 100
-_MAX_NAMES = 10
-_MAX_TOKEN = 1024
 
 _MESSAGES = {
     S.STARTING: "The model is being started.",
@@ -434,21 +436,21 @@ class FakeCustomLabels:
 
     def _describe_project_versions(self, params: Mapping[str, Any]) -> dict[str, Any]:
         project_arn = _arn_param(params, "ProjectArn", ProjectArn, required=True)
-        page_size = params.get("MaxResults", _MAX_PAGE)
-        if type(page_size) is not int or not 1 <= page_size <= _MAX_PAGE:
+        page_size = params.get("MaxResults", MAX_PAGE_SIZE)
+        if type(page_size) is not int or not 1 <= page_size <= MAX_PAGE_SIZE:
             raise _invalid(
                 f"1 validation error detected: Value '{page_size}' at 'maxResults' failed to satisfy "
-                f"constraint: Member must have value between 1 and {_MAX_PAGE}"
+                f"constraint: Member must have value between 1 and {MAX_PAGE_SIZE}"
             )
         names = params.get("VersionNames")
         if names is not None:
-            if not isinstance(names, list) or not 1 <= len(names) <= _MAX_NAMES:
-                raise _invalid(f"VersionNames must hold 1 to {_MAX_NAMES} names.")
+            if not isinstance(names, list) or not 1 <= len(names) <= MAX_VERSION_NAMES:
+                raise _invalid(f"VersionNames must hold 1 to {MAX_VERSION_NAMES} names.")
             for name in names:
-                if not isinstance(name, str) or not _NAME.fullmatch(name):
+                if not isinstance(name, str) or not VERSION_NAME.fullmatch(name):
                     raise _invalid(f"Invalid version name: {name!r}.")
         token = params.get("NextToken")
-        if token is not None and (not isinstance(token, str) or len(token) > _MAX_TOKEN):
+        if token is not None and (not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH):
             raise _invalid("NextToken is too long.")
         project = self._projects.get(project_arn)
         if project is None:
