@@ -25,7 +25,22 @@ def _settle(task: asyncio.Task[object]) -> None:
         task.exception()
 
 
-class ProjectVersionPages:
+class _Closing:
+    """``async with`` around an iterator closes it on leaving the block."""
+
+    async def aclose(self) -> None:  # pragma: no cover - both subclasses define it
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+
+class ProjectVersionPages(_Closing):
     """An async iterator of typed DescribeProjectVersions pages.
 
     The first request is sent at the first ``__anext__``. As each page is
@@ -96,14 +111,6 @@ class ProjectVersionPages:
             with contextlib.suppress(BaseException):
                 await task
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
     def __del__(self) -> None:
         # Left behind after a `break`: cancel the fetch ahead. The loop holds the
         # task until it finishes, and the callback reads its outcome.
@@ -115,7 +122,7 @@ class ProjectVersionPages:
             _settle(task)
 
 
-class ProjectVersionIterator:
+class ProjectVersionIterator(_Closing):
     """An async iterator of ``ProjectVersionDescription``, newest first.
 
     Returned by ``CustomLabelsClient.describe_project_versions``; see there.
@@ -152,11 +159,3 @@ class ProjectVersionIterator:
         """Stop iterating and cancel the page being fetched ahead, if any."""
         self._buffer.clear()
         await self._pages.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
