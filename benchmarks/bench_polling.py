@@ -1,13 +1,21 @@
-"""Shared polling: 50 concurrent waits on versions of one project.
+"""Waiting for RUNNING: one wait, and 50 concurrent waits on one project, against AWS's waiter.
 
-Ours: 50 ``start_and_wait`` calls on one client. Theirs: 50 independent AWS
-waiters (aiobotocore's ``project_version_running``, as every script built on the
-SDK's waiters runs them), each after its own StartProjectVersion. The fake
-service runs on virtual time in-process, so a ten-minute start takes a moment
-and the counts are exact. Reported: DescribeProjectVersions calls per poll round,
-in all, and how late each waiter returns after its version turned RUNNING.
+Ours: ``start_and_wait`` with the library's default backoff. Theirs: AWS's
+``ProjectVersionRunning`` waiter (aiobotocore's ``project_version_running``,
+fixed 30 s, 40 attempts) after its own StartProjectVersion, as every script
+built on the SDK's waiters runs it. The fake service runs on virtual time
+in-process, so a twenty-minute start takes a moment and the counts are exact.
 
-    uv run python -m benchmarks.bench_polling [--waiters 50]
+1. One wait: starts lasting 1 to 20 minutes (``--starts`` of them, spread
+   evenly), each waited on alone. Reported: DescribeProjectVersions calls in
+   all, and how late each wait returns after its version turned RUNNING.
+   Targets: ours no later on average than AWS's waiter, with at most 1.25
+   times its calls.
+2. Fifty waits on one project (starts of 600 s and more): calls per poll
+   round, in all, and lateness. Targets: at most 5 calls a round, and at most
+   0.2 times the calls of 50 AWS waiters.
+
+    uv run python -m benchmarks.bench_polling [--starts 300] [--waiters 50] [--min-delay S --max-delay S]
 """
 
 from __future__ import annotations
@@ -15,127 +23,196 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
 
-from aiobotocore.session import get_session
+import attrs
+from botocore.exceptions import WaiterError
 
-from aiocustomlabels import DEFAULT_MAX_DELAY, CustomLabelsClient
+from aiocustomlabels import Backoff, CustomLabelsClient, ProjectVersionArn
 from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process, run_virtual
+from benchmarks._runner import Target, run_benchmark
 
+#: One wait: ours at most this many times the AWS waiter's calls, and no later on average.
+TARGET_ONE_CALLS = 1.25
+#: Fifty waits: ours at most this many times the calls of 50 AWS waiters, and 5 calls a round.
+TARGET_FLEET_CALLS = 0.20
 TARGET_CALLS_PER_ROUND = 5
-START_SECONDS = 600.0
 
 
-_ARNS: dict[str, str] = {}
+@attrs.frozen(kw_only=True)
+class Start:
+    """One version to start and wait on.
+
+    Attributes:
+        project: Its project.
+        name: Its name.
+        arn: Its ARN.
+        seconds: How long its start takes.
+    """
+
+    project: str
+    name: str
+    arn: ProjectVersionArn
+    seconds: float
 
 
-def _scene(waiters: int) -> tuple[FakeCustomLabels, str]:
-    fake = FakeCustomLabels(clock=LoopClock(), start_seconds=START_SECONDS)
-    project = fake.add_project("fleet")
-    for index in range(waiters):
-        # Starts of a real fleet do not all take the same time.
-        name = f"v{index:02}"
-        _ARNS[name] = fake.add_version(project, name, start_seconds=START_SECONDS + 7 * index)
-    return fake, project
+@attrs.frozen(kw_only=True)
+class Outcome:
+    """What one side did.
+
+    Attributes:
+        calls: DescribeProjectVersions calls in all.
+        lateness: For each wait, seconds between RUNNING and its return.
+        per_round: DescribeProjectVersions calls of each poll round (calls made at the same moment).
+    """
+
+    calls: int
+    lateness: list[float]
+    per_round: list[int]
+
+    @property
+    def mean_late(self) -> float:
+        """The mean lateness, in seconds."""
+        return statistics.fmean(self.lateness)
 
 
-def _running_at(fake: FakeCustomLabels, version: str, started: float) -> float:
-    index = int(version[1:])
-    return started + START_SECONDS + 7 * index
+Wait = Callable[[CustomLabelsClient, Start], Awaitable[None]]
 
 
-#: Our waits' max_delay; the library's default unless --max-delay is given.
-MAX_DELAY = [DEFAULT_MAX_DELAY]
+async def ours(client: CustomLabelsClient, start: Start, backoff: Backoff | None = None) -> None:
+    """``start_and_wait``: describes, starts, polls by the library's backoff."""
+    await client.start_and_wait(start.project, start.name, min_inference_units=1, backoff=backoff)
 
 
-async def ours(fake: FakeCustomLabels, project: str, waiters: int) -> list[float]:
-    """50 start_and_wait calls on one client; return how late each returned after RUNNING."""
-    loop = asyncio.get_running_loop()
+async def theirs(client: CustomLabelsClient, start: Start) -> None:
+    """AWS's waiter: StartProjectVersion, then a poll at once and every 30 s.
+
+    Its 40 attempts end at 1,170 s: a longer start is waited on again, as a
+    script would have to.
+    """
+    await client.raw.start_project_version(ProjectVersionArn=start.arn, MinInferenceUnits=1)
+    waiter = client.raw.get_waiter("project_version_running")
+    while True:
+        try:
+            await waiter.wait(ProjectArn=start.project, VersionNames=[start.name])
+        except WaiterError as exc:
+            if "Max attempts exceeded" not in str(exc):
+                raise
+        else:
+            return
+
+
+def run_waits(scene: Callable[[FakeCustomLabels], list[Start]], wait: Wait) -> Outcome:
+    """Run ``wait`` on every start of a new scene at once, on virtual time; count and time it."""
+    fake = FakeCustomLabels(clock=LoopClock())
+    starts = scene(fake)
     lateness: list[float] = []
-    async with CustomLabelsClient.create(region_name="us-east-1") as client:
 
-        async def one(name: str) -> None:
-            began = loop.time()
-            await client.start_and_wait(project, name, min_inference_units=1, max_delay=MAX_DELAY[0])
-            lateness.append(loop.time() - _running_at(fake, name, began))
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        with in_process(fake):
+            async with CustomLabelsClient.create(region_name="us-east-1") as client:
 
-        await asyncio.gather(*(one(f"v{i:02}") for i in range(waiters)))
-    return lateness
+                async def one(start: Start) -> None:
+                    began = loop.time()
+                    await wait(client, start)
+                    lateness.append(loop.time() - (began + start.seconds))
 
+                await asyncio.gather(*(one(start) for start in starts))
 
-async def theirs(fake: FakeCustomLabels, project: str, waiters: int) -> list[float]:
-    """50 independent AWS waiters (30 s fixed delay, 40 attempts); the same lateness measure."""
-    loop = asyncio.get_running_loop()
-    lateness: list[float] = []
-    async with get_session().create_client("rekognition", region_name="us-east-1") as raw:
-
-        async def one(name: str) -> None:
-            arn = _ARNS[name]
-            began = loop.time()
-            await raw.start_project_version(ProjectVersionArn=arn, MinInferenceUnits=1)
-            waiter = raw.get_waiter("project_version_running")
-            await waiter.wait(ProjectArn=project, VersionNames=[name])
-            lateness.append(loop.time() - _running_at(fake, name, began))
-
-        await asyncio.gather(*(one(f"v{i:02}") for i in range(waiters)))
-    return lateness
-
-
-def _rounds(fake: FakeCustomLabels) -> list[int]:
+    run_virtual(main())
     by_time: dict[float, int] = {}
     for request in fake.requests_for("DescribeProjectVersions"):
         by_time[request.at] = by_time.get(request.at, 0) + 1
-    return [by_time[t] for t in sorted(by_time)]
-
-
-def measure(
-    kind: Callable[[FakeCustomLabels, str, int], Awaitable[list[float]]], waiters: int
-) -> dict[str, Any]:
-    """Run one side on virtual time; return its counts and lateness."""
-    fake, project = _scene(waiters)
-
-    async def main() -> list[float]:
-        with in_process(fake):
-            return await kind(fake, project, waiters)
-
-    lateness = run_virtual(main())
-    rounds = _rounds(fake)
-    return {
-        "calls": sum(rounds),
-        "rounds": len(rounds),
-        "max_per_round": max(rounds),
-        "mean_late": statistics.fmean(lateness),
-        "max_late": max(lateness),
-    }
-
-
-def main() -> int:
-    """Entry point."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--waiters", type=int, default=50)
-    parser.add_argument("--max-delay", type=float, help="our waits' max_delay (default: the library's)")
-    args = parser.parse_args()
-    if args.max_delay is not None:
-        MAX_DELAY[0] = args.max_delay
-    mine = measure(ours, args.waiters)
-    aws = measure(theirs, args.waiters)
-    print(
-        f"{args.waiters} concurrent waits for RUNNING on one project (starts of 600 s and more, virtual time)"
+    return Outcome(
+        calls=sum(by_time.values()), lateness=lateness, per_round=[by_time[t] for t in sorted(by_time)]
     )
-    print(f"{'':38}{'calls':>7}{'rounds':>8}{'max/round':>11}{'mean late':>11}{'max late':>10}")
-    for label, row in (("AWS waiters (30 s, independent)", aws), ("aiocustomlabels (shared rounds)", mine)):
+
+
+def lone_starts(count: int) -> Callable[[FakeCustomLabels], list[Start]]:
+    """``count`` versions, each in a project of its own (so no polls are shared), starting in 1..20 minutes."""
+
+    def scene(fake: FakeCustomLabels) -> list[Start]:
+        starts = []
+        for index in range(count):
+            seconds = 60 + 1140 * index / max(1, count - 1)
+            project = fake.add_project(f"alone{index:03}")
+            arn = fake.add_version(project, "v", start_seconds=seconds)
+            starts.append(Start(project=project, name="v", arn=arn, seconds=seconds))
+        return starts
+
+    return scene
+
+
+def fleet(waiters: int) -> Callable[[FakeCustomLabels], list[Start]]:
+    """``waiters`` versions of one project, their starts 600 s and 7 s more for each."""
+
+    def scene(fake: FakeCustomLabels) -> list[Start]:
+        project = fake.add_project("fleet")
+        starts = []
+        for index in range(waiters):
+            # Starts of a real fleet do not all take the same time.
+            seconds = 600.0 + 7 * index
+            name = f"v{index:02}"
+            arn = fake.add_version(project, name, start_seconds=seconds)
+            starts.append(Start(project=project, name=name, arn=arn, seconds=seconds))
+        return starts
+
+    return scene
+
+
+def _print(title: str, rows: Sequence[tuple[str, Outcome]]) -> None:
+    print(title)
+    print(f"  {'':36}{'calls':>7}{'max/round':>11}{'mean late':>11}{'max late':>10}")
+    for label, row in rows:
         print(
-            f"  {label:<36}{row['calls']:>7}{row['rounds']:>8}{row['max_per_round']:>11}"
-            f"{row['mean_late']:>10.1f}s{row['max_late']:>9.1f}s"
+            f"  {label:<36}{row.calls:>7}{max(row.per_round):>11}"
+            f"{row.mean_late:>10.1f}s{max(row.lateness):>9.1f}s"
         )
-    met = mine["max_per_round"] <= TARGET_CALLS_PER_ROUND
-    print(
-        f"calls per round: {mine['max_per_round']} (target <= {TARGET_CALLS_PER_ROUND}) against {aws['max_per_round']}"
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    """The benchmark's options."""
+    parser.add_argument("--starts", type=int, default=300, help="lone starts, spread over 1 to 20 minutes")
+    parser.add_argument("--waiters", type=int, default=50, help="concurrent waits on one project")
+    parser.add_argument("--min-delay", type=float, help="our min_delay (default: the library's)")
+    parser.add_argument("--max-delay", type=float, help="our max_delay (default: the library's)")
+
+
+def measure(args: argparse.Namespace) -> list[Target]:
+    """Both scenarios, both sides; print the tables."""
+    given = {"min_delay": args.min_delay, "max_delay": args.max_delay}
+    backoff = Backoff(**{k: v for k, v in given.items() if v is not None})
+
+    async def mine(client: CustomLabelsClient, start: Start) -> None:
+        await ours(client, start, backoff)
+
+    one_ours = run_waits(lone_starts(args.starts), mine)
+    one_aws = run_waits(lone_starts(args.starts), theirs)
+    _print(
+        f"One wait at a time: {args.starts} starts of 1 to 20 minutes (virtual time)",
+        [
+            ("AWS waiter (fixed 30 s)", one_aws),
+            (f"aiocustomlabels ({backoff.min_delay:g}-{backoff.max_delay:g} s)", one_ours),
+        ],
     )
-    print("targets met" if met else "TARGET MISSED")
-    return 0 if met else 1
+    many_ours = run_waits(fleet(args.waiters), mine)
+    many_aws = run_waits(fleet(args.waiters), theirs)
+    _print(
+        f"{args.waiters} concurrent waits on one project (starts of 600 s and more, virtual time)",
+        [("AWS waiters (30 s, independent)", many_aws), ("aiocustomlabels (shared rounds)", many_ours)],
+    )
+    return [
+        Target("one wait, mean lateness ours - AWS's (s)", one_ours.mean_late - one_aws.mean_late, 0.0),
+        Target("one wait, calls ours / AWS's", one_ours.calls / one_aws.calls, TARGET_ONE_CALLS),
+        Target(
+            f"{args.waiters} waits, calls ours / AWS's", many_ours.calls / many_aws.calls, TARGET_FLEET_CALLS
+        ),
+        Target(
+            f"{args.waiters} waits, most calls in a round", max(many_ours.per_round), TARGET_CALLS_PER_ROUND
+        ),
+    ]
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_benchmark(__doc__, measure, arguments=arguments))

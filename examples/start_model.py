@@ -1,5 +1,9 @@
 """List a project's model versions, start one with auto-scaling, wait, and stop it.
 
+The job itself is ``aiocustomlabels.testing.run_main_job``: the one
+implementation that ``python -m aiocustomlabels demo`` runs on its embedded
+emulator. This script runs it against AWS, or any endpoint you name.
+
 Against AWS (your credentials and region from the environment):
 
     python examples/start_model.py arn:aws:rekognition:...:project/NAME/123 VERSION_NAME
@@ -17,37 +21,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from aiocustomlabels import CustomLabelsClient, ModelStartError, ProjectVersionDescription, WaitTimeoutError
-
-
-def show(description: ProjectVersionDescription) -> None:
-    """Print one version's status line."""
-    print(f"{description.project_version_arn}: {description.status}")
+from aiocustomlabels import CustomLabelsClient, CustomLabelsError, ModelStartError, WaitTimeoutError
+from aiocustomlabels.testing import run_main_job
 
 
 async def main(project_arn: str, version_name: str, endpoint_url: str | None) -> int:
-    """Run the example; return the exit code."""
+    """Run the main job; return the exit code."""
     async with CustomLabelsClient.create(endpoint_url=endpoint_url) as client:
-        async for version in client.describe_project_versions(project_arn):
-            show(version)
         try:
-            running = await client.start_and_wait(
-                project_arn,
-                version_name,
-                min_inference_units=1,
-                max_inference_units=3,
-                timeout=30 * 60,
-                on_status=show,
-            )
+            await run_main_job(client, project_arn, version_name, timeout=30 * 60)
         except ModelStartError as error:
             print(f"cannot start: {error.status_message}")
             return 1
         except WaitTimeoutError as error:
-            print(f"still {error.status} after {error.timeout} s")
+            print(f"still {error.status} after {error.timeout} s; stopping it, as it bills while hosted")
+            await client.stop_and_wait(project_arn, version_name)
             return 3
-        f1 = running.evaluation_result.f1_score if running.evaluation_result else None
-        print(f"running with {running.min_inference_units}..{running.max_inference_units} units, F1 {f1}")
-        await client.stop_and_wait(project_arn, version_name, on_status=show)
+        except CustomLabelsError as error:
+            print(f"failed: {error}")
+            return 1
     return 0
 
 

@@ -172,12 +172,11 @@ def seed(
 
 def unknown_version(fake: FakeCustomLabels, project: str = "shelf") -> ProjectVersionArn:
     """A well-formed version ARN that the fake does not know."""
+    parent = ProjectArn.from_parts(
+        region=fake.region, account_id=fake.account_id, project_name=project, creation_timestamp=1
+    )
     return ProjectVersionArn.from_parts(
-        region=fake.region,
-        account_id=fake.account_id,
-        project_name=project,
-        version_name="no-such-version",
-        creation_timestamp=1_600_000_000_000,
+        project=parent, version_name="no-such-version", creation_timestamp=1_600_000_000_000
     )
 
 

@@ -6,6 +6,7 @@ aiobotocore returns it: PascalCase keys, timezone-aware datetimes, lists.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 from typing import Any
@@ -46,7 +47,10 @@ def _string(s: Shape) -> st.SearchStrategy[str]:
     high = s.metadata.get("max", _MAX_TEXT)
     pattern = s.metadata.get("pattern")
     if pattern:
-        return st.from_regex(pattern, fullmatch=True).filter(lambda text: low <= len(text) <= high)
+        # ASCII: the service's (Java) \d and \w are ASCII, and so are the ARN types' patterns.
+        return st.from_regex(re.compile(pattern, re.ASCII), fullmatch=True).filter(
+            lambda text: low <= len(text) <= high
+        )
     return st.text(min_size=low, max_size=min(high, low + _MAX_TEXT))
 
 

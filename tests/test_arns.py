@@ -99,12 +99,11 @@ def test_non_string_is_a_type_error() -> None:
 
 def test_from_parts_builds_a_valid_arn() -> None:
     """from_parts builds the same text as the service, and validates it."""
+    project = ProjectArn.from_parts(
+        region="eu-west-1", account_id="111122223333", project_name="my-project", creation_timestamp=7
+    )
     arn = ProjectVersionArn.from_parts(
-        region="eu-west-1",
-        account_id="111122223333",
-        project_name="my-project",
-        version_name="v2.1_a-b",
-        creation_timestamp=1690000000123,
+        project=project, version_name="v2.1_a-b", creation_timestamp=1690000000123
     )
     assert arn == VERSION
     assert (

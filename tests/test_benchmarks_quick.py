@@ -80,11 +80,21 @@ def test_overlap_fetches_ahead_without_extra_calls() -> None:
 
 def test_shared_polling_counts() -> None:
     """50 waits make at most 5 calls a round; 50 AWS waiters make 50."""
-    ours = bench_polling.measure(bench_polling.ours, 50)
-    theirs = bench_polling.measure(bench_polling.theirs, 50)
-    assert ours["max_per_round"] <= 5
-    assert theirs["max_per_round"] == 50
-    assert ours["calls"] < theirs["calls"] / 5
+    ours = bench_polling.run_waits(bench_polling.fleet(50), bench_polling.ours)
+    theirs = bench_polling.run_waits(bench_polling.fleet(50), bench_polling.theirs)
+    assert max(ours.per_round) <= 5
+    assert max(theirs.per_round) == 50
+    assert ours.calls < theirs.calls / 5
+
+
+def test_one_wait_counts() -> None:
+    """A 1-minute start: AWS's waiter polls at 0, 30 and 60 s; ours describes, then polls every 20 to 30 s."""
+    ours = bench_polling.run_waits(bench_polling.lone_starts(1), bench_polling.ours)
+    theirs = bench_polling.run_waits(bench_polling.lone_starts(1), bench_polling.theirs)
+    assert theirs.calls == 3  # a 60 s start: polls at 0, 30 and 60 s
+    # The describe, then polls 20 to 30 s apart until one at or after 60 s.
+    assert 1 + 2 <= ours.calls <= 1 + 3
+    assert all(late >= 0 for late in ours.lateness + theirs.lateness)
 
 
 def test_page_is_what_the_service_sends() -> None:

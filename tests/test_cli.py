@@ -348,3 +348,34 @@ def test_import_stays_light() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("versions", "PROJECT"),
+        ("start", "v1", "--project-arn", "PROJECT", "--min-units", "1", "--wait", *FAST),
+        ("stop", "v1", "--project-arn", "PROJECT", "--wait", *FAST),
+    ],
+)
+def test_operator_commands_never_import_the_test_tooling(
+    emulator: ThreadedEmulator, project: ProjectArn, args: tuple[str, ...]
+) -> None:
+    """versions, start and stop run without importing aiocustomlabels.testing (nor aiohttp.web)."""
+    argv = [str(project) if a == "PROJECT" else a for a in args] + ["--endpoint-url", emulator.endpoint_url]
+    probe = (
+        "import sys\n"
+        "from aiocustomlabels._cli import main\n"
+        f"code = main({argv!r})\n"
+        "loaded = [m for m in ('aiocustomlabels.testing', 'aiohttp.web') if m in sys.modules]\n"
+        "print('LOADED', loaded, code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env=environment(),
+        timeout=60,
+        check=False,
+    )
+    assert done.stdout.strip().splitlines()[-1:] == ["LOADED [] 0"], (done.stdout, done.stderr)

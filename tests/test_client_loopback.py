@@ -9,8 +9,10 @@ import pytest
 import pytest_asyncio
 from aiobotocore.session import get_session
 
-from aiocustomlabels import CustomLabelsClient, ProjectVersionStatus, ResourceNotFoundError
+from aiocustomlabels import Backoff, CustomLabelsClient, ProjectVersionStatus, ResourceNotFoundError
 from aiocustomlabels.testing import Emulator, FakeCustomLabels, ScaledClock
+
+FAST = Backoff(min_delay=0.05, max_delay=0.2)
 
 S = ProjectVersionStatus
 
@@ -60,7 +62,7 @@ async def test_start_and_wait_over_http(fake: FakeCustomLabels, client: CustomLa
     project = fake.add_project("p")
     arn = fake.add_version(project, "v1", status=S.STOPPED)
     result = await client.start_and_wait(
-        project, "v1", min_inference_units=1, max_inference_units=2, min_delay=0.05, max_delay=0.2, timeout=30
+        project, "v1", min_inference_units=1, max_inference_units=2, backoff=FAST, timeout=30
     )
     assert (result.status, result.min_inference_units, result.max_inference_units) == (S.RUNNING, 1, 2)
     assert [r.params for r in fake.requests_for("StartProjectVersion")] == [
@@ -96,7 +98,9 @@ async def test_cancel_mid_wait_over_http(fake: FakeCustomLabels, client: CustomL
     project = fake.add_project("p")
     fake.add_version(project, "v1", status=S.STOPPED)
     task = asyncio.create_task(
-        client.start_and_wait(project, "v1", min_inference_units=1, min_delay=0.05, max_delay=0.1)
+        client.start_and_wait(
+            project, "v1", min_inference_units=1, backoff=Backoff(min_delay=0.05, max_delay=0.1)
+        )
     )
     await asyncio.sleep(0.2)
     task.cancel()

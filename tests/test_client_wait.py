@@ -17,6 +17,7 @@ import pytest
 from aiocustomlabels import (
     DEFAULT_MIN_DELAY,
     AccessDeniedError,
+    Backoff,
     CustomLabelsClient,
     InvalidRequestError,
     ModelStartError,
@@ -320,7 +321,7 @@ def test_access_denied_mid_wait_ends_it() -> None:
 def test_delays_follow_the_smithy_rule() -> None:
     """Polls come min_delay apart at first, then further apart, never more than max_delay."""
     fake, project, _ = scene(S.STOPPED)
-    run(starting(fake, project, min_delay=2, max_delay=40))
+    run(starting(fake, project, backoff=Backoff(min_delay=2, max_delay=40)))
     polls = [r.at for r in fake.requests_for("DescribeProjectVersions")]
     gaps = [b - a for a, b in itertools.pairwise(polls)]
     assert gaps[0] == pytest.approx(2, abs=0.01)
@@ -351,7 +352,7 @@ def test_last_poll_is_made_at_the_deadline() -> None:
     fake, project, _ = scene(S.STOPPED)
     fake.start_seconds = 100.0
     # RUNNING comes at ~100 s; with a 100 s timeout only a poll at the deadline sees it.
-    result = run(starting(fake, project, timeout=100.5, min_delay=30, max_delay=30))
+    result = run(starting(fake, project, timeout=100.5, backoff=Backoff(min_delay=30, max_delay=30)))
     assert result.status is S.RUNNING
 
 
@@ -388,14 +389,16 @@ def test_cancelling_mid_wait_leaves_nothing_behind() -> None:
         {"timeout": 0},
         {"timeout": -5},
         {"timeout": True},
-        {"min_delay": 0},
-        {"min_delay": 10, "max_delay": 5},
+        {"backoff": 5},
+        {"backoff": {"min_delay": 10}},
+        {"on_status": "print"},
+        {"on_delay": 1},
         {"min_inference_units": 0},
         {"max_inference_units": 0},
     ],
 )
 def test_bad_wait_arguments_are_refused_before_any_request(kwargs: dict[str, Any]) -> None:
-    """Bad timeouts, delays and units raise InvalidRequestError, and nothing is sent."""
+    """Bad timeouts, backoffs, callbacks and units raise InvalidRequestError, and nothing is sent."""
     fake, project, _ = scene(S.STOPPED)
     options: dict[str, Any] = {"min_inference_units": 1, **kwargs}
 

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import inspect
 import re
+import runpy
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -65,3 +66,20 @@ def test_examples_run(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         main = namespace.get("main")
         if inspect.iscoroutinefunction(main) and "asyncio.run(" not in text:
             run_virtual(main(EXAMPLE_PROJECT))
+
+
+def test_the_example_script_runs_the_main_job(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """examples/start_model.py lists, starts v3 with 1..3 units, waits for RUNNING, and stops it."""
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")  # the script takes the region from the environment
+    namespace = runpy.run_path(str(ROOT / "examples" / "start_model.py"), run_name="example")
+    fake = example_fake()
+    with in_process(fake):
+        assert run_virtual(namespace["main"](EXAMPLE_PROJECT, "v3", None)) == 0
+    out = capsys.readouterr().out
+    assert "v3 is RUNNING" in out
+    assert "1..3" in out
+    (start,) = fake.requests_for("StartProjectVersion")
+    assert (start.params["MinInferenceUnits"], start.params["MaxInferenceUnits"]) == (1, 3)
+    assert len(fake.requests_for("StopProjectVersion")) == 1

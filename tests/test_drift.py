@@ -113,6 +113,9 @@ def _check_type(where: str, shape: Shape, tp: Any) -> None:
         assert issubclass(tp, enum.Enum), f"{where}: expected an enum, got {tp}"
         assert tp.__name__ == shape.name, f"{where}: expected enum {shape.name}, got {tp.__name__}"
         assert [m.value for m in tp] == list(shape.enum), f"{where}: enum values differ from the model"
+    elif kind == "string" and shape.name in {"ProjectArn", "ProjectVersionArn"}:
+        # ARNs are typed: str subclasses named as the shape is.
+        assert tp is getattr(aiocustomlabels, shape.name), f"{where}: expected {shape.name}, got {tp}"
     else:
         assert tp in _SCALARS[kind], f"{where}: {kind} member typed {tp}"
 

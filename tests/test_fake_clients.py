@@ -19,17 +19,11 @@ from botocore.exceptions import ClientError
 
 from aiocustomlabels import ProjectVersionArn, ProjectVersionStatus
 from aiocustomlabels.testing import DemoProject, FakeCustomLabels, ThreadedEmulator, VirtualClock, seed_demo
-from tests._fake_support import CREDENTIALS, DESCRIBE, REGION, START, isolate_aws, loopback_client
+from tests._fake_support import CREDENTIALS, DESCRIBE, REGION, START, loopback_client
 
 S = ProjectVersionStatus
 CLIENTS = ["boto3", "aws-cli", "aiobotocore"]
 RUNNING_VERSION = "shelf-items.2024-05-20"
-
-
-@pytest.fixture(autouse=True)
-def _no_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No AWS variable or config file of the machine running the tests leaks in."""
-    isolate_aws(monkeypatch, tmp_path)
 
 
 @pytest.fixture

@@ -9,14 +9,13 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import attrs
 import boto3
 import pytest
 
 from aiocustomlabels.testing._demo import DEMO_VERSIONS
-from tests._fake_support import CREDENTIALS, REGION, isolate_aws
+from tests._fake_support import CREDENTIALS, REGION
 
 LISTENING = re.compile(r"^Custom Labels emulator listening on (http://([0-9.]+):(\d+))$")
 DEMO_PROJECT = re.compile(r"^Demo project: (arn:\S+)$")
@@ -72,12 +71,6 @@ class Running:
     endpoint_url: str
     host: str
     project_arn: str
-
-
-@pytest.fixture(autouse=True)
-def _no_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No AWS variable or config file of the machine running the tests leaks in."""
-    isolate_aws(monkeypatch, tmp_path)
 
 
 @pytest.fixture

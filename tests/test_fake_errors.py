@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -11,7 +10,7 @@ import pytest_asyncio
 from botocore.exceptions import ClientError
 
 from aiocustomlabels import ProjectVersionStatus
-from aiocustomlabels.testing import Emulator, FakeCustomLabels
+from aiocustomlabels.testing import Emulator
 from tests._fake_support import (
     DESCRIBE,
     NO_RETRIES,
@@ -19,9 +18,7 @@ from tests._fake_support import (
     STOP,
     Scene,
     in_process_client,
-    isolate_aws,
     loopback_client,
-    make_scene,
     unknown_project,
     unknown_version,
 )
@@ -132,18 +129,6 @@ METHODS = {
     START: "start_project_version",
     STOP: "stop_project_version",
 }
-
-
-@pytest.fixture(autouse=True)
-def _no_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No AWS variable or config file of the machine running the tests leaks in."""
-    isolate_aws(monkeypatch, tmp_path)
-
-
-@pytest.fixture
-def scene() -> Scene:
-    """A fake with one project of three versions, all TRAINING_COMPLETED."""
-    return make_scene(FakeCustomLabels(), 3)
 
 
 @pytest_asyncio.fixture(params=["in-process", "loopback"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,22 +30,9 @@ from tests._fake_support import (
     STOP,
     Scene,
     in_process_client,
-    isolate_aws,
     loopback_client,
     make_scene,
 )
-
-
-@pytest.fixture(autouse=True)
-def _no_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No AWS variable or config file of the machine running the tests leaks in."""
-    isolate_aws(monkeypatch, tmp_path)
-
-
-@pytest.fixture
-def scene() -> Scene:
-    """A fake with one project of three versions, all TRAINING_COMPLETED."""
-    return make_scene(FakeCustomLabels(), 3)
 
 
 def retrying(attempts: int) -> Config:

@@ -7,7 +7,6 @@ import os
 import re
 import socket
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -18,17 +17,11 @@ from yarl import URL
 
 from aiocustomlabels.testing import FakeCustomLabels, ThreadedEmulator, VirtualClock, in_process
 from aiocustomlabels.testing._inprocess import AWS_ENDPOINTS, needs_stream_writer_shim
-from tests._fake_support import DESCRIBE, REGION, START, Scene, isolate_aws, make_scene
+from tests._fake_support import DESCRIBE, REGION, START, Scene, make_scene
 
 
 class SocketOpenedError(AssertionError):
     """A test that must open no socket tried to connect one."""
-
-
-@pytest.fixture(autouse=True)
-def _no_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No AWS variable or config file of the machine running the tests leaks in."""
-    isolate_aws(monkeypatch, tmp_path)
 
 
 @pytest.fixture

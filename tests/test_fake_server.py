@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import socket
-from pathlib import Path
 
 import pytest
 
 from aiocustomlabels.testing import Emulator, FakeCustomLabels, ThreadedEmulator
-from tests._fake_support import CREDENTIALS, DESCRIBE, REGION, isolate_aws, make_scene
-
-
-@pytest.fixture(autouse=True)
-def _no_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No AWS variable or config file of the machine running the tests leaks in."""
-    isolate_aws(monkeypatch, tmp_path)
+from tests._fake_support import CREDENTIALS, DESCRIBE, REGION, make_scene
 
 
 @pytest.mark.parametrize(

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
 
 import pytest
 
 from aiocustomlabels.testing import FakeCustomLabels, LoopClock, VirtualTimeEventLoop, run_virtual
-from tests._fake_support import DESCRIBE, NO_RETRIES, START, in_process_client, isolate_aws, make_scene
+from tests._fake_support import DESCRIBE, NO_RETRIES, START, in_process_client, make_scene
 
 POLL_SECONDS = 30.0
 START_SECONDS = 900.0
-
-
-@pytest.fixture(autouse=True)
-def _no_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No AWS variable or config file of the machine running the tests leaks in."""
-    isolate_aws(monkeypatch, tmp_path)
 
 
 async def start_and_poll(fake: FakeCustomLabels, project: str, version: str) -> list[tuple[float, str]]:

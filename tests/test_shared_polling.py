@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
@@ -19,7 +19,7 @@ from aiocustomlabels import (
     ThrottlingError,
     WaitTimeoutError,
 )
-from aiocustomlabels._waiting import SharedPoller
+from aiocustomlabels._waiting import SharedPoller, WaitOptions
 from aiocustomlabels.testing import FakeCustomLabels
 from tests._harness import client_for, project_with, run, virtual_fake
 
@@ -257,7 +257,7 @@ def _poller_delays(*, throttle_second_round: bool) -> list[float]:
     """Delays a lone member sees when it acts after each of three rounds."""
     calls = 0
 
-    async def fetch(names: list[str]) -> dict[str, ProjectVersionDescription]:
+    async def fetch(names: Sequence[str]) -> dict[str, ProjectVersionDescription]:
         nonlocal calls
         calls += 1
         if throttle_second_round and calls == 2:
@@ -268,9 +268,8 @@ def _poller_delays(*, throttle_second_round: bool) -> list[float]:
 
     async def main() -> list[float]:
         poller = SharedPoller(fetch, rng=_Ceiling())
-        member = poller.join(
-            "v", backoff=Backoff(min_delay=1, max_delay=1000), deadline=None, on_delay=delays.append
-        )
+        options = WaitOptions(backoff=Backoff(min_delay=1, max_delay=1000), on_delay=delays.append)
+        member = poller.join("v", options, deadline=None)
         try:
             for _ in range(4):
                 with contextlib.suppress(ThrottlingError):

@@ -10,6 +10,7 @@ from ._client import DEFAULT_CONFIG, CustomLabelsClient
 from ._converters import configure_converter, converter, json_converter, make_converter, make_json_converter
 from ._errors import (
     AccessDeniedError,
+    ClientClosedError,
     ConfigurationError,
     CustomLabelsError,
     InternalServerError,
@@ -31,6 +32,7 @@ from ._errors import (
     WaitError,
     WaitTimeoutError,
 )
+from ._listing import ProjectVersionIterator, ProjectVersionPages
 from ._models import (
     NO_ITEMS,
     Asset,
@@ -53,8 +55,8 @@ from ._models import (
     TrainingDataResult,
     ValidationData,
 )
-from ._paging import ProjectVersionIterator, ProjectVersionPages
-from ._waiting import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY, Backoff, StatusCallback
+from ._rules import InferenceUnits
+from ._waiting import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY, Backoff, DelayCallback, StatusCallback
 
 __all__ = [
     "DEFAULT_CONFIG",
@@ -64,15 +66,18 @@ __all__ = [
     "AccessDeniedError",
     "Asset",
     "Backoff",
+    "ClientClosedError",
     "ConfigurationError",
     "CustomLabelsClient",
     "CustomLabelsError",
     "CustomizationFeature",
     "CustomizationFeatureConfig",
     "CustomizationFeatureContentModerationConfig",
+    "DelayCallback",
     "DescribeProjectVersionsResponse",
     "EvaluationResult",
     "GroundTruthManifest",
+    "InferenceUnits",
     "InternalServerError",
     "InvalidPaginationTokenError",
     "InvalidParameterError",

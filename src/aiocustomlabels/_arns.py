@@ -6,9 +6,6 @@ against the service model's own patterns.
 
 A project's ARN cannot be derived from one of its version ARNs: each ends with
 its own creation time in milliseconds, and the two numbers differ.
-
-The service model's other patterns and limits on names, pages and tokens live
-here too, so that the client's checks and the fake's validation are one rule.
 """
 
 from __future__ import annotations
@@ -16,39 +13,19 @@ from __future__ import annotations
 import re
 from typing import ClassVar, Self
 
+from ._rules import ARN_LENGTH, ARN_PREFIX, NAME_PATTERN
+
 __all__ = ["ProjectArn", "ProjectVersionArn"]
 
 # The service model's patterns (ProjectArn, ProjectVersionArn), with groups named.
-# ASCII: the service's (Java) \d means 0-9, Python's would also take other digits.
-_NAME = r"[a-zA-Z0-9_.\-]{1,255}"
-_PREFIX = r"arn:(?P<partition>[a-z\d-]+):rekognition:(?P<region>[a-z\d-]+):(?P<account_id>\d{12})"
 _PROJECT = re.compile(
-    rf"{_PREFIX}:project/(?P<project_name>{_NAME})/(?P<creation_timestamp>[0-9]+)", re.ASCII
+    rf"{ARN_PREFIX}:project/(?P<project_name>{NAME_PATTERN})/(?P<creation_timestamp>[0-9]+)", re.ASCII
 )
 _VERSION = re.compile(
-    rf"{_PREFIX}:project/(?P<project_name>{_NAME})/version/(?P<version_name>{_NAME})"
+    rf"{ARN_PREFIX}:project/(?P<project_name>{NAME_PATTERN})/version/(?P<version_name>{NAME_PATTERN})"
     r"/(?P<creation_timestamp>[0-9]+)",
     re.ASCII,
 )
-# The service bounds both ARNs to 20..2048 characters on top of the pattern.
-_MIN_LEN, _MAX_LEN = 20, 2048
-
-#: A version name, as DescribeProjectVersions' VersionNames takes it.
-VERSION_NAME = re.compile(_NAME, re.ASCII)
-#: DescribeProjectVersions' MaxResults: 1 to this (and its default).
-MAX_PAGE_SIZE = 100
-#: DescribeProjectVersions' VersionNames: at most this many names a call.
-MAX_VERSION_NAMES = 10
-#: The longest NextToken the service accepts.
-MAX_TOKEN_LENGTH = 1024
-
-
-def version_name_of(version_arn: str) -> str:
-    """The version name in a version ARN, without validating it (the service sent it).
-
-    Anything that is not a version ARN is returned as it is.
-    """
-    return version_arn.rsplit("/", 2)[-2] if "/version/" in version_arn else version_arn
 
 
 class _Arn(str):
@@ -61,7 +38,7 @@ class _Arn(str):
         if not isinstance(given, str):
             msg = f"{cls.__name__} takes a str, not {type(text).__name__}"
             raise TypeError(msg)
-        if not (_MIN_LEN <= len(text) <= _MAX_LEN and cls._pattern.fullmatch(text)):
+        if not (len(text) in ARN_LENGTH and cls._pattern.fullmatch(text)):
             msg = f"not a valid {cls.__name__}: {text!r}; expected {cls._form}"
             raise ValueError(msg)
         return super().__new__(cls, text)
@@ -172,18 +149,20 @@ class ProjectVersionArn(_Arn):
         return self._group("version_name")
 
     @classmethod
-    def from_parts(
-        cls,
-        *,
-        region: str,
-        account_id: str,
-        project_name: str,
-        version_name: str,
-        creation_timestamp: int,
-        partition: str = "aws",
-    ) -> Self:
-        """Build and validate a version ARN from its parts."""
-        return cls(
-            f"arn:{partition}:rekognition:{region}:{account_id}:project/{project_name}"
-            f"/version/{version_name}/{creation_timestamp}"
-        )
+    def from_parts(cls, *, project: ProjectArn, version_name: str, creation_timestamp: int) -> Self:
+        """Build and validate the ARN of a version of ``project``.
+
+        The partition, region, account and project name are the project's;
+        ``creation_timestamp`` is the version's own.
+
+        Examples:
+            >>> project = ProjectArn.parse(
+            ...     "arn:aws:rekognition:us-east-1:111122223333:project/cats/1690000000000"
+            ... )
+            >>> ProjectVersionArn.from_parts(
+            ...     project=project, version_name="v2", creation_timestamp=1690000000002
+            ... )
+            ProjectVersionArn('arn:aws:rekognition:us-east-1:111122223333:project/cats/version/v2/1690000000002')
+        """
+        prefix = project.rsplit("/", 1)[0]  # the project's ARN without its own creation time
+        return cls(f"{prefix}/version/{version_name}/{creation_timestamp}")

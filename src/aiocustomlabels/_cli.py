@@ -2,7 +2,8 @@
 
 Commands: ``versions``, ``start``, ``stop`` (the library's semantics, from a
 shell), ``emulator`` (the fake service on loopback HTTP) and ``demo`` (the main
-job on an embedded emulator).
+job on an embedded emulator). The last two are test tooling: they are
+implemented in ``aiocustomlabels.testing`` and import it only when they run.
 
 Exit codes: 0 success; 1 a service error or a model that cannot start or stop
 (the code and message on stderr, no traceback); 2 a usage error; 3 a wait
@@ -18,22 +19,21 @@ import argparse
 import asyncio
 import json
 import logging
-import signal
 import sys
 import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from ._arns import ProjectArn, ProjectVersionArn
     from ._client import CustomLabelsClient
     from ._models import ProjectVersionDescription
+    from ._waiting import Backoff
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TIMEOUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-
-_TABLE = "{name:<32} {status:<20} {units:>7} {created:<17} {f1:>6}"
 
 
 def _common() -> argparse.ArgumentParser:
@@ -52,24 +52,11 @@ def _common() -> argparse.ArgumentParser:
 
 
 def _wait_options(parser: argparse.ArgumentParser) -> None:
-    from ._waiting import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY  # noqa: PLC0415 -- keep --help fast
-
     parser.add_argument("--wait", action="store_true", help="wait until it is done, showing progress")
     parser.add_argument("--timeout", type=float, help="give up waiting after this many seconds (exit 3)")
-    parser.add_argument(
-        "--min-delay", type=float, default=DEFAULT_MIN_DELAY, help="first delay between polls, s"
-    )
-    parser.add_argument(
-        "--max-delay", type=float, default=DEFAULT_MAX_DELAY, help="longest delay between polls, s"
-    )
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        msg = f"must be at least 1, not {value}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+    # No defaults here: what is not given is the library's (see Backoff).
+    parser.add_argument("--min-delay", type=float, help="first delay between polls, s (default 20)")
+    parser.add_argument("--max-delay", type=float, help="longest delay between polls, s (default 30)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -97,8 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     start = commands.add_parser("start", parents=[common], help="start a model version")
     start.add_argument("version", metavar="VERSION_ARN_OR_NAME")
     start.add_argument("--project-arn", help="the project (needed with a name, or with --wait)")
-    start.add_argument("--min-units", type=_positive_int, required=True, help="MinInferenceUnits")
-    start.add_argument("--max-units", type=_positive_int, help="MaxInferenceUnits: auto-scale up to this")
+    start.add_argument("--min-units", type=int, required=True, help="MinInferenceUnits")
+    start.add_argument("--max-units", type=int, help="MaxInferenceUnits: auto-scale up to this")
     _wait_options(start)
 
     stop = commands.add_parser("stop", parents=[common], help="stop a model version")
@@ -123,26 +110,6 @@ class UsageError(Exception):
 
 
 # -- output -----------------------------------------------------------------------
-
-
-def table_row(description: ProjectVersionDescription) -> str:
-    """One line of the versions table."""
-    low, high = description.min_inference_units, description.max_inference_units
-    units = "-" if low is None else (f"{low}" if high is None else f"{low}..{high}")
-    created = description.creation_timestamp
-    f1 = description.evaluation_result.f1_score if description.evaluation_result else None
-    from ._arns import version_name_of  # noqa: PLC0415 -- keep --help fast
-
-    return _TABLE.format(
-        name=version_name_of(description.project_version_arn or "?"),
-        status=str(description.status or "-"),
-        units=units,
-        created=created.astimezone().strftime("%Y-%m-%d %H:%M") if created else "-",
-        f1="-" if f1 is None else f"{f1:.3f}",
-    )
-
-
-TABLE_HEADER = _TABLE.format(name="NAME", status="STATUS", units="UNITS", created="CREATED", f1="F1")
 
 
 class Progress:
@@ -221,6 +188,7 @@ async def _client(args: argparse.Namespace) -> AsyncIterator[CustomLabelsClient]
 
 async def _versions(args: argparse.Namespace) -> int:
     from ._converters import json_converter  # noqa: PLC0415
+    from ._format import TABLE_HEADER, version_row  # noqa: PLC0415
 
     out = sys.stdout
     async with _client(args) as client:
@@ -234,7 +202,7 @@ async def _versions(args: argparse.Namespace) -> int:
             out.write("[")
         async for version in versions:
             if args.output == "table":
-                print(table_row(version), file=out, flush=True)
+                print(version_row(version), file=out, flush=True)
             else:
                 text = json.dumps(json_converter.unstructure(version), sort_keys=True)
                 if args.output == "json":
@@ -248,7 +216,9 @@ async def _versions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def _resolve(client: CustomLabelsClient, args: argparse.Namespace) -> tuple[str | None, str, str]:
+async def _resolve(
+    client: CustomLabelsClient, args: argparse.Namespace
+) -> tuple[ProjectArn | None, str, ProjectVersionArn]:
     """(project ARN or None, version name, version ARN) from VERSION_ARN_OR_NAME and --project-arn."""
     from ._arns import ProjectArn, ProjectVersionArn  # noqa: PLC0415
 
@@ -270,19 +240,27 @@ async def _resolve(client: CustomLabelsClient, args: argparse.Namespace) -> tupl
             # A project's ARN cannot be derived from a version's: its number differs.
             msg = "--wait needs --project-arn"
             raise UsageError(msg)
-        return project, arn.version_name, str(arn)
+        return project, arn.version_name, arn
     if project is None:
         msg = "a version name needs --project-arn (or give the version's ARN)"
         raise UsageError(msg)
     description = await client.describe_project_version(project, args.version)
-    return project, args.version, str(description.project_version_arn)
+    assert description.project_version_arn is not None  # noqa: S101 -- found by that name
+    return project, args.version, description.project_version_arn
+
+
+def _backoff(args: argparse.Namespace) -> Backoff:
+    """The wait's delays: those given, the library's defaults for the rest."""
+    from ._waiting import Backoff  # noqa: PLC0415
+
+    given = {"min_delay": args.min_delay, "max_delay": args.max_delay}
+    return Backoff(**{name: value for name, value in given.items() if value is not None})
 
 
 async def _start_or_stop(args: argparse.Namespace) -> int:
+    from ._format import version_row  # noqa: PLC0415
+
     starting = args.command == "start"
-    if starting and args.max_units is not None and args.max_units < args.min_units:
-        msg = f"--max-units ({args.max_units}) must be at least --min-units ({args.min_units})"
-        raise UsageError(msg)
     async with _client(args) as client:
         project, name, arn = await _resolve(client, args)
         if not args.wait:
@@ -298,82 +276,45 @@ async def _start_or_stop(args: argparse.Namespace) -> int:
         progress = Progress(sys.stderr, live=sys.stderr.isatty())
         ticker = asyncio.create_task(progress.tick())
         try:
-            options: dict[str, Any] = {
-                "timeout": args.timeout,
-                "min_delay": args.min_delay,
-                "max_delay": args.max_delay,
-                "on_status": progress.status,
-                "on_delay": progress.delay,
-            }
+            backoff = _backoff(args)
             if starting:
                 final = await client.start_and_wait(
                     project,
                     name,
                     min_inference_units=args.min_units,
                     max_inference_units=args.max_units,
-                    **options,
+                    timeout=args.timeout,
+                    backoff=backoff,
+                    on_status=progress.status,
+                    on_delay=progress.delay,
                 )
             else:
-                final = await client.stop_and_wait(project, name, **options)
+                final = await client.stop_and_wait(
+                    project,
+                    name,
+                    timeout=args.timeout,
+                    backoff=backoff,
+                    on_status=progress.status,
+                    on_delay=progress.delay,
+                )
         finally:
             ticker.cancel()
             await asyncio.gather(ticker, return_exceptions=True)
             progress.finish()
-        print(table_row(final))
+        print(version_row(final))
     return EXIT_OK
 
 
 async def _serve(args: argparse.Namespace) -> int:
-    from .testing import Emulator, FakeCustomLabels, ScaledClock, seed_demo  # noqa: PLC0415 -- only here
+    from .testing._commands import serve  # noqa: PLC0415 -- only this command reaches the testing side
 
-    fake = FakeCustomLabels(
-        clock=ScaledClock(), start_seconds=args.start_seconds, stop_seconds=args.stop_seconds
-    )
-    project = seed_demo(fake).project_arn if args.seed == "demo" else None
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        async with Emulator(fake, host=args.host, port=args.port) as emulator:
-            print(f"Custom Labels emulator listening on {emulator.endpoint_url}", flush=True)
-            if project is not None:
-                print(f"Demo project: {project}", flush=True)
-            await stop.wait()
-            print("Stopping the emulator.", flush=True)
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
-    return EXIT_OK
+    return await serve(args)
 
 
 async def _demo(args: argparse.Namespace) -> int:
-    from aiobotocore.session import get_session  # noqa: PLC0415
+    from .testing._commands import demo  # noqa: PLC0415 -- only this command reaches the testing side
 
-    from ._client import CustomLabelsClient  # noqa: PLC0415
-    from ._demo import run_main_job  # noqa: PLC0415
-    from .testing import Emulator, FakeCustomLabels, ScaledClock, seed_demo  # noqa: PLC0415
-
-    fake = FakeCustomLabels(clock=ScaledClock(), start_seconds=args.start_seconds, stop_seconds=1.0)
-    demo = seed_demo(fake)
-    async with Emulator(fake) as emulator:
-        print(f"Embedded Custom Labels emulator on {emulator.endpoint_url} (no AWS account involved)")
-        session = get_session()
-        # The emulator checks no signature; against AWS, your own credentials apply.
-        session.set_credentials("demo", "demo")
-        async with CustomLabelsClient.create(
-            region_name="us-east-1", endpoint_url=emulator.endpoint_url, session=session
-        ) as client:
-            await run_main_job(
-                client,
-                demo.project_arn,
-                demo.ready_version,
-                min_inference_units=1,
-                max_inference_units=3,
-                min_delay=0.25,
-                max_delay=1.0,
-            )
-    return EXIT_OK
+    return await demo(args)
 
 
 _COMMANDS = {

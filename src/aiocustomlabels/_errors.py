@@ -8,6 +8,7 @@ original as ``__cause__``::
     ├── InvalidRequestError (also ValueError)       refused before any request was sent
     ├── MalformedResponseError (also ValueError)    a response does not fit the schema
     ├── VersionNotFoundError (also LookupError)     the project has no version of that name
+    ├── ClientClosedError                           the client was closed: its calls, waits and listings end
     ├── ConfigurationError                          botocore cannot send: no credentials, no region
     ├── TransportError                              no answer: connection failed, dropped, timed out
     ├── ServiceError                                the service answered with an error code
@@ -36,30 +37,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from ._models import ProjectVersionDescription, ProjectVersionStatus
-
-__all__ = [
-    "AccessDeniedError",
-    "ConfigurationError",
-    "CustomLabelsError",
-    "InternalServerError",
-    "InvalidPaginationTokenError",
-    "InvalidParameterError",
-    "InvalidRequestError",
-    "LimitExceededError",
-    "MalformedResponseError",
-    "ModelStartError",
-    "ModelStopError",
-    "ProvisionedThroughputExceededError",
-    "ResourceInUseError",
-    "ResourceNotFoundError",
-    "ServiceError",
-    "ThrottledError",
-    "ThrottlingError",
-    "TransportError",
-    "VersionNotFoundError",
-    "WaitError",
-    "WaitTimeoutError",
-]
 
 
 class CustomLabelsError(Exception):
@@ -113,6 +90,14 @@ class VersionNotFoundError(CustomLabelsError, LookupError):
         super().__init__(f"project {project_arn} has no version {version_name!r}")
         self.project_arn = project_arn
         self.version_name = version_name
+
+
+class ClientClosedError(CustomLabelsError):
+    """The client was closed: by ``aclose()``, or by leaving its ``async with`` block.
+
+    Raised by every call made after the close, and by the waits and listings
+    that were under way when it came: they end at once.
+    """
 
 
 class ConfigurationError(CustomLabelsError):

@@ -19,6 +19,9 @@ from typing import Any, Final
 
 import attrs
 
+from ._arns import ProjectVersionArn
+from ._rules import InferenceUnits
+
 __all__ = [
     "NO_ITEMS",
     "Asset",
@@ -322,7 +325,7 @@ class ProjectVersionDescription:
         feature_config: Settings specific to ``feature``.
     """
 
-    project_version_arn: str | None = None
+    project_version_arn: ProjectVersionArn | None = None
     creation_timestamp: datetime | None = None
     min_inference_units: int | None = None
     status: ProjectVersionStatus | None = None
@@ -336,11 +339,27 @@ class ProjectVersionDescription:
     manifest_summary: GroundTruthManifest | None = None
     kms_key_id: str | None = None
     max_inference_units: int | None = None
-    source_project_version_arn: str | None = None
+    source_project_version_arn: ProjectVersionArn | None = None
     version_description: str | None = None
     feature: CustomizationFeature | None = None
     base_model_version: str | None = None
     feature_config: CustomizationFeatureConfig | None = None
+
+    @property
+    def version_name(self) -> str | None:
+        """The version's name, from its ARN; ``None`` if the service sent no ARN."""
+        return None if self.project_version_arn is None else self.project_version_arn.version_name
+
+    @property
+    def inference_units(self) -> InferenceUnits | None:
+        """The units the version was started with, as one value; ``None`` if never started.
+
+        ``str()`` of it reads ``1..3``, or ``1 (fixed)`` without a maximum.
+        """
+        if self.min_inference_units is None:
+            return None
+        # What the service reports is shown as it is: it was checked on the way in, not here.
+        return InferenceUnits.reported(self.min_inference_units, self.max_inference_units)
 
 
 @attrs.frozen(kw_only=True)

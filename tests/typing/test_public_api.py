@@ -13,9 +13,12 @@ import cattrs
 
 import aiocustomlabels
 from aiocustomlabels import (
+    Backoff,
+    ClientClosedError,
     CustomizationFeature,
     CustomLabelsClient,
     DescribeProjectVersionsResponse,
+    InferenceUnits,
     ProjectArn,
     ProjectVersionArn,
     ProjectVersionDescription,
@@ -41,6 +44,10 @@ def test_structured_types() -> None:
     assert_type(desc.feature, CustomizationFeature | None)
     assert_type(desc.creation_timestamp, datetime | None)
     assert_type(desc.min_inference_units, int | None)
+    assert_type(desc.project_version_arn, ProjectVersionArn | None)
+    assert_type(desc.source_project_version_arn, ProjectVersionArn | None)
+    assert_type(desc.version_name, str | None)
+    assert_type(desc.inference_units, InferenceUnits | None)
     assert_type(page.next_token, str | None)
 
 
@@ -89,7 +96,9 @@ def test_client_signatures() -> None:
             project, "v1", min_inference_units=1, timeout=60.0, on_status=print
         )
         assert_type(running, ProjectVersionDescription)
-        stopped = await client.stop_and_wait(project, "v1", on_delay=lambda seconds: None)
+        stopped = await client.stop_and_wait(
+            project, "v1", backoff=Backoff(min_delay=5, max_delay=60), on_delay=lambda seconds: None
+        )
         assert_type(stopped, ProjectVersionDescription)
         try:
             await client.stop_project_version("arn")
@@ -100,6 +109,36 @@ def test_client_signatures() -> None:
             assert_type(error.description, ProjectVersionDescription | None)
 
     assert callable(uses)
+
+
+def test_client_is_an_async_resource() -> None:
+    """A client is an async context manager with aclose(); create() is awaited or entered."""
+
+    async def uses(raw: Any) -> None:
+        async with CustomLabelsClient(raw) as client:
+            assert_type(client, CustomLabelsClient)
+            assert_type(client.closed, bool)
+        async with CustomLabelsClient.create(region_name="us-east-1") as made:
+            assert_type(made, CustomLabelsClient)
+        opened = await CustomLabelsClient.create(region_name="us-east-1")
+        assert_type(opened, CustomLabelsClient)
+        try:
+            await opened.describe_project_version("arn", "v1")
+        except ClientClosedError:
+            pass
+        finally:
+            await opened.aclose()
+
+    assert callable(uses)
+
+
+def test_units_are_one_value() -> None:
+    """InferenceUnits holds min and max, typed."""
+    units = InferenceUnits(1, 3)
+    assert_type(units.min, int)
+    assert_type(units.max, int | None)
+    assert_type(units.same_as(InferenceUnits(1)), bool)
+    assert str(units) == "1..3"
 
 
 def test_all_is_complete() -> None:

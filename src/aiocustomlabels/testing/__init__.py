@@ -16,7 +16,7 @@ module ``pytest_aiocustomlabels``).
 """
 
 from ._clock import Clock, ScaledClock, VirtualClock
-from ._demo import DemoProject, seed_demo
+from ._demo import DemoProject, run_main_job, seed_demo
 from ._fake import FakeCustomLabels, FakeServiceError, RecordedRequest
 from ._faults import Fault, FaultKind, FaultPlan
 from ._inprocess import in_process
@@ -39,6 +39,7 @@ __all__ = [
     "VirtualClock",
     "VirtualTimeEventLoop",
     "in_process",
+    "run_main_job",
     "run_virtual",
     "seed_demo",
 ]

@@ -16,30 +16,21 @@ from typing import Any
 
 import attrs
 
-from .._arns import (
+from .._arns import ProjectArn, ProjectVersionArn
+from .._converters import converter
+from .._models import (
+    ProjectVersionDescription,
+    ProjectVersionStatus,
+)
+from .._rules import (
+    MAX_INFERENCE_UNITS,
     MAX_PAGE_SIZE,
     MAX_TOKEN_LENGTH,
     MAX_VERSION_NAMES,
-    VERSION_NAME,
-    ProjectArn,
-    ProjectVersionArn,
-)
-from .._converters import converter
-from .._models import (
-    Asset,
-    CustomizationFeature,
-    EvaluationResult,
-    GroundTruthManifest,
-    OutputConfig,
-    ProjectVersionDescription,
-    ProjectVersionStatus,
-    S3Object,
-    Summary,
-    TestingData,
-    TestingDataResult,
-    TrainingData,
-    TrainingDataResult,
-    ValidationData,
+    is_name,
+    is_page_size,
+    is_token,
+    is_units,
 )
 from ._clock import Clock, VirtualClock
 from ._faults import FaultPlan
@@ -146,42 +137,47 @@ def _wire_value(value: Any) -> Any:
 def populated_description(
     arn: ProjectVersionArn, created: datetime, *, bucket: str = "custom-labels-console"
 ) -> ProjectVersionDescription:
-    """A description with every member a trained Custom Labels model has."""
+    """A description with every member a trained Custom Labels model has.
+
+    Written as the service sends it, members by their wire names, and
+    structured by the library's own converter.
+    """
     project, version = arn.project_name, arn.version_name
-
-    def assets(kind: str) -> tuple[Asset, ...]:
-        obj = S3Object(bucket=bucket, name=f"datasets/{project}/{kind}.manifest", version="1")
-        return (Asset(ground_truth_manifest=GroundTruthManifest(s3_object=obj)),)
-
     out = f"output/{project}/{version}"
-    return ProjectVersionDescription(
-        project_version_arn=arn,
-        creation_timestamp=created,
-        billable_training_time_in_seconds=3600 + len(version),
-        training_end_timestamp=datetime.fromtimestamp(created.timestamp() + 3600, UTC),
-        output_config=OutputConfig(s3_bucket=bucket, s3_key_prefix=f"{out}/"),
-        training_data_result=TrainingDataResult(
-            input=TrainingData(assets=assets("train")),
-            output=TrainingData(assets=assets("train-output")),
-            validation=ValidationData(assets=assets("train-validation")),
-        ),
-        testing_data_result=TestingDataResult(
-            input=TestingData(assets=assets("test"), auto_create=False),
-            output=TestingData(assets=assets("test-output"), auto_create=False),
-            validation=ValidationData(assets=assets("test-validation")),
-        ),
-        evaluation_result=EvaluationResult(
+
+    def s3(name: str, **extra: str) -> dict[str, Any]:
+        return {"S3Object": {"Bucket": bucket, "Name": name, **extra}}
+
+    def assets(kind: str, **extra: Any) -> dict[str, Any]:
+        manifest = s3(f"datasets/{project}/{kind}.manifest", Version="1")
+        return {"Assets": [{"GroundTruthManifest": manifest}], **extra}
+
+    def data(kind: str, **extra: Any) -> dict[str, Any]:
+        return {
+            "Input": assets(kind, **extra),
+            "Output": assets(f"{kind}-output", **extra),
+            "Validation": assets(f"{kind}-validation"),
+        }
+
+    wire = {
+        "ProjectVersionArn": arn,
+        "CreationTimestamp": created,
+        "BillableTrainingTimeInSeconds": 3600 + len(version),
+        "TrainingEndTimestamp": datetime.fromtimestamp(created.timestamp() + 3600, UTC),
+        "OutputConfig": {"S3Bucket": bucket, "S3KeyPrefix": f"{out}/"},
+        "TrainingDataResult": data("train"),
+        "TestingDataResult": data("test", AutoCreate=False),
+        "EvaluationResult": {
             # crc32, not hash(): str hashes are salted per process, and a fake's
             # descriptions should read the same in every run.
-            f1_score=0.9 + (zlib.crc32(version.encode()) % 90) / 1000,
-            summary=Summary(s3_object=S3Object(bucket=bucket, name=f"{out}/EvaluationResultSummary.json")),
-        ),
-        manifest_summary=GroundTruthManifest(
-            s3_object=S3Object(bucket=bucket, name=f"{out}/ManifestSummary.json")
-        ),
-        version_description=f"Version {version} of {project}",
-        feature=CustomizationFeature.CUSTOM_LABELS,
-    )
+            "F1Score": 0.9 + (zlib.crc32(version.encode()) % 90) / 1000,
+            "Summary": s3(f"{out}/EvaluationResultSummary.json"),
+        },
+        "ManifestSummary": s3(f"{out}/ManifestSummary.json"),
+        "VersionDescription": f"Version {version} of {project}",
+        "Feature": "CUSTOM_LABELS",
+    }
+    return converter.structure(wire, ProjectVersionDescription)
 
 
 class FakeCustomLabels:
@@ -299,11 +295,7 @@ class FakeCustomLabels:
                 raise ValueError(msg)
             created_ms = self._timestamp_ms(created)
             arn = ProjectVersionArn.from_parts(
-                region=self.region,
-                account_id=self.account_id,
-                project_name=project.name,
-                version_name=version_name,
-                creation_timestamp=created_ms,
+                project=project.arn, version_name=version_name, creation_timestamp=created_ms
             )
             when = datetime.fromtimestamp(created_ms / 1000, UTC)
             base = description if description is not None else populated_description(arn, when)
@@ -440,7 +432,7 @@ class FakeCustomLabels:
     def _describe_project_versions(self, params: Mapping[str, Any]) -> dict[str, Any]:
         project_arn = _arn_param(params, "ProjectArn", ProjectArn, required=True)
         page_size = params.get("MaxResults", MAX_PAGE_SIZE)
-        if type(page_size) is not int or not 1 <= page_size <= MAX_PAGE_SIZE:
+        if not is_page_size(page_size):
             raise _invalid(
                 f"1 validation error detected: Value '{page_size}' at 'maxResults' failed to satisfy "
                 f"constraint: Member must have value between 1 and {MAX_PAGE_SIZE}"
@@ -450,11 +442,11 @@ class FakeCustomLabels:
             if not isinstance(names, list) or not 1 <= len(names) <= MAX_VERSION_NAMES:
                 raise _invalid(f"VersionNames must hold 1 to {MAX_VERSION_NAMES} names.")
             for name in names:
-                if not isinstance(name, str) or not VERSION_NAME.fullmatch(name):
+                if not is_name(name):
                     raise _invalid(f"Invalid version name: {name!r}.")
         token = params.get("NextToken")
-        if token is not None and (not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH):
-            raise _invalid("NextToken is too long.")
+        if token is not None and not is_token(token):
+            raise _invalid(f"NextToken must be 1 to {MAX_TOKEN_LENGTH} characters.")
         project = self._projects.get(project_arn)
         if project is None:
             raise FakeServiceError("ResourceNotFoundException", "The requested resource could not be found.")
@@ -591,9 +583,9 @@ def _units_param(params: Mapping[str, Any], member: str, *, required: bool) -> i
         if required:
             raise _invalid(f"{member} is required.")
         return None
-    if type(value) is not int or value < 1:
+    if not is_units(value):
         raise _invalid(
             f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy "
-            "constraint: Member must have value greater than or equal to 1"
+            f"constraint: Member must be an integer between 1 and {MAX_INFERENCE_UNITS}"
         )
-    return value
+    return value  # type: ignore[no-any-return]

@@ -1,4 +1,9 @@
-"""Lazy, prefetching iteration over DescribeProjectVersions pages."""
+"""Listing model versions: DescribeProjectVersions, one page ahead, typed.
+
+``Listing`` is the capability ``CustomLabelsClient`` delegates its listing to:
+the iterators for ``async for``, one version by name, and the batches of
+names that shared polls ask for.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,86 @@ import asyncio
 import contextlib
 from collections import deque
 from collections.abc import Callable, Coroutine, Sequence
-from types import TracebackType
 from typing import Any, Self
 
-from ._errors import MalformedResponseError
-from ._models import DescribeProjectVersionsResponse, ProjectVersionDescription
+from ._arns import ProjectArn
+from ._errors import MalformedResponseError, VersionNotFoundError
+from ._models import NO_ITEMS, DescribeProjectVersionsResponse, ProjectVersionDescription
+from ._transport import AsyncResource, Transport
 
-__all__ = ["ProjectVersionIterator", "ProjectVersionPages"]
+__all__ = ["Listing", "ProjectVersionIterator", "ProjectVersionPages"]
 
 #: Fetches one page: (version names or None, token or None) -> page.
 FetchPage = Callable[[Sequence[str] | None, str | None], Coroutine[Any, Any, DescribeProjectVersionsResponse]]
+
+
+class Listing:
+    """DescribeProjectVersions, typed: every argument here was checked by the caller.
+
+    Args:
+        transport: Sends the requests.
+    """
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+
+    async def page(
+        self, project: ProjectArn, page_size: int, names: Sequence[str] | None, token: str | None
+    ) -> DescribeProjectVersionsResponse:
+        """One page.
+
+        Raises:
+            MalformedResponseError: The answer has no ``ProjectVersionDescriptions``.
+                The service always sends the list, empty when nothing matches;
+                an answer without it is not the operation's output (botocore
+                reads a proxy's HTML page as ``{}``) and is never taken for an
+                empty project.
+        """
+        params: dict[str, Any] = {"ProjectArn": project, "MaxResults": page_size}
+        if names is not None:
+            params["VersionNames"] = list(names)
+        if token is not None:
+            params["NextToken"] = token
+        data = await self._transport.call("DescribeProjectVersions", **params)
+        page = self._transport.structure(data, DescribeProjectVersionsResponse)
+        if page.project_version_descriptions is NO_ITEMS:
+            msg = "DescribeProjectVersions answered without ProjectVersionDescriptions"
+            raise MalformedResponseError(msg, ("ProjectVersionDescriptions",))
+        return page
+
+    def versions(
+        self,
+        project: ProjectArn,
+        *,
+        page_size: int,
+        batches: Sequence[Sequence[str]] | None,
+        starting_token: str | None,
+    ) -> ProjectVersionIterator:
+        """The versions of ``project``, lazily: ``batches`` of names, or all when ``None``."""
+
+        async def fetch(names: Sequence[str] | None, token: str | None) -> DescribeProjectVersionsResponse:
+            return await self.page(project, page_size, names, token)
+
+        pages = ProjectVersionPages(
+            fetch, [None] if batches is None else batches, starting_token, check=self._transport.check_open
+        )
+        return ProjectVersionIterator(pages)
+
+    async def named(self, project: ProjectArn, names: Sequence[str]) -> dict[str, ProjectVersionDescription]:
+        """The description of each version named that exists, by name: one call of at most 10 names."""
+        page = await self.page(project, len(names), names, None)
+        return {d.version_name: d for d in page.project_version_descriptions if d.version_name is not None}
+
+    async def version(self, project: ProjectArn, name: str) -> ProjectVersionDescription:
+        """One version's description.
+
+        Raises:
+            VersionNotFoundError: The project has no version of that name.
+        """
+        found = (await self.named(project, (name,))).get(name)
+        if found is None:
+            raise VersionNotFoundError(project, name)
+        return found
 
 
 def _settle(task: asyncio.Task[object]) -> None:
@@ -25,22 +100,7 @@ def _settle(task: asyncio.Task[object]) -> None:
         task.exception()
 
 
-class _Closing:
-    """``async with`` around an iterator closes it on leaving the block."""
-
-    async def aclose(self) -> None:  # pragma: no cover - both subclasses define it
-        raise NotImplementedError
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
-
-class ProjectVersionPages(_Closing):
+class ProjectVersionPages(AsyncResource):
     """An async iterator of typed DescribeProjectVersions pages.
 
     The first request is sent at the first ``__anext__``. As each page is
@@ -51,9 +111,15 @@ class ProjectVersionPages(_Closing):
     """
 
     def __init__(
-        self, fetch: FetchPage, batches: Sequence[Sequence[str] | None], starting_token: str | None
+        self,
+        fetch: FetchPage,
+        batches: Sequence[Sequence[str] | None],
+        starting_token: str | None,
+        *,
+        check: Callable[[], None] | None = None,
     ) -> None:
         self._fetch = fetch
+        self._check = check
         self._batches = list(batches)
         self._batch = 0
         self._token = starting_token
@@ -72,6 +138,7 @@ class ProjectVersionPages(_Closing):
     async def __anext__(self) -> DescribeProjectVersionsResponse:
         if self._done:
             raise StopAsyncIteration
+        await self.ensure_open()
         if self._next is None:
             self._schedule()
         self._started = True
@@ -89,6 +156,17 @@ class ProjectVersionPages(_Closing):
         if not self._done:
             self._schedule()
         return page
+
+    async def ensure_open(self) -> None:
+        """Raise ``ClientClosedError`` if the client closed, after ending the fetch ahead."""
+        if self._check is None:
+            return
+        try:
+            self._check()
+        except BaseException:
+            # A closed client ends its listings, even with a page already fetched.
+            await self.aclose()
+            raise
 
     def _advance(self, next_token: str | None) -> None:
         if next_token is not None:
@@ -122,7 +200,7 @@ class ProjectVersionPages(_Closing):
             _settle(task)
 
 
-class ProjectVersionIterator(_Closing):
+class ProjectVersionIterator(AsyncResource):
     """An async iterator of ``ProjectVersionDescription``, newest first.
 
     Returned by ``CustomLabelsClient.describe_project_versions``; see there.
@@ -150,6 +228,8 @@ class ProjectVersionIterator(_Closing):
 
     async def __anext__(self) -> ProjectVersionDescription:
         self._iterating = True
+        if self._buffer:
+            await self._pages.ensure_open()
         while not self._buffer:
             page = await self._pages.__anext__()
             self._buffer.extend(page.project_version_descriptions)

@@ -1,0 +1,203 @@
+"""The service's rules on what a request may carry: one home for each.
+
+The client checks each argument of a public call against these rules once, at
+the entry point, and hands typed values down; the command line relies on the
+client's ``InvalidRequestError``; the fake service answers what breaks them as
+the service does. Each rule is the service model's own (botocore's
+``rekognition`` model: patterns, ``min``/``max`` traits), unless its comment
+says otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import Final, TypeVar
+
+import attrs
+
+from ._errors import InvalidRequestError
+
+__all__ = [
+    "MAX_INFERENCE_UNITS",
+    "MAX_PAGE_SIZE",
+    "MAX_TOKEN_LENGTH",
+    "MAX_VERSION_NAMES",
+    "MIN_INFERENCE_UNITS",
+    "InferenceUnits",
+]
+
+A = TypeVar("A", bound=str)
+
+#: A project or version name: ``ProjectName`` and ``VersionName`` in the model.
+#: ASCII: the service's (Java) classes are ASCII; Python's \w and \d are not.
+NAME_PATTERN: Final = r"[a-zA-Z0-9_.\-]{1,255}"
+NAME: Final = re.compile(NAME_PATTERN, re.ASCII)
+#: The prefix of every Rekognition ARN, with the groups the ARN types expose.
+ARN_PREFIX: Final = r"arn:(?P<partition>[a-z\d-]+):rekognition:(?P<region>[a-z\d-]+):(?P<account_id>\d{12})"
+#: ``ProjectArn`` and ``ProjectVersionArn`` are 20 to 2048 characters on top of their patterns.
+ARN_LENGTH: Final = range(20, 2048 + 1)
+#: DescribeProjectVersions' and DescribeProjects' ``MaxResults``: 1 to this, and the default.
+MAX_PAGE_SIZE: Final = 100
+#: DescribeProjectVersions' ``VersionNames``: at most this many names a call.
+MAX_VERSION_NAMES: Final = 10
+#: The longest ``NextToken`` the service accepts.
+MAX_TOKEN_LENGTH: Final = 1024
+#: ``InferenceUnits`` in the model: an Integer (32-bit) with ``min`` 1.
+MIN_INFERENCE_UNITS: Final = 1
+MAX_INFERENCE_UNITS: Final = 2**31 - 1
+
+
+def is_name(value: object) -> bool:
+    """Whether ``value`` is a valid project or version name."""
+    return isinstance(value, str) and NAME.fullmatch(value) is not None
+
+
+def is_units(value: object) -> bool:
+    """Whether ``value`` is a number of inference units the service takes (``bool`` is not)."""
+    return type(value) is int and MIN_INFERENCE_UNITS <= value <= MAX_INFERENCE_UNITS
+
+
+def is_page_size(value: object) -> bool:
+    """Whether ``value`` is a ``MaxResults`` the service takes."""
+    return type(value) is int and 1 <= value <= MAX_PAGE_SIZE
+
+
+def is_token(value: object) -> bool:
+    """Whether ``value`` is a ``NextToken`` the service takes."""
+    return isinstance(value, str) and 0 < len(value) <= MAX_TOKEN_LENGTH
+
+
+@attrs.frozen
+class InferenceUnits:
+    """The inference units a model version is started with, or runs with.
+
+    ``str()`` gives ``1..3`` for a model that auto-scales between 1 and 3
+    units, and ``1 (fixed)`` for one started without a maximum.
+
+    Attributes:
+        min: ``MinInferenceUnits``: the units it starts with, and scales down to.
+        max: ``MaxInferenceUnits``: the most it scales up to; ``None`` when it
+            does not auto-scale.
+
+    Raises:
+        InvalidRequestError: A value outside 1..2,147,483,647 (the service
+            model's 32-bit Integer), or a maximum below the minimum.
+    """
+
+    min: int
+    max: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not is_units(self.min):
+            msg = (
+                f"min_inference_units must be an int from {MIN_INFERENCE_UNITS} to "
+                f"{MAX_INFERENCE_UNITS:,}, not {self.min!r}"
+            )
+            raise InvalidRequestError(msg)
+        if self.max is not None and not (is_units(self.max) and self.max >= self.min):
+            msg = (
+                f"max_inference_units must be an int from min_inference_units ({self.min}) to "
+                f"{MAX_INFERENCE_UNITS:,}, or None, not {self.max!r}"
+            )
+            raise InvalidRequestError(msg)
+
+    @classmethod
+    def reported(cls, low: int, high: int | None) -> InferenceUnits:
+        """The units a description reports, taken as they are: a response is not a request."""
+        units = object.__new__(cls)
+        object.__setattr__(units, "min", low)
+        object.__setattr__(units, "max", high)
+        return units
+
+    @property
+    def scales(self) -> bool:
+        """Whether these units let the model auto-scale: a maximum above the minimum."""
+        return self.max is not None and self.max > self.min
+
+    def same_as(self, other: InferenceUnits) -> bool:
+        """Whether a model running with ``other`` runs as these units ask.
+
+        No maximum asks for no auto-scaling, which a maximum equal to the
+        minimum gives too.
+        """
+        return self.min == other.min and (self.max if self.scales else None) == (
+            other.max if other.scales else None
+        )
+
+    def __str__(self) -> str:
+        return f"{self.min} (fixed)" if self.max is None else f"{self.min}..{self.max}"
+
+
+def check_arn(kind: Callable[[str], A], value: object, argument: str) -> A:
+    """``value`` as the ARN type ``kind``; an ARN already of that type is not parsed again.
+
+    Raises:
+        InvalidRequestError: ``value`` is not such an ARN.
+    """
+    if isinstance(value, kind):  # type: ignore[arg-type]  # kind is always a class
+        return value  # type: ignore[return-value]
+    try:
+        return kind(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        msg = f"{argument}: {exc}"
+        raise InvalidRequestError(msg) from exc
+
+
+def check_name(value: object, argument: str = "version_name") -> str:
+    """``value``, a valid project or version name.
+
+    Raises:
+        InvalidRequestError: It is not.
+    """
+    if not is_name(value):
+        msg = f"{argument} must be 1 to 255 of a-z A-Z 0-9 _ . -, not {value!r}"
+        raise InvalidRequestError(msg)
+    return value  # type: ignore[return-value]  # is_name checked it is a str
+
+
+def check_page_size(value: object) -> int:
+    """``value``, a valid page size (``MaxResults``).
+
+    Raises:
+        InvalidRequestError: It is not an int from 1 to 100.
+    """
+    if not is_page_size(value):
+        msg = f"page_size must be an int from 1 to {MAX_PAGE_SIZE}, not {value!r}"
+        raise InvalidRequestError(msg)
+    return value  # type: ignore[return-value]  # is_page_size checked it is an int
+
+
+def check_token(value: object) -> str | None:
+    """``value``, a valid pagination token, or ``None``.
+
+    Raises:
+        InvalidRequestError: It is not a string of 1 to 1024 characters.
+    """
+    if value is not None and not is_token(value):
+        msg = f"starting_token must be a token of 1 to {MAX_TOKEN_LENGTH} characters"
+        raise InvalidRequestError(msg)
+    return value  # type: ignore[return-value]  # None or a str, checked above
+
+
+def name_batches(version_names: object) -> list[tuple[str, ...]] | None:
+    """Unique version names, in order, in batches the service takes; ``None`` for all versions.
+
+    Raises:
+        InvalidRequestError: Not a collection of valid names, or an empty one.
+    """
+    if version_names is None:
+        return None
+    if isinstance(version_names, str | bytes) or not isinstance(version_names, Iterable):
+        msg = f"version_names must be a collection of names, not {type(version_names).__name__}"
+        raise InvalidRequestError(msg)
+    names = list(dict.fromkeys(check_name(name, "version_names") for name in version_names))
+    if not names:
+        msg = "version_names must name at least one version; pass None to list them all"
+        raise InvalidRequestError(msg)
+    return batches(names)
+
+
+def batches(names: Sequence[str]) -> list[tuple[str, ...]]:
+    """``names`` cut into calls of at most ``MAX_VERSION_NAMES``."""
+    return [tuple(names[i : i + MAX_VERSION_NAMES]) for i in range(0, len(names), MAX_VERSION_NAMES)]

@@ -1,0 +1,65 @@
+"""The ``emulator`` and ``demo`` commands of the command line.
+
+They live on the testing side: only these two commands import
+``aiocustomlabels.testing``, and only when they run; the operator commands
+(``versions``, ``start``, ``stop``) never do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+
+from aiobotocore.session import get_session
+
+from .._client import CustomLabelsClient
+from .._waiting import Backoff
+from ._clock import ScaledClock
+from ._demo import run_main_job, seed_demo
+from ._fake import FakeCustomLabels
+from ._server import Emulator
+
+__all__ = ["demo", "serve"]
+
+#: The demo's polls: its emulated start takes seconds, not minutes.
+DEMO_BACKOFF = Backoff(min_delay=0.25, max_delay=1.0)
+
+
+async def serve(args: argparse.Namespace) -> int:
+    """``emulator``: serve the fake on loopback HTTP until SIGINT or SIGTERM."""
+    fake = FakeCustomLabels(
+        clock=ScaledClock(), start_seconds=args.start_seconds, stop_seconds=args.stop_seconds
+    )
+    project = seed_demo(fake).project_arn if args.seed == "demo" else None
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with Emulator(fake, host=args.host, port=args.port) as emulator:
+            print(f"Custom Labels emulator listening on {emulator.endpoint_url}", flush=True)
+            if project is not None:
+                print(f"Demo project: {project}", flush=True)
+            await stop.wait()
+            print("Stopping the emulator.", flush=True)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+    return 0
+
+
+async def demo(args: argparse.Namespace) -> int:
+    """``demo``: the main job on an embedded emulator; no AWS account involved."""
+    fake = FakeCustomLabels(clock=ScaledClock(), start_seconds=args.start_seconds, stop_seconds=1.0)
+    seeded = seed_demo(fake)
+    async with Emulator(fake) as emulator:
+        print(f"Embedded Custom Labels emulator on {emulator.endpoint_url} (no AWS account involved)")
+        session = get_session()
+        # The emulator checks no signature; against AWS, your own credentials apply.
+        session.set_credentials("demo", "demo")
+        async with CustomLabelsClient.create(
+            region_name="us-east-1", endpoint_url=emulator.endpoint_url, session=session
+        ) as client:
+            await run_main_job(client, seeded.project_arn, seeded.ready_version, backoff=DEMO_BACKOFF)
+    return 0
