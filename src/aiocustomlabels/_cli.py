@@ -52,11 +52,17 @@ def _common() -> argparse.ArgumentParser:
 
 
 def _wait_options(parser: argparse.ArgumentParser) -> None:
+    from ._waiting import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY  # noqa: PLC0415 -- keep --help fast
+
     parser.add_argument("--wait", action="store_true", help="wait until it is done, showing progress")
     parser.add_argument("--timeout", type=float, help="give up waiting after this many seconds (exit 3)")
-    # No defaults here: what is not given is the library's (see Backoff).
-    parser.add_argument("--min-delay", type=float, help="first delay between polls, s (default 20)")
-    parser.add_argument("--max-delay", type=float, help="longest delay between polls, s (default 30)")
+    # No defaults given to argparse: what is not given is the library's (see Backoff).
+    parser.add_argument(
+        "--min-delay", type=float, help=f"first delay between polls, s (default {DEFAULT_MIN_DELAY:g})"
+    )
+    parser.add_argument(
+        "--max-delay", type=float, help=f"longest delay between polls, s (default {DEFAULT_MAX_DELAY:g})"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
