@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 #: The response shapes aiocustomlabels mirrors.
 RESPONSE_SHAPES = (
+    "DescribeProjectsResponse",
     "DescribeProjectVersionsResponse",
     "StartProjectVersionResponse",
     "StopProjectVersionResponse",

@@ -24,6 +24,7 @@ from aiocustomlabels import (
     ModelStopError,
     ProjectVersionDescription,
     ProjectVersionStatus,
+    UnitsMismatchError,
     VersionNotFoundError,
     WaitTimeoutError,
 )
@@ -89,9 +90,11 @@ def test_running_returns_at_once_without_starting() -> None:
 
 
 def test_starting_is_waited_on_without_starting_again() -> None:
-    """A STARTING version is waited on until RUNNING; no start is sent."""
+    """A STARTING version (with the units asked) is waited on until RUNNING; no start is sent."""
     fake, project, arn = scene(S.TRAINING_COMPLETED)
-    fake.call("StartProjectVersion", {"ProjectVersionArn": arn, "MinInferenceUnits": 1})
+    fake.call(
+        "StartProjectVersion", {"ProjectVersionArn": arn, "MinInferenceUnits": 1, "MaxInferenceUnits": 3}
+    )
     fake.clear_requests()
     assert run(starting(fake, project)).status is S.RUNNING
     assert operations(fake) == ["DescribeProjectVersions"]
@@ -242,16 +245,17 @@ def test_unknown_status_that_turns_running_succeeds() -> None:
 
 
 def test_someone_else_starting_first_is_followed() -> None:
-    """A start refused with ResourceInUse (someone else started it) is followed, not raised."""
+    """A start refused with ResourceInUse (someone else started it, with the same units) is followed, not raised."""
     fake, project, arn = scene(S.STOPPED)
     fake.faults.error("ResourceInUseException", "StartProjectVersion")
-    fake.call("StartProjectVersion", {"ProjectVersionArn": arn, "MinInferenceUnits": 2})
+    theirs = {"ProjectVersionArn": arn, "MinInferenceUnits": 1, "MaxInferenceUnits": 3}
+    fake.call("StartProjectVersion", theirs)
     fake.set_status(arn, S.STOPPED)  # our describe sees STOPPED; the start is refused as in use
 
     async def main() -> ProjectVersionDescription:
         async def other_starter() -> None:
             await asyncio.sleep(1)
-            fake.call("StartProjectVersion", {"ProjectVersionArn": arn, "MinInferenceUnits": 2})
+            fake.call("StartProjectVersion", theirs)
 
         other = asyncio.create_task(other_starter())
         try:
@@ -261,7 +265,27 @@ def test_someone_else_starting_first_is_followed() -> None:
 
     result = run(main)
     assert result.status is S.RUNNING
-    assert result.min_inference_units == 2
+    assert str(result.inference_units) == "1..3"
+
+
+def test_someone_else_starting_first_with_other_units_is_a_mismatch() -> None:
+    """A start refused because someone else started the version with other units raises UnitsMismatchError."""
+    fake, project, arn = scene(S.STOPPED)
+    fake.faults.error("ResourceInUseException", "StartProjectVersion")
+
+    async def main() -> None:
+        async def other_starter() -> None:
+            await asyncio.sleep(1)
+            fake.call("StartProjectVersion", {"ProjectVersionArn": arn, "MinInferenceUnits": 2})
+
+        other = asyncio.create_task(other_starter())
+        try:
+            with pytest.raises(UnitsMismatchError, match="2 \\(fixed\\)"):
+                await starting(fake, project)()
+        finally:
+            await other
+
+    run(main)
 
 
 def test_unknown_version_name_is_version_not_found() -> None:

@@ -21,16 +21,18 @@ from botocore.exceptions import BotoCoreError
 from ._arns import ProjectArn, ProjectVersionArn
 from ._converters import converter as default_converter
 from ._errors import ConfigurationError, InvalidRequestError
-from ._hosting import Hosting
-from ._listing import Listing, ProjectVersionIterator
+from ._hosting import Hosting, RunningVersion
+from ._listing import HostedVersionIterator, Listing, ProjectIterator, ProjectVersionIterator
 from ._models import ProjectVersionDescription, ProjectVersionStatus
 from ._rules import (
     MAX_PAGE_SIZE,
     MAX_VERSION_NAMES,
     InferenceUnits,
     check_arn,
+    check_flag,
     check_name,
     check_page_size,
+    check_seconds,
     check_token,
     name_batches,
 )
@@ -41,6 +43,9 @@ if TYPE_CHECKING:
     from types_aiobotocore_rekognition import RekognitionClient
 
 __all__ = ["DEFAULT_CONFIG", "CustomLabelsClient"]
+
+#: The most projects ``hosted_versions`` lists at once: more would be throttled, not faster.
+_MAX_CONCURRENCY: Final = 16
 
 C = TypeVar("C", bound="CustomLabelsClient")
 
@@ -261,6 +266,88 @@ class CustomLabelsClient(AsyncResource):
             check_arn(ProjectArn, project_arn, "project_arn"), check_name(version_name)
         )
 
+    def describe_projects(
+        self,
+        project_names: Iterable[str] | None = None,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        starting_token: str | None = None,
+    ) -> ProjectIterator:
+        """Iterate over the region's Custom Labels projects (DescribeProjects).
+
+        Lazy and one page ahead, like ``describe_project_versions``.
+
+        Args:
+            project_names: Only these projects. More than 10 names (the
+                service's limit per call) are asked for in calls of 10.
+            page_size: Projects per request, 1 to 100.
+            starting_token: Resume after the page whose ``next_token`` this is
+                (see ``pages()``). Not with more than 10 ``project_names``.
+
+        Returns:
+            An async iterator of descriptions; its ``pages()`` gives whole pages.
+
+        Raises:
+            InvalidRequestError: An argument breaks the service's rules
+                (raised here, before any request).
+        """
+        size = check_page_size(page_size)
+        batches = name_batches(project_names, "project_names")
+        token = check_token(starting_token)
+        if token is not None and batches is not None and len(batches) > 1:
+            msg = f"starting_token cannot resume a listing of more than {MAX_VERSION_NAMES} project names"
+            raise InvalidRequestError(msg)
+        self._transport.check_open()
+        return self._listing.projects(page_size=size, batches=batches, starting_token=token)
+
+    async def project_arn_of(self, project_version_arn: str) -> ProjectArn:
+        """The ARN of the project a version belongs to.
+
+        A version's ARN names its project but ends in the version's own
+        creation time, so the project's ARN cannot be computed: it is looked
+        up with DescribeProjects, by name (one request).
+
+        Raises:
+            ProjectNotFoundError: No project of that name in the version's
+                region and account, as this client sees them (a client of
+                another region finds none).
+            InvalidRequestError: Not a version ARN; nothing was sent.
+        """
+        return await self._listing.project_of(
+            check_arn(ProjectVersionArn, project_version_arn, "project_version_arn")
+        )
+
+    def hosted_versions(self, *, concurrency: int = 4) -> HostedVersionIterator:
+        """Iterate over every hosted version of the region: STARTING, RUNNING or STOPPING.
+
+        Hosted versions are the ones billed by the inference-unit hour. The
+        region's projects are listed (DescribeProjects, paginated), and then
+        each project's versions (DescribeProjectVersions), at most
+        ``concurrency`` projects at once, lazily: nothing is sent until the
+        first ``__anext__``. A project deleted meanwhile is passed over.
+
+        Example:
+            ```python
+            async for version in client.hosted_versions():
+                print(version.project_version_arn, version.status, version.inference_units)
+            ```
+
+        Args:
+            concurrency: How many projects' versions are listed at once, 1 to 16.
+
+        Returns:
+            An async iterator of descriptions; ``async with`` it, or ``aclose()``
+            it, to cancel what is under way when leaving early.
+
+        Raises:
+            InvalidRequestError: A bad ``concurrency``.
+        """
+        if type(concurrency) is not int or not 1 <= concurrency <= _MAX_CONCURRENCY:
+            msg = f"concurrency must be an int from 1 to {_MAX_CONCURRENCY}, not {concurrency!r}"
+            raise InvalidRequestError(msg)
+        self._transport.check_open()
+        return self._listing.hosted(concurrency=concurrency)
+
     # -- starting and stopping --------------------------------------------------------
 
     async def start_project_version(
@@ -304,6 +391,7 @@ class CustomLabelsClient(AsyncResource):
         *,
         min_inference_units: int,
         max_inference_units: int | None = None,
+        reconfigure: bool = False,
         timeout: float | None = None,
         backoff: Backoff | None = None,
         on_status: StatusCallback | None = None,
@@ -328,11 +416,21 @@ class CustomLabelsClient(AsyncResource):
         throttled or failed poll does not end the wait while time remains.
         If someone else starts the version first, the wait simply follows it.
 
+        **No silent unit mismatch.** A version that is RUNNING or STARTING
+        with other units than asked (and not because this call started it)
+        raises ``UnitsMismatchError``, with the version as it runs; nothing is
+        sent. No maximum asks for no auto-scaling, which a maximum equal to
+        the minimum also gives. With ``reconfigure=True`` such a version is
+        stopped, waited on until STOPPED, and started with the units asked:
+        on AWS that costs the restart's downtime, 10 to 20 minutes.
+
         Args:
             project_arn: The project.
             version_name: The version's name.
             min_inference_units: Units to run with (see ``start_project_version``).
             max_inference_units: Units to scale up to; none by default (no auto-scaling).
+            reconfigure: Restart a version hosted with other units, instead of
+                raising ``UnitsMismatchError``.
             timeout: Seconds before ``WaitTimeoutError``; ``None`` waits as long
                 as it takes (``asyncio.timeout()`` around the call works too).
             backoff: The delays between polls; ``Backoff()`` (20 to 30 s) by default.
@@ -348,6 +446,7 @@ class CustomLabelsClient(AsyncResource):
             InvalidRequestError: A bad argument; nothing was sent.
             VersionNotFoundError: The project has no version of that name.
             ModelStartError: RUNNING cannot follow the status seen.
+            UnitsMismatchError: The version is hosted with other units (a ``ModelStartError``).
             WaitTimeoutError: ``timeout`` passed first; carries the last description.
             ServiceError: A request failed in a way waiting cannot mend, such as AccessDeniedError.
             ClientClosedError: The client was closed meanwhile.
@@ -357,6 +456,84 @@ class CustomLabelsClient(AsyncResource):
             check_name(version_name),
             InferenceUnits(min_inference_units, max_inference_units),
             WaitOptions.of(timeout=timeout, backoff=backoff, on_status=on_status, on_delay=on_delay),
+            reconfigure=check_flag(reconfigure, "reconfigure"),
+        )
+
+    def running(
+        self,
+        project_arn: str,
+        version_name: str,
+        *,
+        min_inference_units: int,
+        max_inference_units: int | None = None,
+        reconfigure: bool = False,
+        stop_on_exit: bool | None = None,
+        wait_for_stop: bool = False,
+        stop_timeout: float = 300.0,
+        timeout: float | None = None,
+        backoff: Backoff | None = None,
+        on_status: StatusCallback | None = None,
+        on_delay: DelayCallback | None = None,
+    ) -> RunningVersion:
+        """A model version RUNNING for the duration of an ``async with`` block, stopped after it.
+
+        Entering does what ``start_and_wait`` does (the unit mismatch rule
+        included) and gives the RUNNING description. Leaving stops the version
+        if this block started it: on a normal exit, on an exception, and on a
+        cancellation. The stop is shielded from the cancellation and bounded
+        by ``stop_timeout``; a failure to stop is logged at ERROR with the
+        version's ARN, and raised only if the block itself raised nothing. An
+        entry that fails after its start was sent (a timeout, a cancellation,
+        FAILED) stops the version too. Nothing is sent until the block is
+        entered.
+
+        Example:
+            ```python
+            async with client.running(
+                project_arn, "v3", min_inference_units=1, max_inference_units=3
+            ) as model:
+                print(model.status, model.inference_units)
+                ...  # DetectCustomLabels calls, while it bills
+            # stopped here, whatever happened in the block
+            ```
+
+        Args:
+            project_arn: The project.
+            version_name: The version's name.
+            min_inference_units: Units to run with (see ``start_project_version``).
+            max_inference_units: Units to scale up to; none by default (no auto-scaling).
+            reconfigure: Restart a version hosted with other units, instead of
+                raising ``UnitsMismatchError``.
+            stop_on_exit: ``None`` (the default) stops the version on leaving
+                only if this block started it: one already hosted, someone
+                else's, is left running. ``True`` always stops it; ``False``
+                never does.
+            wait_for_stop: Wait until the version is STOPPED before leaving the
+                block; by default leaving returns once the stop is accepted.
+            stop_timeout: Seconds that stopping (and, with ``wait_for_stop``,
+                waiting for STOPPED) may take on leaving.
+            timeout: Seconds the start may take before ``WaitTimeoutError``.
+            backoff: The delays between polls.
+            on_status: Called with the description on every status change.
+            on_delay: Called with each delay before the wait sleeps it.
+
+        Returns:
+            An async context manager giving the RUNNING description; its
+            ``started`` says whether this block started the version.
+
+        Raises:
+            InvalidRequestError: A bad argument (raised here; nothing is sent).
+        """
+        return RunningVersion(
+            self._hosting,
+            check_arn(ProjectArn, project_arn, "project_arn"),
+            check_name(version_name),
+            InferenceUnits(min_inference_units, max_inference_units),
+            WaitOptions.of(timeout=timeout, backoff=backoff, on_status=on_status, on_delay=on_delay),
+            reconfigure=check_flag(reconfigure, "reconfigure"),
+            stop_on_exit=None if stop_on_exit is None else check_flag(stop_on_exit, "stop_on_exit"),
+            wait_for_stop=check_flag(wait_for_stop, "wait_for_stop"),
+            stop_timeout=check_seconds(stop_timeout, "stop_timeout"),
         )
 
     async def stop_and_wait(

@@ -31,7 +31,7 @@ import cattrs
 
 from ._arns import ProjectArn, ProjectVersionArn, _Arn
 from ._errors import MalformedResponseError
-from ._models import NO_ITEMS, CustomizationFeature, ProjectVersionStatus
+from ._models import NO_ITEMS, OPEN_ENUMS
 from ._rules import ARN_LENGTH
 
 __all__ = [
@@ -433,7 +433,7 @@ def configure_converter(converter: cattrs.Converter, *, timestamps: Timestamps =
     converter.register_unstructure_hook_factory(
         attrs.has, lambda cl: make_unstructure_fn(cl, converter, timestamps=timestamps)
     )
-    for enum_type in (ProjectVersionStatus, CustomizationFeature):
+    for enum_type in OPEN_ENUMS:
         converter.register_structure_hook(enum_type, _enum_structurer(enum_type))
         converter.register_unstructure_hook(enum_type, _enum_value)
     for arn_type in (ProjectArn, ProjectVersionArn):

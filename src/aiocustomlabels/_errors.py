@@ -8,6 +8,7 @@ original as ``__cause__``::
     ├── InvalidRequestError (also ValueError)       refused before any request was sent
     ├── MalformedResponseError (also ValueError)    a response does not fit the schema
     ├── VersionNotFoundError (also LookupError)     the project has no version of that name
+    ├── ProjectNotFoundError (also LookupError)     no project holds that version, in its region and account
     ├── ClientClosedError                           the client was closed: its calls, waits and listings end
     ├── ConfigurationError                          botocore cannot send: no credentials, no region
     ├── TransportError                              no answer: connection failed, dropped, timed out
@@ -24,6 +25,7 @@ original as ``__cause__``::
     │       └── ThrottlingError                     ThrottlingException
     └── WaitError                                   a wait ended without its goal
         ├── ModelStartError                         the version cannot reach RUNNING
+        │   └── UnitsMismatchError                  it runs, or starts, with other units than asked
         ├── ModelStopError                          the version cannot reach STOPPED
         └── WaitTimeoutError (also TimeoutError)    the deadline passed first
 
@@ -36,7 +38,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
+    from ._arns import ProjectVersionArn
     from ._models import ProjectVersionDescription, ProjectVersionStatus
+    from ._rules import InferenceUnits
 
 
 class CustomLabelsError(Exception):
@@ -90,6 +94,24 @@ class VersionNotFoundError(CustomLabelsError, LookupError):
         super().__init__(f"project {project_arn} has no version {version_name!r}")
         self.project_arn = project_arn
         self.version_name = version_name
+
+
+class ProjectNotFoundError(CustomLabelsError, LookupError):
+    """No project holds the version: its project is not in the region and account the client sees.
+
+    A version's ARN names its project but not the project's creation time, so
+    the project's ARN is looked up (DescribeProjects), never computed.
+
+    Attributes:
+        version_arn: The version whose project was looked for.
+    """
+
+    def __init__(self, version_arn: ProjectVersionArn) -> None:
+        super().__init__(
+            f"no project {version_arn.project_name!r} in {version_arn.region} "
+            f"(account {version_arn.account_id}) holds {version_arn}"
+        )
+        self.version_arn = version_arn
 
 
 class ClientClosedError(CustomLabelsError):
@@ -249,6 +271,31 @@ class WaitError(CustomLabelsError):
 
 class ModelStartError(WaitError):
     """The version is in a status from which RUNNING cannot follow, such as FAILED."""
+
+
+class UnitsMismatchError(ModelStartError):
+    """The version runs, or is starting, with other inference units than those asked; nothing was sent.
+
+    ``description`` is the version as it runs. A start cannot change the units
+    of a hosted version: stop it and start it again (``reconfigure=True`` does
+    both, at the cost of the restart's downtime).
+
+    Attributes:
+        asked: The units asked for.
+        running: The units the version reports.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        description: ProjectVersionDescription,
+        *,
+        asked: InferenceUnits,
+        running: InferenceUnits,
+    ) -> None:
+        super().__init__(message, description)
+        self.asked = asked
+        self.running = running
 
 
 class ModelStopError(WaitError):

@@ -1,8 +1,9 @@
-"""Listing model versions: DescribeProjectVersions, one page ahead, typed.
+"""Listing: DescribeProjectVersions and DescribeProjects, one page ahead, typed.
 
 ``Listing`` is the capability ``CustomLabelsClient`` delegates its listing to:
-the iterators for ``async for``, one version by name, and the batches of
-names that shared polls ask for.
+the iterators for ``async for`` (over the versions of a project, over projects,
+and over every hosted version of a region), one version by name, a version's
+project, and the batches of names that shared polls ask for.
 """
 
 from __future__ import annotations
@@ -10,22 +11,55 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import Callable, Coroutine, Sequence
-from typing import Any, Self
+from collections.abc import Callable, Coroutine, Iterable, Sequence
+from typing import Any, Generic, Protocol, Self, TypeVar
 
-from ._arns import ProjectArn
-from ._errors import MalformedResponseError, VersionNotFoundError
-from ._models import NO_ITEMS, DescribeProjectVersionsResponse, ProjectVersionDescription
+from ._arns import ProjectArn, ProjectVersionArn
+from ._errors import MalformedResponseError, ProjectNotFoundError, ResourceNotFoundError, VersionNotFoundError
+from ._models import (
+    NO_ITEMS,
+    CustomizationFeature,
+    DescribeProjectsResponse,
+    DescribeProjectVersionsResponse,
+    ProjectDescription,
+    ProjectVersionDescription,
+    ProjectVersionStatus,
+)
+from ._rules import MAX_PAGE_SIZE
 from ._transport import AsyncResource, Transport
 
-__all__ = ["Listing", "ProjectVersionIterator", "ProjectVersionPages"]
+__all__ = [
+    "HostedVersionIterator",
+    "Listing",
+    "ProjectIterator",
+    "ProjectPages",
+    "ProjectVersionIterator",
+    "ProjectVersionPages",
+]
 
-#: Fetches one page: (version names or None, token or None) -> page.
-FetchPage = Callable[[Sequence[str] | None, str | None], Coroutine[Any, Any, DescribeProjectVersionsResponse]]
+
+class _Page(Protocol):
+    @property
+    def next_token(self) -> str | None: ...
+
+
+P = TypeVar("P", bound=_Page)
+T = TypeVar("T")
+
+#: Fetches one page: (names or None, token or None) -> page.
+FetchPage = Callable[[Sequence[str] | None, str | None], Coroutine[Any, Any, P]]
+
+#: The statuses in which a version is hosted, and billed.
+HOSTED: frozenset[ProjectVersionStatus] = frozenset(
+    {ProjectVersionStatus.STARTING, ProjectVersionStatus.RUNNING, ProjectVersionStatus.STOPPING}
+)
+
+#: What DescribeProjects is asked for when looking for a version's project: every kind.
+_ALL_FEATURES = [feature.value for feature in CustomizationFeature]
 
 
 class Listing:
-    """DescribeProjectVersions, typed: every argument here was checked by the caller.
+    """DescribeProjectVersions and DescribeProjects, typed: every argument here was checked by the caller.
 
     Args:
         transport: Sends the requests.
@@ -34,10 +68,14 @@ class Listing:
     def __init__(self, transport: Transport) -> None:
         self._transport = transport
 
+    def check_open(self) -> None:
+        """Raise ``ClientClosedError`` if the client was closed."""
+        self._transport.check_open()
+
     async def page(
         self, project: ProjectArn, page_size: int, names: Sequence[str] | None, token: str | None
     ) -> DescribeProjectVersionsResponse:
-        """One page.
+        """One page of DescribeProjectVersions.
 
         Raises:
             MalformedResponseError: The answer has no ``ProjectVersionDescriptions``.
@@ -58,6 +96,34 @@ class Listing:
             raise MalformedResponseError(msg, ("ProjectVersionDescriptions",))
         return page
 
+    async def projects_page(
+        self,
+        page_size: int,
+        names: Sequence[str] | None,
+        token: str | None,
+        *,
+        features: Sequence[str] | None = None,
+    ) -> DescribeProjectsResponse:
+        """One page of DescribeProjects.
+
+        Raises:
+            MalformedResponseError: The answer has no ``ProjectDescriptions``,
+                which the service always sends.
+        """
+        params: dict[str, Any] = {"MaxResults": page_size}
+        if names is not None:
+            params["ProjectNames"] = list(names)
+        if features is not None:
+            params["Features"] = list(features)
+        if token is not None:
+            params["NextToken"] = token
+        data = await self._transport.call("DescribeProjects", **params)
+        page = self._transport.structure(data, DescribeProjectsResponse)
+        if page.project_descriptions is NO_ITEMS:
+            msg = "DescribeProjects answered without ProjectDescriptions"
+            raise MalformedResponseError(msg, ("ProjectDescriptions",))
+        return page
+
     def versions(
         self,
         project: ProjectArn,
@@ -76,6 +142,36 @@ class Listing:
         )
         return ProjectVersionIterator(pages)
 
+    def projects(
+        self, *, page_size: int, batches: Sequence[Sequence[str]] | None, starting_token: str | None
+    ) -> ProjectIterator:
+        """The projects of the region, lazily: ``batches`` of names, or all when ``None``."""
+
+        async def fetch(names: Sequence[str] | None, token: str | None) -> DescribeProjectsResponse:
+            return await self.projects_page(page_size, names, token)
+
+        pages = ProjectPages(
+            fetch, [None] if batches is None else batches, starting_token, check=self._transport.check_open
+        )
+        return ProjectIterator(pages)
+
+    def hosted(self, *, concurrency: int) -> HostedVersionIterator:
+        """Every version STARTING, RUNNING or STOPPING, across the region's projects."""
+        return HostedVersionIterator(self, concurrency=concurrency)
+
+    async def hosted_in(self, project: ProjectArn) -> list[ProjectVersionDescription]:
+        """The hosted versions of one project; none if the project is gone meanwhile."""
+        found: list[ProjectVersionDescription] = []
+        try:
+            async with self.versions(
+                project, page_size=MAX_PAGE_SIZE, batches=None, starting_token=None
+            ) as each:
+                found.extend([v async for v in each if v.status in HOSTED])
+        except ResourceNotFoundError:
+            # Deleted between DescribeProjects and now: it hosts nothing.
+            return []
+        return found
+
     async def named(self, project: ProjectArn, names: Sequence[str]) -> dict[str, ProjectVersionDescription]:
         """The description of each version named that exists, by name: one call of at most 10 names."""
         page = await self.page(project, len(names), names, None)
@@ -92,6 +188,28 @@ class Listing:
             raise VersionNotFoundError(project, name)
         return found
 
+    async def project_of(self, version: ProjectVersionArn) -> ProjectArn:
+        """The ARN of the project ``version`` belongs to, looked up by its name.
+
+        The two ARNs end in different creation times: the project's cannot be
+        computed from the version's, only found.
+
+        Raises:
+            ProjectNotFoundError: No project of that name in the version's
+                region and account, as seen through this client.
+        """
+        page = await self.projects_page(1, [version.project_name], None, features=_ALL_FEATURES)
+        for project in page.project_descriptions:
+            arn = project.project_arn
+            if arn is not None and (arn.project_name, arn.region, arn.account_id, arn.aws_partition) == (
+                version.project_name,
+                version.region,
+                version.account_id,
+                version.aws_partition,
+            ):
+                return arn
+        raise ProjectNotFoundError(version)
+
 
 def _settle(task: asyncio.Task[object]) -> None:
     # A prefetch nobody will await: mark its outcome read, so that asyncio does
@@ -100,8 +218,8 @@ def _settle(task: asyncio.Task[object]) -> None:
         task.exception()
 
 
-class ProjectVersionPages(AsyncResource):
-    """An async iterator of typed DescribeProjectVersions pages.
+class _Pages(AsyncResource, Generic[P]):
+    """An async iterator of typed pages, fetched one ahead of the caller.
 
     The first request is sent at the first ``__anext__``. As each page is
     handed over, the request for the next one is already sent, so the caller's
@@ -112,7 +230,7 @@ class ProjectVersionPages(AsyncResource):
 
     def __init__(
         self,
-        fetch: FetchPage,
+        fetch: FetchPage[P],
         batches: Sequence[Sequence[str] | None],
         starting_token: str | None,
         *,
@@ -123,9 +241,8 @@ class ProjectVersionPages(AsyncResource):
         self._batches = list(batches)
         self._batch = 0
         self._token = starting_token
-        self._next: asyncio.Task[DescribeProjectVersionsResponse] | None = None
+        self._next: asyncio.Task[P] | None = None
         self._done = not self._batches
-        self._started = False
 
     def __aiter__(self) -> Self:
         return self
@@ -135,13 +252,12 @@ class ProjectVersionPages(AsyncResource):
             self._fetch(self._batches[self._batch], self._token), name="aiocustomlabels-prefetch"
         )
 
-    async def __anext__(self) -> DescribeProjectVersionsResponse:
+    async def __anext__(self) -> P:
         if self._done:
             raise StopAsyncIteration
         await self.ensure_open()
         if self._next is None:
             self._schedule()
-        self._started = True
         task = self._next
         assert task is not None  # noqa: S101 -- just scheduled
         try:
@@ -200,7 +316,56 @@ class ProjectVersionPages(AsyncResource):
             _settle(task)
 
 
-class ProjectVersionIterator(AsyncResource):
+class ProjectVersionPages(_Pages[DescribeProjectVersionsResponse]):
+    """An async iterator of typed DescribeProjectVersions pages, fetched one ahead.
+
+    The first request is sent at the first ``__anext__``. As each page is
+    handed over, the request for the next one is already sent, so the caller's
+    work on a page overlaps the wait for the next; never more than one page
+    is fetched ahead. Closing the iterator, leaving an ``async with`` block
+    around it, or cancelling the task that iterates cancels that fetch.
+    """
+
+
+class ProjectPages(_Pages[DescribeProjectsResponse]):
+    """An async iterator of typed DescribeProjects pages, fetched one ahead, as ``ProjectVersionPages``."""
+
+
+class _Items(AsyncResource, Generic[P, T]):
+    """The items of the pages of a ``_Pages``, one at a time."""
+
+    def __init__(self, pages: _Pages[P]) -> None:
+        self._pages = pages
+        self._buffer: deque[T] = deque()
+        self._iterating = False
+
+    def _items(self, page: P) -> Iterable[T]:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def _check_pages(self) -> None:
+        if self._iterating:
+            msg = "pages() must be called before iterating over the items"
+            raise RuntimeError(msg)
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> T:
+        self._iterating = True
+        if self._buffer:
+            await self._pages.ensure_open()
+        while not self._buffer:
+            page = await self._pages.__anext__()
+            self._buffer.extend(self._items(page))
+        return self._buffer.popleft()
+
+    async def aclose(self) -> None:
+        """Stop iterating and cancel the page being fetched ahead, if any."""
+        self._buffer.clear()
+        await self._pages.aclose()
+
+
+class ProjectVersionIterator(_Items[DescribeProjectVersionsResponse, ProjectVersionDescription]):
     """An async iterator of ``ProjectVersionDescription``, newest first.
 
     Returned by ``CustomLabelsClient.describe_project_versions``; see there.
@@ -208,9 +373,11 @@ class ProjectVersionIterator(AsyncResource):
     """
 
     def __init__(self, pages: ProjectVersionPages) -> None:
-        self._pages = pages
-        self._buffer: deque[ProjectVersionDescription] = deque()
-        self._iterating = False
+        super().__init__(pages)
+        self._typed_pages = pages
+
+    def _items(self, page: DescribeProjectVersionsResponse) -> Iterable[ProjectVersionDescription]:
+        return page.project_version_descriptions
 
     def pages(self) -> ProjectVersionPages:
         """The pages themselves, typed, with the ``next_token`` that resumes after each.
@@ -218,24 +385,109 @@ class ProjectVersionIterator(AsyncResource):
         Raises:
             RuntimeError: Iteration over the versions has already begun.
         """
-        if self._iterating:
-            msg = "pages() must be called before iterating over the versions"
-            raise RuntimeError(msg)
-        return self._pages
+        self._check_pages()
+        return self._typed_pages
+
+
+class ProjectIterator(_Items[DescribeProjectsResponse, ProjectDescription]):
+    """An async iterator of ``ProjectDescription``.
+
+    Returned by ``CustomLabelsClient.describe_projects``; see there. Use
+    ``pages()`` instead of iterating to get whole pages with their tokens.
+    """
+
+    def __init__(self, pages: ProjectPages) -> None:
+        super().__init__(pages)
+        self._typed_pages = pages
+
+    def _items(self, page: DescribeProjectsResponse) -> Iterable[ProjectDescription]:
+        return page.project_descriptions
+
+    def pages(self) -> ProjectPages:
+        """The pages themselves, typed, with the ``next_token`` that resumes after each.
+
+        Raises:
+            RuntimeError: Iteration over the projects has already begun.
+        """
+        self._check_pages()
+        return self._typed_pages
+
+
+class HostedVersionIterator(AsyncResource):
+    """An async iterator of every version STARTING, RUNNING or STOPPING in the region.
+
+    Returned by ``CustomLabelsClient.hosted_versions``; see there. Projects are
+    listed lazily, and the versions of at most ``concurrency`` projects are
+    listed at once; each project's hosted versions come out together, newest
+    first, projects in the order DescribeProjects gives them.
+    """
+
+    def __init__(self, listing: Listing, *, concurrency: int) -> None:
+        self._listing = listing
+        self._projects = listing.projects(page_size=MAX_PAGE_SIZE, batches=None, starting_token=None)
+        self._concurrency = concurrency
+        self._running: deque[asyncio.Task[list[ProjectVersionDescription]]] = deque()
+        self._buffer: deque[ProjectVersionDescription] = deque()
+        self._listed = False
 
     def __aiter__(self) -> Self:
         return self
 
+    async def _fill(self) -> None:
+        """Start listing projects' versions until ``concurrency`` are under way or none is left."""
+        while not self._listed and len(self._running) < self._concurrency:
+            try:
+                project = await anext(self._projects)
+            except StopAsyncIteration:
+                self._listed = True
+                return
+            if project.project_arn is not None:
+                self._running.append(
+                    asyncio.get_running_loop().create_task(
+                        self._listing.hosted_in(project.project_arn), name="aiocustomlabels-hosted"
+                    )
+                )
+
     async def __anext__(self) -> ProjectVersionDescription:
-        self._iterating = True
-        if self._buffer:
-            await self._pages.ensure_open()
-        while not self._buffer:
-            page = await self._pages.__anext__()
-            self._buffer.extend(page.project_version_descriptions)
+        try:
+            self._listing.check_open()
+            while not self._buffer and await self._next_project():
+                pass
+        except BaseException:
+            await self.aclose()
+            raise
+        if not self._buffer:
+            raise StopAsyncIteration
         return self._buffer.popleft()
 
+    async def _next_project(self) -> bool:
+        """Take the hosted versions of the next project into the buffer; ``False`` when none is left."""
+        await self._fill()
+        if not self._running:
+            return False
+        self._buffer.extend(await self._running[0])
+        self._running.popleft()
+        return True
+
     async def aclose(self) -> None:
-        """Stop iterating and cancel the page being fetched ahead, if any."""
+        """Stop iterating: cancel and await the listings under way."""
+        self._listed = True
         self._buffer.clear()
-        await self._pages.aclose()
+        running = list(self._running)
+        self._running.clear()
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.wait(running)
+            for task in running:
+                _settle(task)
+        await self._projects.aclose()
+
+    def __del__(self) -> None:
+        # Left behind after a `break`: cancel what is under way, as the page iterators do.
+        for task in getattr(self, "_running", ()):
+            if not task.done():
+                task.cancel()
+                task.add_done_callback(_settle)
+            else:
+                _settle(task)

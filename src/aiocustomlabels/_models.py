@@ -19,19 +19,28 @@ from typing import Any, Final
 
 import attrs
 
-from ._arns import ProjectVersionArn
+from ._arns import ProjectArn, ProjectVersionArn
 from ._rules import InferenceUnits
 
 __all__ = [
     "NO_ITEMS",
+    "OPEN_ENUMS",
     "Asset",
     "CustomizationFeature",
     "CustomizationFeatureConfig",
     "CustomizationFeatureContentModerationConfig",
+    "DatasetMetadata",
+    "DatasetStatus",
+    "DatasetStatusMessageCode",
+    "DatasetType",
     "DescribeProjectVersionsResponse",
+    "DescribeProjectsResponse",
     "EvaluationResult",
     "GroundTruthManifest",
     "OutputConfig",
+    "ProjectAutoUpdate",
+    "ProjectDescription",
+    "ProjectStatus",
     "ProjectVersionDescription",
     "ProjectVersionStatus",
     "S3Object",
@@ -130,6 +139,65 @@ class CustomizationFeature(_OpenStrEnum):
     """An adapter for content moderation (DetectModerationLabels)."""
     CUSTOM_LABELS = "CUSTOM_LABELS"
     """A Custom Labels model (DetectCustomLabels)."""
+
+
+class ProjectStatus(_OpenStrEnum):
+    """The status of a project, as DescribeProjects reports it; unknown values are accepted."""
+
+    CREATING = "CREATING"
+    """Being created."""
+    CREATED = "CREATED"
+    """Created: its versions can be trained and started."""
+    DELETING = "DELETING"
+    """Being deleted."""
+
+
+class ProjectAutoUpdate(_OpenStrEnum):
+    """Whether an adapter project follows new base model versions; unknown values are accepted."""
+
+    ENABLED = "ENABLED"
+    """New base model versions are adopted automatically."""
+    DISABLED = "DISABLED"
+    """The base model version stays as it was."""
+
+
+class DatasetType(_OpenStrEnum):
+    """The role of a dataset in its project; unknown values are accepted."""
+
+    TRAIN = "TRAIN"
+    """The training dataset."""
+    TEST = "TEST"
+    """The test dataset."""
+
+
+class DatasetStatus(_OpenStrEnum):
+    """The status of a dataset; unknown values are accepted."""
+
+    CREATE_IN_PROGRESS = "CREATE_IN_PROGRESS"
+    """Being created."""
+    CREATE_COMPLETE = "CREATE_COMPLETE"
+    """Created."""
+    CREATE_FAILED = "CREATE_FAILED"
+    """Its creation failed; the status message says why."""
+    UPDATE_IN_PROGRESS = "UPDATE_IN_PROGRESS"
+    """Being updated."""
+    UPDATE_COMPLETE = "UPDATE_COMPLETE"
+    """Updated."""
+    UPDATE_FAILED = "UPDATE_FAILED"
+    """Its update failed; the status message says why."""
+    DELETE_IN_PROGRESS = "DELETE_IN_PROGRESS"
+    """Being deleted."""
+
+
+class DatasetStatusMessageCode(_OpenStrEnum):
+    """Who a dataset's status message blames; unknown values are accepted."""
+
+    SUCCESS = "SUCCESS"
+    """Nothing went wrong."""
+    SERVICE_ERROR = "SERVICE_ERROR"
+    """The service failed."""
+    CLIENT_ERROR = "CLIENT_ERROR"
+    """The caller's data or request was at fault."""
 
 
 @attrs.frozen(kw_only=True)
@@ -376,6 +444,61 @@ class DescribeProjectVersionsResponse:
 
 
 @attrs.frozen(kw_only=True)
+class DatasetMetadata:
+    """A dataset of a project, as DescribeProjects summarizes it.
+
+    Attributes:
+        creation_timestamp: When the dataset was created.
+        dataset_type: Whether it trains or tests.
+        dataset_arn: The ARN of the dataset.
+        status: The status of the dataset.
+        status_message: Why the dataset is in its status.
+        status_message_code: Who the status message blames.
+    """
+
+    creation_timestamp: datetime | None = None
+    dataset_type: DatasetType | None = None
+    dataset_arn: str | None = None
+    status: DatasetStatus | None = None
+    status_message: str | None = None
+    status_message_code: DatasetStatusMessageCode | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ProjectDescription:
+    """Everything DescribeProjects says about one project.
+
+    Attributes:
+        project_arn: The ARN of the project.
+        creation_timestamp: When the project was created.
+        status: The status of the project.
+        datasets: The project's datasets.
+        feature: The feature the project customizes.
+        auto_update: Whether an adapter project follows new base model versions.
+    """
+
+    project_arn: ProjectArn | None = None
+    creation_timestamp: datetime | None = None
+    status: ProjectStatus | None = None
+    datasets: tuple[DatasetMetadata, ...] = NO_ITEMS
+    feature: CustomizationFeature | None = None
+    auto_update: ProjectAutoUpdate | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DescribeProjectsResponse:
+    """One page of DescribeProjects.
+
+    Attributes:
+        project_descriptions: The projects on this page.
+        next_token: The token of the next page; ``None`` on the last page.
+    """
+
+    project_descriptions: tuple[ProjectDescription, ...] = NO_ITEMS
+    next_token: str | None = None
+
+
+@attrs.frozen(kw_only=True)
 class StartProjectVersionResponse:
     """What StartProjectVersion returns.
 
@@ -395,3 +518,15 @@ class StopProjectVersionResponse:
     """
 
     status: ProjectVersionStatus | None = None
+
+
+#: Every open enum of the models: the converters give each the same hooks.
+OPEN_ENUMS: Final[tuple[type[_OpenStrEnum], ...]] = (
+    ProjectVersionStatus,
+    CustomizationFeature,
+    ProjectStatus,
+    ProjectAutoUpdate,
+    DatasetType,
+    DatasetStatus,
+    DatasetStatusMessageCode,
+)

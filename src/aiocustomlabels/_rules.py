@@ -1,4 +1,4 @@
-"""The service's rules on what a request may carry: one home for each.
+"""The service's rules on what a request may carry, and the library's checks of its own arguments.
 
 The client checks each argument of a public call against these rules once, at
 the entry point, and hands typed values down; the command line relies on the
@@ -180,24 +180,48 @@ def check_token(value: object) -> str | None:
     return value  # type: ignore[return-value]  # None or a str, checked above
 
 
-def name_batches(version_names: object) -> list[tuple[str, ...]] | None:
-    """Unique version names, in order, in batches the service takes; ``None`` for all versions.
+def name_batches(names: object, argument: str = "version_names") -> list[tuple[str, ...]] | None:
+    """Unique names, in order, in batches the service takes (10 a call); ``None`` for all.
 
     Raises:
         InvalidRequestError: Not a collection of valid names, or an empty one.
     """
-    if version_names is None:
+    if names is None:
         return None
-    if isinstance(version_names, str | bytes) or not isinstance(version_names, Iterable):
-        msg = f"version_names must be a collection of names, not {type(version_names).__name__}"
+    if isinstance(names, str | bytes) or not isinstance(names, Iterable):
+        msg = f"{argument} must be a collection of names, not {type(names).__name__}"
         raise InvalidRequestError(msg)
-    names = list(dict.fromkeys(check_name(name, "version_names") for name in version_names))
-    if not names:
-        msg = "version_names must name at least one version; pass None to list them all"
+    unique = list(dict.fromkeys(check_name(name, argument) for name in names))
+    if not unique:
+        msg = f"{argument} must name at least one; pass None for all"
         raise InvalidRequestError(msg)
-    return batches(names)
+    return batches(unique)
 
 
 def batches(names: Sequence[str]) -> list[tuple[str, ...]]:
     """``names`` cut into calls of at most ``MAX_VERSION_NAMES``."""
     return [tuple(names[i : i + MAX_VERSION_NAMES]) for i in range(0, len(names), MAX_VERSION_NAMES)]
+
+
+def check_flag(value: object, argument: str) -> bool:
+    """``value``, a ``bool``.
+
+    Raises:
+        InvalidRequestError: It is not one (a truthy string is not a yes).
+    """
+    if not isinstance(value, bool):
+        msg = f"{argument} must be True or False, not {value!r}"
+        raise InvalidRequestError(msg)
+    return value
+
+
+def check_seconds(value: object, argument: str) -> float:
+    """``value`` as a positive number of seconds.
+
+    Raises:
+        InvalidRequestError: It is not one.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        msg = f"{argument} must be a positive number of seconds, not {value!r}"
+        raise InvalidRequestError(msg)
+    return float(value)

@@ -35,6 +35,7 @@ T = TypeVar("T")
 
 #: The aiobotocore method of each operation the library sends.
 METHODS: Final = {
+    "DescribeProjects": "describe_projects",
     "DescribeProjectVersions": "describe_project_versions",
     "StartProjectVersion": "start_project_version",
     "StopProjectVersion": "stop_project_version",

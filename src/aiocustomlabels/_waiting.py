@@ -514,6 +514,7 @@ async def wait_for(  # noqa: PLR0912, PLR0915 -- the loop reads best as one piec
     not_found: Callable[[], BaseException],
     name: str,
     options: WaitOptions,
+    check: Callable[[ProjectVersionDescription], None] | None = None,
 ) -> ProjectVersionDescription:
     """Poll through ``poller`` until ``plan.goal``, calling ``act`` when the table says so.
 
@@ -525,6 +526,9 @@ async def wait_for(  # noqa: PLR0912, PLR0915 -- the loop reads best as one piec
         not_found: The exception to raise when the project has no such version.
         name: The version, for messages and logs.
         options: The timeout, the delays and the callbacks.
+        check: Called with each description of a version this wait has not
+            acted on yet (someone else's doing, or the status it had); raises
+            to end the wait.
 
     Returns:
         The description that showed the goal.
@@ -581,6 +585,8 @@ async def wait_for(  # noqa: PLR0912, PLR0915 -- the loop reads best as one piec
                     logger.info("%s: %s", name, status)
                     last_status = status
                     await _notify(options.on_status, description)
+                if check is not None and not acted:
+                    check(description)
                 action = plan.action(status, acted=acted, stale=stale)
                 if action is Action.DONE:
                     return description

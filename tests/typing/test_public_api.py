@@ -20,12 +20,15 @@ from aiocustomlabels import (
     DescribeProjectVersionsResponse,
     InferenceUnits,
     ProjectArn,
+    ProjectDescription,
     ProjectVersionArn,
     ProjectVersionDescription,
     ProjectVersionIterator,
     ProjectVersionPages,
     ProjectVersionStatus,
+    RunningVersion,
     ServiceError,
+    UnitsMismatchError,
     WaitTimeoutError,
     converter,
     json_converter,
@@ -128,6 +131,30 @@ def test_client_is_an_async_resource() -> None:
             pass
         finally:
             await opened.aclose()
+
+    assert callable(uses)
+
+
+def test_hosting_signatures() -> None:
+    """running(), hosted_versions(), describe_projects() and project_arn_of() are typed; never called here."""
+
+    async def uses(client: CustomLabelsClient, project: str) -> None:
+        lease = client.running(project, "v1", min_inference_units=1, max_inference_units=3, stop_on_exit=True)
+        assert_type(lease, RunningVersion)
+        async with lease as model:
+            assert_type(model, ProjectVersionDescription)
+            assert_type(lease.started, bool)
+        async for hosted in client.hosted_versions(concurrency=2):
+            assert_type(hosted, ProjectVersionDescription)
+        async for found in client.describe_projects(["p"]):
+            assert_type(found, ProjectDescription)
+            assert_type(found.project_arn, ProjectArn | None)
+        assert_type(await client.project_arn_of("arn"), ProjectArn)
+        try:
+            await client.start_and_wait(project, "v1", min_inference_units=1, reconfigure=False)
+        except UnitsMismatchError as error:
+            assert_type(error.asked, InferenceUnits)
+            assert_type(error.running, InferenceUnits)
 
     assert callable(uses)
 

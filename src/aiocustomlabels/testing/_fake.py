@@ -18,10 +18,7 @@ import attrs
 
 from .._arns import ProjectArn, ProjectVersionArn
 from .._converters import converter
-from .._models import (
-    ProjectVersionDescription,
-    ProjectVersionStatus,
-)
+from .._models import CustomizationFeature, ProjectVersionDescription, ProjectVersionStatus
 from .._rules import (
     MAX_INFERENCE_UNITS,
     MAX_PAGE_SIZE,
@@ -40,7 +37,7 @@ __all__ = ["FakeCustomLabels", "FakeServiceError", "RecordedRequest"]
 S = ProjectVersionStatus
 
 #: The operations the fake serves.
-OPERATIONS = ("DescribeProjectVersions", "StartProjectVersion", "StopProjectVersion")
+OPERATIONS = ("DescribeProjects", "DescribeProjectVersions", "StartProjectVersion", "StopProjectVersion")
 
 _STARTABLE = frozenset({S.TRAINING_COMPLETED, S.STOPPED, S.COPYING_COMPLETED, S.FAILED})
 _BUSY = frozenset(
@@ -119,9 +116,46 @@ class _Version:
 class _Project:
     arn: ProjectArn
     name: str
+    created_ms: int
+    feature: CustomizationFeature
+    wire: dict[str, Any]
     versions: dict[str, _Version] = attrs.Factory(dict)
     keys: list[tuple[int, str]] = attrs.Factory(list)
     by_key: dict[tuple[int, str], _Version] = attrs.Factory(dict)
+
+    @property
+    def key(self) -> tuple[int, str]:
+        # As for versions: ascending on this key lists newest first; names are unique.
+        return (-self.created_ms, self.name)
+
+
+def _project_wire(arn: ProjectArn, feature: CustomizationFeature) -> dict[str, Any]:
+    """A project as DescribeProjects sends it: created, with a training and a test dataset."""
+    created = arn.creation_timestamp / 1000
+    prefix = arn.rsplit("/", 1)[0]
+    datasets = [
+        {
+            "CreationTimestamp": created + 60 * (index + 1),
+            "DatasetType": kind,
+            "DatasetArn": f"{prefix}/dataset/{kind.lower()}/{arn.creation_timestamp + 60_000 * (index + 1)}",
+            "Status": "CREATE_COMPLETE",
+            "StatusMessage": "The dataset was created successfully.",
+            "StatusMessageCode": "SUCCESS",
+        }
+        for index, kind in enumerate(("TRAIN", "TEST"))
+    ]
+    wire: dict[str, Any] = {
+        "ProjectArn": str(arn),
+        "CreationTimestamp": created,
+        "Status": "CREATED",
+        "Feature": feature.value,
+    }
+    if feature is CustomizationFeature.CUSTOM_LABELS:
+        wire["Datasets"] = datasets
+    else:
+        # Adapters have no datasets of this kind, and follow base model updates unless told not to.
+        wire["AutoUpdate"] = "ENABLED"
+    return wire
 
 
 def _wire_value(value: Any) -> Any:
@@ -239,23 +273,38 @@ class FakeCustomLabels:
         self._last_ms = ms
         return ms
 
-    def add_project(self, name: str, *, created: datetime | None = None) -> ProjectArn:
-        """Create a project and return its ARN.
+    def add_project(
+        self,
+        name: str,
+        *,
+        created: datetime | None = None,
+        feature: CustomizationFeature = CustomizationFeature.CUSTOM_LABELS,
+    ) -> ProjectArn:
+        """Create a project, with a training and a test dataset, and return its ARN.
+
+        Args:
+            name: The project's name.
+            created: Its creation time; the clock's now by default.
+            feature: What it customizes: DescribeProjects lists CUSTOM_LABELS
+                projects unless asked for others.
 
         Raises:
             ValueError: The name is not a valid project name, or is taken.
         """
         with self._lock:
+            created_ms = self._timestamp_ms(created)
             arn = ProjectArn.from_parts(
                 region=self.region,
                 account_id=self.account_id,
                 project_name=name,
-                creation_timestamp=self._timestamp_ms(created),
+                creation_timestamp=created_ms,
             )
             if any(p.name == name for p in self._projects.values()):
                 msg = f"project {name!r} exists"
                 raise ValueError(msg)
-            self._projects[arn] = _Project(arn=arn, name=name)
+            self._projects[arn] = _Project(
+                arn=arn, name=name, created_ms=created_ms, feature=feature, wire=_project_wire(arn, feature)
+            )
             return arn
 
     def add_version(
@@ -423,6 +472,8 @@ class FakeCustomLabels:
         with self._lock:
             if operation == "DescribeProjectVersions":
                 return self._describe_project_versions(params)
+            if operation == "DescribeProjects":
+                return self._describe_projects(params)
             if operation == "StartProjectVersion":
                 return self._start_project_version(params)
             if operation == "StopProjectVersion":
@@ -465,6 +516,51 @@ class FakeCustomLabels:
         }
         if start + page_size < len(keys):
             result["NextToken"] = self._make_token(project_arn, filter_key, chosen[-1])
+        return result
+
+    def _describe_projects(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        page_size = params.get("MaxResults", MAX_PAGE_SIZE)
+        if not is_page_size(page_size):
+            # The model's own words: "a value greater than 100 ... a ValidationException error occurs".
+            raise FakeServiceError(
+                "ValidationException",
+                f"1 validation error detected: Value '{page_size}' at 'maxResults' failed to satisfy "
+                f"constraint: Member must have value less than or equal to {MAX_PAGE_SIZE}",
+            )
+        names = params.get("ProjectNames")
+        if names is not None and (
+            not isinstance(names, list)
+            or not 1 <= len(names) <= MAX_VERSION_NAMES
+            or not all(is_name(name) for name in names)
+        ):
+            raise _invalid(f"ProjectNames must hold 1 to {MAX_VERSION_NAMES} valid project names.")
+        features = params.get("Features", [CustomizationFeature.CUSTOM_LABELS.value])
+        known = {feature.value for feature in CustomizationFeature}
+        if (
+            not isinstance(features, list)
+            or not 1 <= len(features) <= len(known)
+            or not set(features) <= known
+        ):
+            raise _invalid(f"Features must hold 1 to {len(known)} of {', '.join(sorted(known))}.")
+        token = params.get("NextToken")
+        if token is not None and not is_token(token):
+            raise _invalid(f"NextToken must be 1 to {MAX_TOKEN_LENGTH} characters.")
+        filter_key = ",".join(sorted(set(names or []))) + "|" + ",".join(sorted(set(features)))
+        after = self._read_token(token, "projects", filter_key) if token else None
+        chosen = sorted(
+            (
+                p
+                for p in self._projects.values()
+                if p.feature.value in features and (names is None or p.name in names)
+            ),
+            key=lambda p: p.key,
+        )
+        if after is not None:
+            chosen = [p for p in chosen if p.key > after]
+        page = chosen[:page_size]
+        result: dict[str, Any] = {"ProjectDescriptions": [dict(p.wire) for p in page]}
+        if len(chosen) > page_size:
+            result["NextToken"] = self._make_token("projects", filter_key, page[-1].key)
         return result
 
     def _start_project_version(self, params: Mapping[str, Any]) -> dict[str, Any]:
