@@ -403,7 +403,8 @@ class CustomLabelsClient(AsyncResource):
 
         | status | what happens |
         |---|---|
-        | RUNNING | returns at once; nothing is started |
+        | RUNNING, with the units asked | returns at once; nothing is started |
+        | RUNNING or STARTING, with other units | ``UnitsMismatchError`` (``reconfigure``: restarted) |
         | STARTING | waited on |
         | STOPPING | waited on until STOPPED, then started |
         | TRAINING_IN_PROGRESS, COPYING_IN_PROGRESS | waited on until done, then started |
