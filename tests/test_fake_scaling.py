@@ -69,12 +69,20 @@ def test_scaling_delays_are_the_fakes_to_set(
     )
 
 
-def fake_running(**units: int) -> tuple[FakeCustomLabels, VirtualClock, str]:
+def fake_running(
+    *, min_inference_units: int, max_inference_units: int | None = None
+) -> tuple[FakeCustomLabels, VirtualClock, str]:
     """A version RUNNING from T0 with the units given."""
     clock = VirtualClock(start=T0)
     fake = FakeCustomLabels(clock=clock)
     project = fake.add_project("shelf")
-    version = fake.add_version(project, "v1", status=S.RUNNING, **units)
+    version = fake.add_version(
+        project,
+        "v1",
+        status=S.RUNNING,
+        min_inference_units=min_inference_units,
+        max_inference_units=max_inference_units,
+    )
     return fake, clock, version
 
 
