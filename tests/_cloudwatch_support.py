@@ -160,6 +160,27 @@ def curve(**fake_options: Any) -> Curve:
     return Curve(fake=fake, clock=clock, project="shelf", version="v1", version_arn=version)
 
 
+# The issue's curve at each minute: (in service, desired, min, max); None where nothing is published.
+# Starting (0-9): Min, Max and Desired only. Demand 0.5 (10): desired 1. Demand 3.2 (20): desired 4,
+# in service 4 five minutes later (25). Demand 6 (30): still 4 (the max). Demand 0 (40): desired 1,
+# in service 1 fifteen minutes later (55). Stopping (60): the last values, unscaled. Stopped (61-69).
+EXPECTED = (
+    [(None, 1, 1, 4)] * 10
+    + [(1, 1, 1, 4)] * 10
+    + [(1, 4, 1, 4)] * 5
+    + [(4, 4, 1, 4)] * 15
+    + [(4, 1, 1, 4)] * 15
+    + [(1, 1, 1, 4)] * 5
+    + [(1, 1, 1, 4)]
+)
+
+
+def expected_column(metric: str) -> list[tuple[float, float]]:
+    """The curve's (minute, value) pairs for one metric, from the scaling rule's table."""
+    column = METRIC_NAMES.index(metric)
+    return [(float(m), float(value)) for m, row in enumerate(EXPECTED) if (value := row[column]) is not None]
+
+
 def cbor_model_dir(tmp_path: Path) -> Path:
     """A data directory whose CloudWatch model lists only smithy-rpc-v2-cbor.
 

@@ -22,11 +22,11 @@ from tests._cloudwatch_support import (
     Curve,
     at,
     curve,
+    expected_column,
     get_metric_data,
     minute_of,
     queries,
 )
-from tests.test_fake_scaling import EXPECTED
 
 FORMS = [pytest.param(False, id="json"), pytest.param(True, id="cbor")]
 
@@ -46,12 +46,6 @@ def whole(scene: Curve, **extra: Any) -> dict[str, Any]:
         "ScanBy": "TimestampAscending",
         **extra,
     }
-
-
-def expected_column(metric: str) -> list[tuple[float, float]]:
-    """The curve's (minute, value) pairs for one metric, from the scaling rule's table."""
-    column = METRIC_NAMES.index(metric)
-    return [(float(m), float(value)) for m, row in enumerate(EXPECTED) if (value := row[column]) is not None]
 
 
 @pytest.mark.parametrize("cbor", FORMS)

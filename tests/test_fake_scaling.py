@@ -13,23 +13,9 @@ from hypothesis import strategies as st
 from aiocustomlabels import ProjectVersionStatus
 from aiocustomlabels.testing import FakeCustomLabels, VirtualClock
 from aiocustomlabels.testing._metrics import UnitsMinute
-from tests._cloudwatch_support import END_MINUTE, MINUTE, T0, curve, minute_of
+from tests._cloudwatch_support import END_MINUTE, EXPECTED, MINUTE, T0, curve, minute_of
 
 S = ProjectVersionStatus
-
-# The curve at each minute: (in service, desired, min, max); None where nothing is published.
-# Starting (0-9): Min, Max and Desired only. Demand 0.5 (10): desired 1. Demand 3.2 (20): desired 4,
-# in service 4 five minutes later (25). Demand 6 (30): still 4 (the max). Demand 0 (40): desired 1,
-# in service 1 fifteen minutes later (55). Stopping (60): the last values, unscaled. Stopped (61-69).
-EXPECTED = (
-    [(None, 1, 1, 4)] * 10
-    + [(1, 1, 1, 4)] * 10
-    + [(1, 4, 1, 4)] * 5
-    + [(4, 4, 1, 4)] * 15
-    + [(4, 1, 1, 4)] * 15
-    + [(1, 1, 1, 4)] * 5
-    + [(1, 1, 1, 4)]
-)
 
 
 def rows(minutes: list[UnitsMinute]) -> list[tuple[int | None, ...]]:
