@@ -246,6 +246,30 @@ def test_a_spoiled_token_is_invalid_next_token(
     assert message in answer.body["message"]
 
 
+@pytest.mark.parametrize("token", [12345, "a.x"], ids=["number", "short-base64"])
+def test_a_token_that_is_not_one_is_invalid(scene: Curve, token: object) -> None:
+    """A NextToken that is not text, or not base64: InvalidNextToken."""
+    assert get_metric_data(scene.fake, whole(scene, NextToken=token)).code == "InvalidNextToken"
+
+
+def test_iso_timestamps_are_read_too(scene: Curve) -> None:
+    """StartTime and EndTime as ISO 8601 text are read as the times they name."""
+    request = whole(scene, StartTime=at(20).isoformat(), EndTime=at(22).isoformat().replace("+00:00", "Z"))
+    assert [m for m, _ in get_metric_data(scene.fake, request).series("m1")] == [20.0, 21.0]
+
+
+def test_an_empty_body_misses_every_parameter() -> None:
+    """No body at all: MissingParameter."""
+    reply = dispatch(
+        FakeCustomLabels(),
+        method="POST",
+        path="/",
+        headers={"X-Amz-Target": f"{TARGET_PREFIX}GetMetricData"},
+        body=b"",
+    )
+    assert (reply.status, reply.headers["x-amzn-query-error"]) == (400, "MissingParameter;Sender")
+
+
 def test_a_token_belongs_to_its_request(scene: Curve) -> None:
     """A token used with other queries or times: InvalidNextToken."""
     token = get_metric_data(scene.fake, whole(scene, MaxDatapoints=5)).body["NextToken"]
@@ -354,6 +378,7 @@ ERRORS = [
     ),
     ("no-start", lambda r: r.pop("StartTime"), "MissingParameter"),
     ("bad-start", lambda r: r.update(StartTime="yesterday"), "InvalidParameterValue"),
+    ("start-not-a-time", lambda r: r.update(StartTime=True), "InvalidParameterValue"),
     ("scan-by", lambda r: r.update(ScanBy="Sideways"), "InvalidParameterValue"),
     ("max-datapoints-0", lambda r: r.update(MaxDatapoints=0), "InvalidParameterValue"),
 ]

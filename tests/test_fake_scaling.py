@@ -160,6 +160,19 @@ def test_set_status_cuts_short_the_change_under_way() -> None:
     assert len(fake.published_units(version)) == 2
 
 
+def test_a_run_cut_short_publishes_nothing_after_it() -> None:
+    """A run ended by set_status publishes nothing later; the next run publishes from its own start."""
+    fake, clock, version = fake_running(min_inference_units=2)
+    clock.advance(10 * MINUTE)
+    fake.set_status(version, S.STOPPED)
+    clock.advance(10 * MINUTE)
+    fake.set_status(version, S.RUNNING)
+    clock.advance(3 * MINUTE)
+    later = fake.published_units(version, start=T0 + 15 * MINUTE)
+    assert [minute_of(m.timestamp) for m in later] == [20.0, 21.0, 22.0]
+    assert len(fake.published_units(version)) == 13
+
+
 @pytest.mark.parametrize("units", [-0.5, math.inf, math.nan])
 def test_set_demand_refuses_impossible_demand(units: float) -> None:
     """Demand is a finite number of units, at least 0."""

@@ -218,9 +218,7 @@ class UnitsHistory:
         """The units version ``key`` holds at ``at``: in service, or its min while STARTING."""
         state = _State()
         with self._lock:
-            track = self._tracks.get(key)
-            if track is None:
-                return 0
+            track = self._tracks.get(key, _Track())
             # Up to and including the instant ``at``.
             limit = math.nextafter(at, math.inf)
             # Nothing is published in [limit, limit): the walk only moves ``state``.
