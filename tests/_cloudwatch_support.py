@@ -181,6 +181,17 @@ def expected_column(metric: str) -> list[tuple[float, float]]:
     return [(float(m), float(value)) for m, row in enumerate(EXPECTED) if (value := row[column]) is not None]
 
 
+def whole(scene: Curve, **extra: Any) -> dict[str, Any]:
+    """GetMetricData for the four metrics over the whole curve, a minute at a time, oldest first."""
+    return {
+        "MetricDataQueries": queries(scene.project, scene.version),
+        "StartTime": at(-5),
+        "EndTime": at(END_MINUTE + 5),
+        "ScanBy": "TimestampAscending",
+        **extra,
+    }
+
+
 def cbor_model_dir(tmp_path: Path) -> Path:
     """A data directory whose CloudWatch model lists only smithy-rpc-v2-cbor.
 

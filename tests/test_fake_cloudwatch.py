@@ -16,7 +16,6 @@ from aiocustomlabels.testing._cloudwatch import CBOR_PATH_PREFIX, TARGET_PREFIX
 from aiocustomlabels.testing._metrics import METRIC_NAMES
 from aiocustomlabels.testing._wire import dispatch
 from tests._cloudwatch_support import (
-    END_MINUTE,
     MINUTE,
     T0,
     Curve,
@@ -26,6 +25,7 @@ from tests._cloudwatch_support import (
     get_metric_data,
     minute_of,
     queries,
+    whole,
 )
 
 FORMS = [pytest.param(False, id="json"), pytest.param(True, id="cbor")]
@@ -35,17 +35,6 @@ FORMS = [pytest.param(False, id="json"), pytest.param(True, id="cbor")]
 def scene() -> Curve:
     """The issue's demand curve, played once (the tests only read it)."""
     return curve()
-
-
-def whole(scene: Curve, **extra: Any) -> dict[str, Any]:
-    """A request for the four metrics over the whole curve, a minute at a time, oldest first."""
-    return {
-        "MetricDataQueries": queries(scene.project, scene.version),
-        "StartTime": at(-5),
-        "EndTime": at(END_MINUTE + 5),
-        "ScanBy": "TimestampAscending",
-        **extra,
-    }
 
 
 @pytest.mark.parametrize("cbor", FORMS)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import re
 import subprocess
 import sys
@@ -35,8 +34,9 @@ from tests._cloudwatch_support import (
     expected_column,
     minute_of,
     queries,
+    whole,
 )
-from tests._fake_support import CREDENTIALS, NO_RETRIES, REGION
+from tests._fake_support import CREDENTIALS, NO_RETRIES, REGION, cli_environment
 
 FORMS = [pytest.param(False, id="json"), pytest.param(True, id="cbor")]
 
@@ -52,17 +52,6 @@ def emulator(scene: Curve) -> Iterator[ThreadedEmulator]:
     """The curve's fake on a free loopback port."""
     with ThreadedEmulator(scene.fake) as emulator:
         yield emulator
-
-
-def request(scene: Curve, **extra: Any) -> dict[str, Any]:
-    """GetMetricData for the four metrics over the whole curve, oldest first."""
-    return {
-        "MetricDataQueries": queries(scene.project, scene.version),
-        "StartTime": at(-5),
-        "EndTime": at(END_MINUTE + 5),
-        "ScanBy": "TimestampAscending",
-        **extra,
-    }
 
 
 def merged(results: list[dict[str, Any]]) -> dict[str, list[tuple[float, float]]]:
@@ -99,7 +88,7 @@ def boto3_cloudwatch(endpoint_url: str, tmp_path: Path, *, cbor: bool) -> Iterat
 def test_boto3_reads_the_curve(scene: Curve, emulator: ThreadedEmulator, tmp_path: Path, cbor: bool) -> None:
     """boto3 on the emulator reads every minute of the curve as the scaling rule has it."""
     with boto3_cloudwatch(emulator.endpoint_url, tmp_path, cbor=cbor) as client:
-        answer = client.get_metric_data(**request(scene))
+        answer = client.get_metric_data(**whole(scene))
     assert merged(answer["MetricDataResults"]) == EXPECTED
     assert answer["ResponseMetadata"]["RequestId"]
 
@@ -111,7 +100,7 @@ def test_boto3_paginator_joins_the_pages(
     """boto3's paginator, with MaxDatapoints 37 a page, follows NextToken to the same datapoints."""
     with boto3_cloudwatch(emulator.endpoint_url, tmp_path, cbor=cbor) as client:
         paginator = client.get_paginator("get_metric_data")
-        pages = list(paginator.paginate(**request(scene), PaginationConfig={"PageSize": 37}))
+        pages = list(paginator.paginate(**whole(scene), PaginationConfig={"PageSize": 37}))
     assert len(pages) == PAGES_OF_37 == 7
     assert merged([r for page in pages for r in page["MetricDataResults"]]) == EXPECTED
     assert len(scene.fake.requests_for("GetMetricData")) == PAGES_OF_37
@@ -135,7 +124,7 @@ def test_boto3_sees_cloudwatchs_codes(
     modeled: str,
 ) -> None:
     """A refused request raises the modeled exception with CloudWatch's code, in both forms."""
-    bad = request(scene)
+    bad = whole(scene)
     bad["MetricDataQueries"][0]["MetricStat"].update(spoil)
     with boto3_cloudwatch(emulator.endpoint_url, tmp_path, cbor=cbor) as client:
         with pytest.raises(ClientError) as caught:
@@ -153,13 +142,13 @@ def test_boto3_sees_injected_throttling(
     scene.fake.faults.throttle(times=2)
     with boto3_cloudwatch(emulator.endpoint_url, tmp_path, cbor=cbor) as client:
         with pytest.raises(ClientError) as caught:
-            client.get_metric_data(**request(scene))
+            client.get_metric_data(**whole(scene))
         assert caught.value.response["Error"]["Code"] == "Throttling"
         retrying = boto3.Session(region_name=REGION, **CREDENTIALS).client(
             "cloudwatch", endpoint_url=emulator.endpoint_url
         )
         try:
-            assert merged(retrying.get_metric_data(**request(scene))["MetricDataResults"]) == EXPECTED
+            assert merged(retrying.get_metric_data(**whole(scene))["MetricDataResults"]) == EXPECTED
         finally:
             retrying.close()
 
@@ -171,16 +160,7 @@ def aws_cloudwatch(
     emulator: ThreadedEmulator, tmp_path: Path, *args: str, cbor: bool = False
 ) -> subprocess.CompletedProcess[str]:
     """Run ``aws cloudwatch ARGS`` (AWS CLI v1) against the emulator, with dummy credentials only."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
-    env.update(
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_DEFAULT_REGION=REGION,
-        AWS_CONFIG_FILE=str(tmp_path / "no-such-config"),
-        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "no-such-credentials"),
-        AWS_EC2_METADATA_DISABLED="true",
-        AWS_MAX_ATTEMPTS="1",
-    )
+    env = cli_environment(tmp_path, AWS_MAX_ATTEMPTS="1")
     if cbor:
         env["AWS_DATA_PATH"] = str(cbor_model_dir(tmp_path / "model"))
     command = [sys.executable, "-m", "awscli", "cloudwatch", *args]
@@ -254,7 +234,7 @@ async def aio_get(
         async with session.create_client(
             "cloudwatch", region_name="eu-west-1", endpoint_url=endpoint_url, config=NO_RETRIES
         ) as client:
-            answer = await client.get_metric_data(**request(scene, **params))
+            answer = await client.get_metric_data(**whole(scene, **params))
         urls = [str(url) for _, url in mocked.requests]
     return answer, urls
 
@@ -287,7 +267,7 @@ def test_aiobotocore_sees_cloudwatchs_codes_in_process(scene: Curve) -> None:
                 "cloudwatch", region_name=REGION, config=NO_RETRIES
             ) as client:
                 try:
-                    await client.get_metric_data(**request(scene))
+                    await client.get_metric_data(**whole(scene))
                 except ClientError as error:
                     return error
         pytest.fail("no error")
