@@ -187,6 +187,21 @@ def unknown_project(fake: FakeCustomLabels) -> ProjectArn:
     )
 
 
+def cli_environment(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment for an AWS CLI run against the emulator: no AWS_* of ours, dummy credentials only."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+    env.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION=REGION,
+        AWS_CONFIG_FILE=str(tmp_path / "no-such-config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "no-such-credentials"),
+        AWS_EC2_METADATA_DISABLED="true",
+        **extra,
+    )
+    return env
+
+
 def isolate_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Remove every AWS_* variable and point the AWS config files at files that do not exist."""
     for name in list(os.environ):

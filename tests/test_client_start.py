@@ -144,7 +144,7 @@ def test_quota_is_limit_exceeded() -> None:
     async def main() -> None:
         async with client_for(fake) as client:
             with pytest.raises(LimitExceededError):
-                await client.start_project_version(arn, min_inference_units=1, max_inference_units=3)
+                await client.start_project_version(arn, min_inference_units=3)
 
     run(main)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import re
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from botocore.exceptions import ClientError
 
 from aiocustomlabels import ProjectVersionArn, ProjectVersionStatus
 from aiocustomlabels.testing import DemoProject, FakeCustomLabels, ThreadedEmulator, VirtualClock, seed_demo
-from tests._fake_support import CREDENTIALS, DESCRIBE, REGION, START, loopback_client
+from tests._fake_support import CREDENTIALS, DESCRIBE, REGION, START, cli_environment, loopback_client
 
 S = ProjectVersionStatus
 CLIENTS = ["boto3", "aws-cli", "aiobotocore"]
@@ -65,15 +64,7 @@ def aws(
     emulator: ThreadedEmulator, tmp_path: Path, *args: str, check: bool = True
 ) -> subprocess.CompletedProcess[str]:
     """Run ``aws rekognition ARGS`` (AWS CLI v1) against the emulator, with dummy credentials only."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
-    env.update(
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_DEFAULT_REGION=REGION,
-        AWS_CONFIG_FILE=str(tmp_path / "no-such-config"),
-        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "no-such-credentials"),
-        AWS_EC2_METADATA_DISABLED="true",
-    )
+    env = cli_environment(tmp_path)
     command = [sys.executable, "-m", "awscli", "rekognition", *args]
     command += ["--endpoint-url", emulator.endpoint_url, "--output", "json"]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)

@@ -331,11 +331,12 @@ def test_unknown_version_is_resource_not_found(
 
 # (the other version's status and units, the units asked for, whether the quota of 4 allows it)
 QUOTA_CASES = [
-    pytest.param(S.RUNNING, 1, 3, 1, None, True, id="max-counts-3+1-fits"),
-    pytest.param(S.RUNNING, 1, 3, 2, None, False, id="max-counts-3+2-exceeds"),
-    pytest.param(S.RUNNING, 2, None, 1, 2, True, id="min-counts-2+2-fits"),
-    pytest.param(S.RUNNING, 2, None, 1, 3, False, id="asked-max-counts-2+3-exceeds"),
-    pytest.param(S.STARTING, 3, None, 2, None, False, id="starting-holds-units"),
+    pytest.param(S.RUNNING, 1, 3, 3, None, True, id="in-service-not-max-1+3-fits"),
+    pytest.param(S.RUNNING, 1, 3, 4, None, False, id="in-service-1+4-exceeds"),
+    pytest.param(S.RUNNING, 2, None, 2, 9, True, id="asked-min-counts-not-max-2+2-fits"),
+    pytest.param(S.RUNNING, 2, None, 3, None, False, id="min-in-service-2+3-exceeds"),
+    pytest.param(S.STARTING, 3, None, 2, None, False, id="starting-holds-its-min"),
+    pytest.param(S.STOPPING, 3, None, 2, None, False, id="stopping-holds-until-stopped"),
     pytest.param(S.STOPPED, 3, None, 4, None, True, id="stopped-holds-none"),
     pytest.param(S.RUNNING, 1, None, 5, None, False, id="alone-above-quota"),
 ]
@@ -350,7 +351,7 @@ def test_inference_unit_quota(
     high: int | None,
     fits: bool,
 ) -> None:
-    """Units held by STARTING/RUNNING versions (Max, else Min) plus those asked for must fit the quota."""
+    """Units other versions hold (in service; Min while STARTING) plus the Min asked for must fit the quota."""
     fake = FakeCustomLabels(inference_unit_quota=4)
     project = fake.add_project("shelf")
     fake.add_version(
@@ -360,6 +361,20 @@ def test_inference_unit_quota(
     answer = start(fake, version, low, high)
     assert answer.code == ("" if fits else "LimitExceededException")
     assert status_of(fake, project, version) == ("STARTING" if fits else "TRAINING_COMPLETED")
+
+
+def test_quota_counts_units_scaled_into_service(clock: VirtualClock) -> None:
+    """A version that scaled up holds its in-service units, not its Min, against the quota."""
+    fake = FakeCustomLabels(clock=clock, inference_unit_quota=4, scale_up_seconds=300.0)
+    project = fake.add_project("shelf")
+    busy = fake.add_version(project, "busy", status=S.RUNNING, min_inference_units=1, max_inference_units=4)
+    version = fake.add_version(project, "new")
+    fake.set_demand(busy, 3.0)
+    assert start(fake, version, 2).code == ""
+    stop(fake, version)
+    clock.advance(600.0)
+    assert start(fake, version, 2).code == "LimitExceededException"
+    assert start(fake, version, 1).code == ""
 
 
 def test_units_return_to_the_quota_once_stopped(clock: VirtualClock) -> None:

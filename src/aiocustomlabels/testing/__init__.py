@@ -10,6 +10,10 @@ lifecycle on a clock you control. It speaks the service's wire protocol
   (sync), for boto3, the AWS CLI or any SDK given an endpoint URL; also
   ``python -m aiocustomlabels emulator``.
 
+Its versions auto-scale on a demand you set (``FakeCustomLabels.set_demand``)
+and publish their inference units as CloudWatch metrics, which both faces
+serve through CloudWatch's ``GetMetricData`` (awsJson 1.0 and rpc-v2-cbor).
+
 The pytest fixtures ``fake_custom_labels``, ``custom_labels_in_process`` and
 ``custom_labels_emulator`` come with the package as a pytest plugin (the
 module ``pytest_aiocustomlabels``).
@@ -20,10 +24,13 @@ from ._demo import DemoProject, run_main_job, seed_demo
 from ._fake import FakeCustomLabels, FakeServiceError, RecordedRequest
 from ._faults import Fault, FaultKind, FaultPlan
 from ._inprocess import in_process
+from ._metrics import METRIC_NAMES, NAMESPACE, UnitsMinute
 from ._server import Emulator, ThreadedEmulator
 from ._virtual import LoopClock, VirtualTimeEventLoop, run_virtual
 
 __all__ = [
+    "METRIC_NAMES",
+    "NAMESPACE",
     "Clock",
     "DemoProject",
     "Emulator",
@@ -36,6 +43,7 @@ __all__ = [
     "RecordedRequest",
     "ScaledClock",
     "ThreadedEmulator",
+    "UnitsMinute",
     "VirtualClock",
     "VirtualTimeEventLoop",
     "in_process",

@@ -7,6 +7,7 @@ import bisect
 import hashlib
 import hmac
 import json
+import math
 import secrets
 import threading
 import zlib
@@ -31,6 +32,7 @@ from .._rules import (
 )
 from ._clock import Clock, VirtualClock
 from ._faults import FaultPlan
+from ._metrics import UnitsHistory, UnitsMinute
 
 __all__ = ["FakeCustomLabels", "FakeServiceError", "RecordedRequest"]
 
@@ -230,10 +232,15 @@ class FakeCustomLabels:
         clock: Where time comes from; a ``VirtualClock`` by default.
         start_seconds: How long a start takes.
         stop_seconds: How long a stop takes.
-        inference_unit_quota: The most inference units that may be starting or
-            running at once (a version counts its MaxInferenceUnits when set,
-            else its MinInferenceUnits); ``None`` for no limit.
+        inference_unit_quota: The most inference units that may be held at
+            once: a start is refused when the units other versions hold now
+            (in service; a STARTING version holds its MinInferenceUnits) plus
+            its own MinInferenceUnits exceed it; ``None`` for no limit.
         token_ttl: How long, in fake seconds, a pagination token stays valid.
+        scale_up_seconds: How long demand must call for more units before they
+            are in service (see ``set_demand``).
+        scale_down_seconds: How long demand must call for fewer units before
+            the extra ones leave service.
     """
 
     def __init__(
@@ -246,6 +253,8 @@ class FakeCustomLabels:
         stop_seconds: float = 60.0,
         inference_unit_quota: int | None = None,
         token_ttl: float = 24 * 3600.0,
+        scale_up_seconds: float = 300.0,
+        scale_down_seconds: float = 900.0,
     ) -> None:
         self.region = region
         self.account_id = account_id
@@ -254,6 +263,8 @@ class FakeCustomLabels:
         self.stop_seconds = stop_seconds
         self.inference_unit_quota = inference_unit_quota
         self.token_ttl = token_ttl
+        self.scale_up_seconds = scale_up_seconds
+        self.scale_down_seconds = scale_down_seconds
         #: The faults to inject; see ``FaultPlan``.
         self.faults = FaultPlan()
         self._requests: list[RecordedRequest] = []
@@ -262,6 +273,7 @@ class FakeCustomLabels:
         self._lock = threading.RLock()
         self._secret = secrets.token_bytes(16)
         self._last_ms = 0
+        self._units = UnitsHistory()
 
     # -- setting the scene -------------------------------------------------
 
@@ -374,6 +386,7 @@ class FakeCustomLabels:
             bisect.insort(project.keys, version.key)
             project.by_key[version.key] = version
             self._versions[arn] = (project, version)
+            self._hosting(version, self.clock.now(), status)
             return arn
 
     def set_status(self, version_arn: str, status: ProjectVersionStatus, message: str | None = None) -> None:
@@ -383,6 +396,7 @@ class FakeCustomLabels:
             version.status = status
             version.status_message = message if message is not None else _MESSAGES.get(status)
             version.pending = None
+            self._hosting(version, self.clock.now(), status)
 
     def fail_next_start(self, version_arn: str, message: str = "The model failed to start.") -> None:
         """Make the next start of this version end in FAILED with ``message`` as its StatusMessage."""
@@ -401,6 +415,61 @@ class FakeCustomLabels:
                 min_inference_units=version.min_units,
                 max_inference_units=version.max_units,
             )
+
+    def set_demand(self, version_arn: str, units: float) -> None:
+        """From now on, the demand on this version is ``units`` inference units.
+
+        While the version is RUNNING with a MaxInferenceUnits, its desired
+        units follow ``clamp(ceil(units), min, max)``, and its units in
+        service follow desired after ``scale_up_seconds`` (up) or
+        ``scale_down_seconds`` (down). The demand is the traffic's, not the
+        version's: it stays set across stops and starts. Before any call it
+        is 0.
+
+        Raises:
+            KeyError: The fake has no such version.
+            ValueError: ``units`` is negative or not finite.
+        """
+        if not math.isfinite(units) or units < 0:
+            msg = f"demand must be a finite number of units >= 0, not {units}"
+            raise ValueError(msg)
+        with self._lock:
+            version = self._version(version_arn)
+            self._units.record_demand(_key(version), self.clock.now(), float(units))
+
+    def published_units(
+        self, version_arn: str, *, start: float | None = None, end: float | None = None
+    ) -> list[UnitsMinute]:
+        """The minutes at which this version published its inference-unit metrics, oldest first.
+
+        What CloudWatch's ``GetMetricData`` serves, one minute at a time:
+        each whole minute in [start, end) (epoch seconds; by default from the
+        beginning to now) that the fake clock has passed.
+
+        Raises:
+            KeyError: The fake has no such version.
+        """
+        with self._lock:
+            key = _key(self._version(version_arn))
+            now = self.clock.now()
+        return self.published_by_name(
+            *key, start=-math.inf if start is None else start, end=now if end is None else min(end, now)
+        )
+
+    def published_by_name(
+        self, project_name: str, version_name: str, *, start: float, end: float
+    ) -> list[UnitsMinute]:
+        """Like ``published_units``, by the metrics' dimensions, and ``end`` is not capped at now.
+
+        Unknown names publish nothing, as in CloudWatch.
+        """
+        return self._units.published(
+            (project_name, version_name),
+            start=start,
+            end=end,
+            up=self.scale_up_seconds,
+            down=self.scale_down_seconds,
+        )
 
     @property
     def requests(self) -> tuple[RecordedRequest, ...]:
@@ -432,6 +501,10 @@ class FakeCustomLabels:
             msg = f"no version {arn}"
             raise KeyError(msg)
         return found[1]
+
+    def _hosting(self, version: _Version, at: float, status: ProjectVersionStatus) -> None:
+        """Note a status the version is in from ``at`` on, for the metrics it publishes."""
+        self._units.record_status(_key(version), at, status, version.min_units, version.max_units)
 
     def _settle(self, version: _Version) -> None:
         if version.pending is not None and version.pending[0] <= self.clock.now():
@@ -584,15 +657,16 @@ class FakeCustomLabels:
         if version.status not in _STARTABLE:
             raise _invalid(f"A model version in status {version.status.value} cannot be started.")
         if self.inference_unit_quota is not None:
-            held = 0
-            for _, other in self._versions.values():
-                self._settle(other)
-                if other is not version and other.status in _HOLDING_UNITS:
-                    held += other.max_units or other.min_units or 0
-            if held + (high or low) > self.inference_unit_quota:
+            now = self.clock.now()
+            held = sum(
+                self._units.held(_key(other), at=now, up=self.scale_up_seconds, down=self.scale_down_seconds)
+                for _, other in self._versions.values()
+                if other is not version
+            )
+            if held + low > self.inference_unit_quota:
                 raise FakeServiceError(
                     "LimitExceededException",
-                    f"Starting needs {high or low} inference units; {held} of "
+                    f"Starting needs {low} inference units; {held} of "
                     f"{self.inference_unit_quota} are in use.",
                 )
         version.min_units, version.max_units = low, high
@@ -603,6 +677,8 @@ class FakeCustomLabels:
             version.fail_next_start = None
         else:
             version.pending = (self.clock.now() + delay, S.RUNNING, _MESSAGES[S.RUNNING])
+        self._hosting(version, self.clock.now(), S.STARTING)
+        self._hosting(version, version.pending[0], version.pending[1])
         return {"Status": S.STARTING.value}
 
     def _stop_project_version(self, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -619,6 +695,8 @@ class FakeCustomLabels:
         version.status, version.status_message = S.STOPPING, _MESSAGES[S.STOPPING]
         delay = version.stop_seconds if version.stop_seconds is not None else self.stop_seconds
         version.pending = (self.clock.now() + delay, S.STOPPED, _MESSAGES[S.STOPPED])
+        self._hosting(version, self.clock.now(), S.STOPPING)
+        self._hosting(version, version.pending[0], S.STOPPED)
         return {"Status": S.STOPPING.value}
 
     # -- pagination tokens -----------------------------------------------------
@@ -651,6 +729,11 @@ class FakeCustomLabels:
             raise FakeServiceError("InvalidPaginationTokenException", "The pagination token has expired.")
         created, arn = data["k"]
         return (int(created), str(arn))
+
+
+def _key(version: _Version) -> tuple[str, str]:
+    """How CloudWatch names a version: its ProjectName and VersionName dimensions."""
+    return (version.arn.project_name, version.name)
 
 
 def _arn_param(

@@ -30,16 +30,28 @@ from aiohttp import StreamReader
 from aiohttp.client_proto import ResponseHandler
 from yarl import URL
 
+from ._cloudwatch import CBOR_PATH_PREFIX
 from ._fake import FakeCustomLabels
 from ._wire import dispatch
 
 if TYPE_CHECKING:
     from aioresponses import aioresponses
 
-__all__ = ["AWS_ENDPOINTS", "in_process", "needs_large_body_shim", "needs_stream_writer_shim"]
+__all__ = [
+    "AWS_ENDPOINTS",
+    "CLOUDWATCH_ENDPOINTS",
+    "in_process",
+    "needs_large_body_shim",
+    "needs_stream_writer_shim",
+]
 
 #: The endpoints routed into the fake: Rekognition's, in every region and partition.
 AWS_ENDPOINTS = re.compile(r"^https://rekognition(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/?$")
+#: CloudWatch's, likewise, at ``/`` (awsJson) and at the rpc-v2-cbor operation paths.
+CLOUDWATCH_ENDPOINTS = re.compile(
+    r"^https://monitoring(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?"
+    rf"(/|{re.escape(CBOR_PATH_PREFIX)}[A-Za-z]+)?$"
+)
 
 # Credentials that sign requests nobody checks; set only while routing is on.
 # A profile named in the environment would be looked up first (and may not
@@ -151,14 +163,16 @@ def _body_bytes(data: Any) -> bytes:
 def in_process(
     fake: FakeCustomLabels, *, endpoint: str | re.Pattern[str] | None = None, credentials: bool = True
 ) -> Iterator[aioresponses]:
-    """Route aiobotocore's requests to Rekognition into ``fake``, in this process.
+    """Route aiobotocore's requests to Rekognition and CloudWatch into ``fake``, in this process.
 
     Other requests are passed through to the network unchanged.
 
     Args:
         fake: The fake service that answers.
         endpoint: Route this URL (or pattern) instead of the AWS endpoints,
-            for clients made with an ``endpoint_url``.
+            for clients made with an ``endpoint_url``; Rekognition and
+            CloudWatch clients may share it. A URL routes its CloudWatch
+            rpc-v2-cbor paths too.
         credentials: Set dummy AWS credentials in the environment (and unset
             ``AWS_PROFILE``) while routing is on, so that clients sign without
             real ones; exactly those variables are put back on leaving.
@@ -172,7 +186,12 @@ def in_process(
     """
     from aioresponses import CallbackResult, aioresponses  # noqa: PLC0415 -- an optional dependency
 
-    pattern = AWS_ENDPOINTS if endpoint is None else endpoint
+    patterns: list[str | re.Pattern[str]] = [AWS_ENDPOINTS, CLOUDWATCH_ENDPOINTS]
+    if isinstance(endpoint, str):
+        base = endpoint.rstrip("/")
+        patterns = [endpoint, re.compile(rf"^{re.escape(base)}{re.escape(CBOR_PATH_PREFIX)}[A-Za-z]+$")]
+    elif endpoint is not None:
+        patterns = [endpoint]
     response_class = ShimmedClientResponse if needs_stream_writer_shim() else None
 
     async def answer(url: URL, **kwargs: Any) -> CallbackResult:
@@ -200,5 +219,6 @@ def in_process(
         if needs_large_body_shim():
             stack.enter_context(mock.patch("aioresponses.core.stream_reader_factory", _in_memory_reader))
         mocked = stack.enter_context(aioresponses(passthrough_unmatched=True))
-        mocked.post(pattern, callback=answer, repeat=True)
+        for pattern in patterns:
+            mocked.post(pattern, callback=answer, repeat=True)
         yield mocked

@@ -61,6 +61,10 @@ def dispatch(  # noqa: PLR0911 -- one return per kind of answer
     fake: FakeCustomLabels, *, method: str, path: str, headers: Mapping[str, str], body: bytes
 ) -> WireReply:
     """Answer one HTTP request to the fake service."""
+    from . import _cloudwatch  # noqa: PLC0415 -- it builds on this module's WireReply
+
+    if _cloudwatch.claims(path, headers):
+        return _cloudwatch.dispatch(fake, method=method, path=path, headers=headers, body=body)
     request_id = str(uuid.uuid4())
     target = next((v for k, v in headers.items() if k.lower() == "x-amz-target"), "")
     if method != "POST" or path not in {"/", ""}:
