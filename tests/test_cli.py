@@ -384,7 +384,7 @@ def interrupted(emulator: ThreadedEmulator, *args: str, when: str) -> tuple[int 
         env=environment(),
     ) as process:
         assert process.stderr is not None
-        seen = []
+        seen: list[str] = []
         while not seen or when not in seen[-1]:
             seen.append(process.stderr.readline())
             assert seen[-1], f"the wait ended before {when}: {seen}"
