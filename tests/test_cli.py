@@ -63,6 +63,7 @@ def environment() -> dict[str, str]:
         AWS_SECRET_ACCESS_KEY="test",
         AWS_DEFAULT_REGION="us-east-1",
         AWS_CONFIG_FILE="/nonexistent/config",
+        AWS_EC2_METADATA_DISABLED="true",  # no credentials must not mean a wait for the instance's
         AWS_SHARED_CREDENTIALS_FILE="/nonexistent/credentials",
     )
     return env
@@ -358,9 +359,10 @@ def test_wait_timeout_is_exit_3_and_says_what_is_still_billing(
         "--endpoint-url",
         emulator.endpoint_url,
         "--wait",
+        *FAST,
     ]
     stopped = subprocess.run(
-        [*argv, *FAST], capture_output=True, text=True, env=environment(), timeout=60, check=False
+        argv, capture_output=True, text=True, env=environment(), timeout=60, check=False
     )
     assert stopped.returncode == 0, stopped.stderr
     assert stopped.stdout.split()[:2] == ["v1", "STOPPED"]
@@ -438,7 +440,7 @@ def test_ctrl_c_during_stop_wait_on_starting_says_it_will_run_and_bill(
     argv = stop_command_in(err)
     assert argv[2] == version
     stopped = subprocess.run(
-        [*argv, *FAST], capture_output=True, text=True, env=environment(), timeout=60, check=False
+        argv, capture_output=True, text=True, env=environment(), timeout=60, check=False
     )
     assert stopped.returncode == 0, stopped.stderr
     assert fake.describe(version).status in {S.STOPPING, S.STOPPED}

@@ -407,29 +407,25 @@ async def _versions(args: argparse.Namespace) -> int:
     from ._format import TABLE_HEADER, version_row  # noqa: PLC0415
 
     out = sys.stdout
+    # Nothing is printed before the first answer: a failure prints its line alone.
+    opening = {"table": TABLE_HEADER + "\n", "json": "[", "jsonl": ""}[args.output]
+    closing = {"table": "", "json": "]\n", "jsonl": ""}[args.output]
+    count = 0
     async with _client(args) as client:
         versions = client.describe_project_versions(
             args.project_arn, version_names=args.version_names, page_size=args.page_size
         )
-        first = True
-        if args.output == "table":
-            print(TABLE_HEADER, file=out, flush=True)
-        elif args.output == "json":
-            out.write("[")
         async with versions:
             async for version in versions:
                 if args.output == "table":
-                    print(version_row(version), file=out, flush=True)
+                    text = version_row(version) + "\n"
                 else:
                     text = json.dumps(json_converter.unstructure(version), sort_keys=True)
-                    if args.output == "json":
-                        out.write(("\n  " if first else ",\n  ") + text)
-                    else:
-                        out.write(text + "\n")
-                    out.flush()
-                first = False
-        if args.output == "json":
-            out.write("\n]\n" if not first else "]\n")
+                    text = f"{',' if count else ''}\n  {text}" if args.output == "json" else text + "\n"
+                out.write((opening if not count else "") + text)
+                out.flush()
+                count += 1
+    out.write((opening if not count else "") + ("\n" if count and args.output == "json" else "") + closing)
     return EXIT_OK
 
 
@@ -503,14 +499,19 @@ def _backoff(args: argparse.Namespace) -> Backoff:
 def _stop_command(
     args: argparse.Namespace, client: CustomLabelsClient, arn: ProjectVersionArn, project: ProjectArn
 ) -> str:
-    """The command that stops the version, with the AWS options this one was given."""
+    """The command that stops the version, with the AWS options and the delays this one was given."""
     words = ["aiocustomlabels", "stop", str(arn), "--project-arn", str(project)]
     words += ["--region", getattr(args, "region", None) or client.raw.meta.region_name]
     for option in ("profile", "endpoint_url"):
         value = getattr(args, option, None)
         if value is not None:
             words += [f"--{option.replace('_', '-')}", value]
-    return shlex.join([*words, "--wait"])
+    words.append("--wait")
+    for option in ("min_delay", "max_delay"):
+        value = getattr(args, option)
+        if value is not None:
+            words += [f"--{option.replace('_', '-')}", f"{value:g}"]
+    return shlex.join(words)
 
 
 def _billing_note(*, starting: bool, last: ProjectVersionStatus | None, name: str) -> str | None:
