@@ -361,9 +361,7 @@ def test_wait_timeout_is_exit_3_and_says_what_is_still_billing(
         "--wait",
         *FAST,
     ]
-    stopped = subprocess.run(
-        argv, capture_output=True, text=True, env=environment(), timeout=60, check=False
-    )
+    stopped = subprocess.run(argv, capture_output=True, text=True, env=environment(), timeout=60, check=False)
     assert stopped.returncode == 0, stopped.stderr
     assert stopped.stdout.split()[:2] == ["v1", "STOPPED"]
 
@@ -439,9 +437,7 @@ def test_ctrl_c_during_stop_wait_on_starting_says_it_will_run_and_bill(
     fake.set_status(version, S.RUNNING)
     argv = stop_command_in(err)
     assert argv[2] == version
-    stopped = subprocess.run(
-        argv, capture_output=True, text=True, env=environment(), timeout=60, check=False
-    )
+    stopped = subprocess.run(argv, capture_output=True, text=True, env=environment(), timeout=60, check=False)
     assert stopped.returncode == 0, stopped.stderr
     assert fake.describe(version).status in {S.STOPPING, S.STOPPED}
 
@@ -725,3 +721,55 @@ def test_version_option_prints_the_installed_version() -> None:
 def test_the_package_knows_its_version() -> None:
     """aiocustomlabels.__version__ is the installed version."""
     assert aiocustomlabels.__version__ == importlib.metadata.version("aiocustomlabels")
+
+
+@pytest.mark.parametrize(
+    ("starting", "last", "said"),
+    [
+        (
+            True,
+            S.STARTING,
+            "v1 was STARTING: it will go on to RUNNING, and bill by the hour until it is stopped.",
+        ),
+        (True, S.RUNNING, "v1 was RUNNING: it bills by the hour until it is stopped."),
+        (
+            True,
+            S.STOPPED,
+            "v1 was STOPPED: the start may have been sent: it may be starting, to bill by the hour once running.",
+        ),
+        (
+            True,
+            S.FAILED,
+            "v1 was FAILED: the start may have been sent: it may be starting, to bill by the hour once running.",
+        ),
+        (True, S.STOPPING, None),
+        (True, S.TRAINING_IN_PROGRESS, None),
+        (
+            True,
+            None,
+            "v1: no status was seen, so the start may or may not have been sent: it may be starting or running, and billing by the hour.",
+        ),
+        (
+            False,
+            S.STARTING,
+            "v1 was STARTING: no stop was sent (a STARTING version is stopped once RUNNING): it will run, and bill by the hour, until it is stopped.",
+        ),
+        (
+            False,
+            S.RUNNING,
+            "v1 was RUNNING: the stop may not have been sent: it may still run, and bill by the hour.",
+        ),
+        (False, S.STOPPING, None),
+        (False, S.STOPPED, None),
+        (
+            False,
+            None,
+            "v1: no status was seen, so the stop may or may not have been sent: it may be starting or running, and billing by the hour.",
+        ),
+    ],
+)
+def test_what_a_wait_that_ends_early_says_of_the_bill(
+    starting: bool, last: ProjectVersionStatus | None, said: str | None
+) -> None:
+    """The note of a wait that ends early follows the table on docs/cli.md: by command and last status."""
+    assert cli_module._billing_note(starting=starting, last=last, name="v1") == said
