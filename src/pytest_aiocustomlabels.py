@@ -59,11 +59,12 @@ def pytest_configure(config: pytest.Config) -> None:
     leaves it after each async test, makes that question raise RuntimeError,
     which looptime expects. Nothing is changed when a loop was ever set.
     """
-    if not config.pluginmanager.hasplugin("looptime_plugin"):
+    get_policy = getattr(asyncio, "get_event_loop_policy", None)  # deprecated in 3.14, to go later
+    if get_policy is None or not config.pluginmanager.hasplugin("looptime_plugin"):
         return
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # the policy system is deprecated in 3.14
-        policy = asyncio.get_event_loop_policy()
+        warnings.simplefilter("ignore", DeprecationWarning)
+        policy = get_policy()
     local = getattr(policy, "_local", None)
     if (
         local is not None

@@ -197,6 +197,22 @@ OTHER_VERSION = "arn:aws:rekognition:us-east-1:111122223333:project/other/versio
         ),
         (("start", "v1", "--project-arn", "nope", "--min-inference-units", "1"), ("--project-arn", "'nope'")),
         (("stop", "v/1", "--project-arn", "PROJECT"), ("VERSION", "'v/1'")),
+        (
+            ("stop", "arn:aws:rekognition:v1", "--project-arn", "PROJECT"),
+            ("VERSION", "'arn:aws:rekognition:v1'", "/version/NAME/NUMBER"),
+        ),
+        (
+            ("stop", "v3", "--project-arn", "PROJECT", "--wait", "--min-delay", "0"),
+            ("--min-delay", "'0'", "above 0"),
+        ),
+        (
+            ("stop", "v3", "--project-arn", "PROJECT", "--wait", "--max-delay", "soon"),
+            ("--max-delay", "'soon'"),
+        ),
+        (
+            ("stop", "v3", "--project-arn", "PROJECT", "--wait", "--min-delay", "5", "--max-delay", "1"),
+            ("--min-delay and --max-delay",),
+        ),
         (("stop", OTHER_VERSION, "--project-arn", "PROJECT"), ("is not in project",)),
         (("emulator", "--port", "99999"), ("--port", "'99999'")),
         (("demo", "--start-seconds", "-1"), ("--start-seconds", "'-1'")),
@@ -290,6 +306,13 @@ def test_start_without_wait_prints_the_status(emulator: ThreadedEmulator, projec
         if project.project_name in r.params["ProjectVersionArn"]
     ]
     assert [(r.params["MinInferenceUnits"], r.params.get("MaxInferenceUnits")) for r in starts] == [(1, 3)]
+
+
+def test_stop_without_wait_prints_the_status(emulator: ThreadedEmulator, project: ProjectArn) -> None:
+    """The stop command sends StopProjectVersion for the version named and prints STOPPING."""
+    done = cli(emulator, "stop", "v3", "--project-arn", project)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "v3: STOPPING"
 
 
 def test_start_by_version_arn_without_project(emulator: ThreadedEmulator, project: ProjectArn) -> None:
