@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import importlib.metadata
 import json
 import os
 import pty
+import re
 import select
+import shlex
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -15,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
+import aiocustomlabels
 from aiocustomlabels import ProjectArn, ProjectVersionStatus
+from aiocustomlabels import _cli as cli_module
 from aiocustomlabels.testing import FakeCustomLabels, ScaledClock, ThreadedEmulator
 
 S = ProjectVersionStatus
@@ -34,7 +42,9 @@ def emulator() -> Iterator[ThreadedEmulator]:
 def project(emulator: ThreadedEmulator, request: pytest.FixtureRequest) -> ProjectArn:
     """A project of its own for each test, with v1 (STOPPED), v2 (TRAINING_FAILED) and v3 (RUNNING)."""
     fake = emulator.fake
-    arn = fake.add_project(request.node.name.replace("[", "-").replace("]", "")[:60])
+    # Names of at most 60 characters, distinct for every test and parameter.
+    digest = hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:8]
+    arn = fake.add_project(f"{re.sub(r'[^a-zA-Z0-9_.-]', '-', request.node.name)[:50]}-{digest}")
     fake.add_version(arn, "v1", status=S.STOPPED)
     fake.add_version(arn, "v2", status=S.TRAINING_FAILED, status_message="The manifest has no labels.")
     fake.add_version(arn, "v3", status=S.RUNNING, min_inference_units=2, max_inference_units=4)
@@ -42,13 +52,18 @@ def project(emulator: ThreadedEmulator, request: pytest.FixtureRequest) -> Proje
 
 
 def environment() -> dict[str, str]:
-    """The environment of a run: dummy credentials, no AWS configuration files."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    """The environment of a run: dummy credentials, no AWS configuration files, no asyncio debug mode.
+
+    The suite runs asyncio in debug mode (conftest.py), which logs slow steps on stderr: not
+    what a user sees.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "PYTHONASYNCIODEBUG"}
     env.update(
         AWS_ACCESS_KEY_ID="test",
         AWS_SECRET_ACCESS_KEY="test",
         AWS_DEFAULT_REGION="us-east-1",
         AWS_CONFIG_FILE="/nonexistent/config",
+        AWS_EC2_METADATA_DISABLED="true",  # no credentials must not mean a wait for the instance's
         AWS_SHARED_CREDENTIALS_FILE="/nonexistent/credentials",
     )
     return env
@@ -130,30 +145,159 @@ def test_unknown_project_is_exit_1_without_traceback(emulator: ThreadedEmulator)
     assert "Traceback" not in done.stderr
 
 
+OTHER_VERSION = "arn:aws:rekognition:us-east-1:111122223333:project/other/version/v1/1700000000001"
+
+
 @pytest.mark.parametrize(
-    "args",
+    ("args", "named"),
     [
-        ("versions", "not-an-arn"),
-        ("versions", "PROJECT", "--page-size", "0"),
-        ("versions", "PROJECT", "--output", "xml"),
-        ("start", "v1", "--min-units", "1"),
-        ("start", "v1", "--project-arn", "PROJECT", "--min-units", "0"),
-        ("start", "v1", "--project-arn", "PROJECT", "--min-units", "3", "--max-units", "2"),
-        ("start", "v1", "--project-arn", "PROJECT"),
-        ("frobnicate",),
+        (("versions", "not-an-arn"), ("PROJECT_ARN", "'not-an-arn'", "project/PROJECT_NAME/NUMBER")),
+        (("versions", "PROJECT", "--page-size", "0"), ("--page-size", "'0'", "1 to 100")),
+        (("versions", "PROJECT", "--output", "xml"), ("--output", "'xml'", "'jsonl'")),
+        (("versions", "PROJECT", "--version-name", "v 1"), ("--version-name", "'v 1'")),
+        (
+            ("start", "v1", "--project-arn", "PROJECT", "--min-inference-units", "abc"),
+            ("--min-inference-units", "'abc'"),
+        ),
+        (
+            ("start", "v1", "--project-arn", "PROJECT", "--min-inference-units", "0"),
+            ("--min-inference-units", "'0'"),
+        ),
+        (
+            ("start", "v1", "--project-arn", "PROJECT", "--min-units", "1.5"),
+            ("--min-inference-units", "'1.5'"),
+        ),
+        (
+            (
+                "start",
+                "v1",
+                "--project-arn",
+                "PROJECT",
+                "--min-inference-units",
+                "3",
+                "--max-inference-units",
+                "2",
+            ),
+            ("--max-inference-units 2", "--min-inference-units 3"),
+        ),
+        (("start", "v1", "--project-arn", "PROJECT"), ("--min-inference-units",)),
+        (
+            (
+                "start",
+                "v1",
+                "--project-arn",
+                "PROJECT",
+                "--min-inference-units",
+                "1",
+                "--wait",
+                "--timeout",
+                "soon",
+            ),
+            ("--timeout", "'soon'"),
+        ),
+        (("start", "v1", "--project-arn", "nope", "--min-inference-units", "1"), ("--project-arn", "'nope'")),
+        (("stop", "v/1", "--project-arn", "PROJECT"), ("VERSION", "'v/1'")),
+        (
+            ("stop", "arn:aws:rekognition:v1", "--project-arn", "PROJECT"),
+            ("VERSION", "'arn:aws:rekognition:v1'", "/version/NAME/NUMBER"),
+        ),
+        (
+            ("stop", "v3", "--project-arn", "PROJECT", "--wait", "--min-delay", "0"),
+            ("--min-delay", "'0'", "above 0"),
+        ),
+        (
+            ("stop", "v3", "--project-arn", "PROJECT", "--wait", "--max-delay", "soon"),
+            ("--max-delay", "'soon'"),
+        ),
+        (
+            ("stop", "v3", "--project-arn", "PROJECT", "--wait", "--min-delay", "5", "--max-delay", "1"),
+            ("--min-delay and --max-delay",),
+        ),
+        (("stop", OTHER_VERSION, "--project-arn", "PROJECT"), ("is not in project",)),
+        (("emulator", "--port", "99999"), ("--port", "'99999'")),
+        (("demo", "--start-seconds", "-1"), ("--start-seconds", "'-1'")),
+        (("frobnicate",), ("'frobnicate'",)),
     ],
 )
-def test_usage_errors_exit_2(emulator: ThreadedEmulator, project: ProjectArn, args: tuple[str, ...]) -> None:
-    """Bad arguments exit 2 with a usage message, and nothing is started."""
+def test_usage_errors_show_the_commands_usage_and_name_the_option_and_value(
+    emulator: ThreadedEmulator, project: ProjectArn, args: tuple[str, ...], named: tuple[str, ...]
+) -> None:
+    """A bad argument exits 2 with the subcommand's usage and a line naming the option and the value."""
     done = cli(emulator, *(project if a == "PROJECT" else a for a in args))
     assert done.returncode == 2, (done.stdout, done.stderr)
-    assert "usage:" in done.stderr
+    command = args[0] if args[0] != "frobnicate" else ""
+    assert done.stderr.startswith(f"usage: aiocustomlabels {command}".rstrip()), done.stderr
+    error = done.stderr.splitlines()[-1]
+    assert error.startswith(f"aiocustomlabels {command}".rstrip() + ": error: "), error
+    for word in named:
+        assert word in error, error
+    assert "invalid int value" not in error
     assert "Traceback" not in done.stderr
+    assert not [r for r in emulator.fake.requests if project in str(r.params.values())]
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (
+            ("start", "v1", "--min-inference-units", "1"),
+            ("with a version name ('v1')", "project/PROJECT_NAME/NUMBER"),
+        ),
+        (("stop", "v3", "--wait"), ("with a version name ('v3')", "or give the version's ARN")),
+        (
+            ("stop", "VERSION_ARN", "--wait"),
+            (
+                "with --wait",
+                "DescribeProjectVersions",
+                "arn:aws:rekognition:us-east-1:111122223333:project/PROJECT_NAME/NUMBER",
+            ),
+        ),
+    ],
+)
+def test_a_missing_project_arn_says_why_and_the_form_to_pass(
+    emulator: ThreadedEmulator, project: ProjectArn, args: tuple[str, ...], named: tuple[str, ...]
+) -> None:
+    """Without --project-arn where it is needed, the error says why, and shows the ARN to pass."""
+    (version,) = [a for a in emulator.fake._versions if f"/{project.project_name}/version/v3/" in a]
+    done = cli(emulator, *(version if a == "VERSION_ARN" else a for a in args))
+    assert done.returncode == 2, done.stderr
+    error = done.stderr.splitlines()[-1]
+    assert "--project-arn is needed" in error
+    for word in named:
+        assert (
+            word.replace("PROJECT_NAME", project.project_name if "VERSION_ARN" in args else "PROJECT_NAME")
+            in error
+        )
+    assert emulator.fake.requests_for("StopProjectVersion") == () or all(
+        r.params["ProjectVersionArn"] != version for r in emulator.fake.requests_for("StopProjectVersion")
+    )
+
+
+def test_short_unit_options_are_aliases(emulator: ThreadedEmulator, project: ProjectArn) -> None:
+    """--min-units and --max-units still work, as the AWS CLI's long spellings do."""
+    done = cli(emulator, "start", "v1", "--project-arn", project, "--min-units", "1", "--max-units", "2")
+    assert done.returncode == 0, done.stderr
+    (start,) = [
+        r
+        for r in emulator.fake.requests_for("StartProjectVersion")
+        if project.project_name in r.params["ProjectVersionArn"]
+    ]
+    assert (start.params["MinInferenceUnits"], start.params["MaxInferenceUnits"]) == (1, 2)
 
 
 def test_start_without_wait_prints_the_status(emulator: ThreadedEmulator, project: ProjectArn) -> None:
     """The start command sends Min and Max units as given and prints STARTING."""
-    done = cli(emulator, "start", "v1", "--project-arn", project, "--min-units", "1", "--max-units", "3")
+    done = cli(
+        emulator,
+        "start",
+        "v1",
+        "--project-arn",
+        project,
+        "--min-inference-units",
+        "1",
+        "--max-inference-units",
+        "3",
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "v1: STARTING"
     starts = [
@@ -164,17 +308,26 @@ def test_start_without_wait_prints_the_status(emulator: ThreadedEmulator, projec
     assert [(r.params["MinInferenceUnits"], r.params.get("MaxInferenceUnits")) for r in starts] == [(1, 3)]
 
 
+def test_stop_without_wait_prints_the_status(emulator: ThreadedEmulator, project: ProjectArn) -> None:
+    """The stop command sends StopProjectVersion for the version named and prints STOPPING."""
+    done = cli(emulator, "stop", "v3", "--project-arn", project)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "v3: STOPPING"
+
+
 def test_start_by_version_arn_without_project(emulator: ThreadedEmulator, project: ProjectArn) -> None:
     """A version ARN is enough to start without waiting: no project ARN is needed."""
     (arn,) = [str(a) for a in emulator.fake._versions if f"/{project.project_name}/version/v1/" in a]
-    done = cli(emulator, "start", arn, "--min-units", "1")
+    done = cli(emulator, "start", arn, "--min-inference-units", "1")
     assert done.returncode == 0, done.stderr
     assert "STARTING" in done.stdout
 
 
 def test_start_wait_prints_a_line_per_change(emulator: ThreadedEmulator, project: ProjectArn) -> None:
     """With --wait and no terminal, progress is one line per status change on stderr; the result on stdout."""
-    done = cli(emulator, "start", "v1", "--project-arn", project, "--min-units", "1", "--wait", *FAST)
+    done = cli(
+        emulator, "start", "v1", "--project-arn", project, "--min-inference-units", "1", "--wait", *FAST
+    )
     assert done.returncode == 0, done.stderr
     assert [line.split()[-1] for line in done.stderr.splitlines()] == ["STOPPED", "STARTING", "RUNNING"]
     assert done.stdout.split()[:2] == ["v1", "RUNNING"]
@@ -185,29 +338,55 @@ def test_start_of_a_failed_version_is_exit_1_with_reason(
     emulator: ThreadedEmulator, project: ProjectArn
 ) -> None:
     """A version that cannot start exits 1 and says why, with the service's status message."""
-    done = cli(emulator, "start", "v2", "--project-arn", project, "--min-units", "1", "--wait", *FAST)
+    done = cli(
+        emulator, "start", "v2", "--project-arn", project, "--min-inference-units", "1", "--wait", *FAST
+    )
     assert done.returncode == 1
     assert "TRAINING_FAILED" in done.stderr
     assert "The manifest has no labels." in done.stderr
 
 
-def test_wait_timeout_is_exit_3(emulator: ThreadedEmulator, project: ProjectArn) -> None:
-    """A wait that outlasts --timeout exits 3."""
+def stop_command_in(stderr: str) -> list[str]:
+    """The stop command a note printed, as argv for this environment's script."""
+    (line,) = [line for line in stderr.splitlines() if line.startswith("  aiocustomlabels stop ")]
+    argv = shlex.split(line)
+    return [SCRIPT, *argv[1:]]
+
+
+def test_wait_timeout_is_exit_3_and_says_what_is_still_billing(
+    emulator: ThreadedEmulator, project: ProjectArn
+) -> None:
+    """A wait that outlasts --timeout exits 3, with the last status and the exact command that stops it."""
     done = cli(
-        emulator,
-        "start",
-        "v1",
+        emulator, "start", "v1", "--project-arn", project, "--min-inference-units", "1", "--wait",
+        "--timeout", "0.2", *FAST,
+    )  # fmt: skip
+    assert done.returncode == 3, done.stderr
+    lines = done.stderr.splitlines()
+    assert "aiocustomlabels: timed out: " in lines[-3]
+    assert lines[-2].startswith(
+        (
+            "aiocustomlabels: v1 was STARTING: it will go on to RUNNING",
+            "aiocustomlabels: v1 was STOPPED: the start may have been sent",
+        )
+    )
+    assert lines[-2].endswith("To stop it:")
+    argv = stop_command_in(done.stderr)
+    (arn,) = [a for a in emulator.fake._versions if f"/{project.project_name}/version/v1/" in a]
+    assert argv[2:] == [
+        arn,
         "--project-arn",
         project,
-        "--min-units",
-        "1",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        emulator.endpoint_url,
         "--wait",
-        "--timeout",
-        "0.2",
         *FAST,
-    )
-    assert done.returncode == 3, done.stderr
-    assert "timed out" in done.stderr
+    ]
+    stopped = subprocess.run(argv, capture_output=True, text=True, env=environment(), timeout=60, check=False)
+    assert stopped.returncode == 0, stopped.stderr
+    assert stopped.stdout.split()[:2] == ["v1", "STOPPED"]
 
 
 def test_stop_wait_reaches_stopped(emulator: ThreadedEmulator, project: ProjectArn) -> None:
@@ -218,35 +397,85 @@ def test_stop_wait_reaches_stopped(emulator: ThreadedEmulator, project: ProjectA
     assert [line.split()[-1] for line in done.stderr.splitlines()] == ["RUNNING", "STOPPING", "STOPPED"]
 
 
-def test_ctrl_c_during_wait_is_exit_130(emulator: ThreadedEmulator, project: ProjectArn) -> None:
-    """SIGINT during a wait stops the wait cleanly and exits 130, without a traceback."""
+def interrupted(emulator: ThreadedEmulator, *args: str, when: str) -> tuple[int | None, str]:
+    """Run the script, send SIGINT once a progress line shows ``when``; its exit code and stderr."""
     with subprocess.Popen(
-        [
-            SCRIPT,
-            "start",
-            "v1",
-            "--project-arn",
-            project,
-            "--min-units",
-            "1",
-            "--wait",
-            *FAST,
-            "--endpoint-url",
-            emulator.endpoint_url,
-        ],
+        [SCRIPT, *args, "--endpoint-url", emulator.endpoint_url],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=environment(),
     ) as process:
         assert process.stderr is not None
-        first = process.stderr.readline()  # the first status: the wait is under way
-        assert "STOPPED" in first
+        seen: list[str] = []
+        while not seen or when not in seen[-1]:
+            seen.append(process.stderr.readline())
+            assert seen[-1], f"the wait ended before {when}: {seen}"
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=30)
-    assert process.returncode == 130
-    assert "interrupted" in err
+    return process.returncode, "".join(seen) + err
+
+
+def test_ctrl_c_during_start_wait_is_exit_130_and_says_how_to_stop(
+    emulator: ThreadedEmulator, project: ProjectArn
+) -> None:
+    """SIGINT while a started version is STARTING: exit 130, no traceback, the note and the stop command."""
+    emulator.fake.add_version(project, "slow", status=S.STOPPED, start_seconds=100_000)
+    code, err = interrupted(
+        emulator, "start", "slow", "--project-arn", project, "--min-inference-units", "1", "--wait", *FAST,
+        when="STARTING",
+    )  # fmt: skip
+    assert code == 130, err
+    lines = err.splitlines()
+    assert lines[-3] == "aiocustomlabels: interrupted"
+    assert lines[-2] == (
+        "aiocustomlabels: slow was STARTING: it will go on to RUNNING, and bill by the hour until it is"
+        " stopped. To stop it:"
+    )
+    assert stop_command_in(err)[3:5] == ["--project-arn", project]
     assert "Traceback" not in err
+
+
+def test_ctrl_c_during_stop_wait_on_starting_says_it_will_run_and_bill(
+    emulator: ThreadedEmulator, project: ProjectArn
+) -> None:
+    """SIGINT while stop --wait waits for a STARTING version: no stop was sent, it will bill; the command stops it."""
+    fake = emulator.fake
+    version = fake.add_version(project, "slow", status=S.STOPPED, start_seconds=100_000)
+    fake.call("StartProjectVersion", {"ProjectVersionArn": version, "MinInferenceUnits": 1})
+    code, err = interrupted(
+        emulator, "stop", "slow", "--project-arn", project, "--wait", *FAST, when="STARTING"
+    )
+    assert code == 130, err
+    lines = err.splitlines()
+    assert lines[-3] == "aiocustomlabels: interrupted"
+    assert lines[-2] == (
+        "aiocustomlabels: slow was STARTING: no stop was sent (a STARTING version is stopped once RUNNING):"
+        " it will run, and bill by the hour, until it is stopped. To stop it:"
+    )
+    assert not [
+        r for r in fake.requests_for("StopProjectVersion") if r.params["ProjectVersionArn"] == version
+    ]
+    # The command shown is exact: once the version runs, it stops it.
+    fake.set_status(version, S.RUNNING)
+    argv = stop_command_in(err)
+    assert argv[2] == version
+    stopped = subprocess.run(argv, capture_output=True, text=True, env=environment(), timeout=60, check=False)
+    assert stopped.returncode == 0, stopped.stderr
+    assert fake.describe(version).status in {S.STOPPING, S.STOPPED}
+
+
+def test_ctrl_c_during_a_stop_under_way_says_nothing_of_billing(
+    emulator: ThreadedEmulator, project: ProjectArn
+) -> None:
+    """SIGINT once the version is STOPPING: exit 130, and no note, since it is stopping already."""
+    fake = emulator.fake
+    fake.add_version(project, "stopping", status=S.RUNNING, stop_seconds=100_000)
+    code, err = interrupted(
+        emulator, "stop", "stopping", "--project-arn", project, "--wait", *FAST, when="STOPPING"
+    )
+    assert code == 130, err
+    assert err.splitlines()[-1] == "aiocustomlabels: interrupted"
 
 
 def test_tty_progress_line_redraws(emulator: ThreadedEmulator, project: ProjectArn) -> None:
@@ -263,7 +492,7 @@ def test_tty_progress_line_redraws(emulator: ThreadedEmulator, project: ProjectA
                 "slow",
                 "--project-arn",
                 arn,
-                "--min-units",
+                "--min-inference-units",
                 "1",
                 "--wait",
                 "--min-delay",
@@ -354,7 +583,7 @@ def test_import_stays_light() -> None:
     "args",
     [
         ("versions", "PROJECT"),
-        ("start", "v1", "--project-arn", "PROJECT", "--min-units", "1", "--wait", *FAST),
+        ("start", "v1", "--project-arn", "PROJECT", "--min-inference-units", "1", "--wait", *FAST),
         ("stop", "v1", "--project-arn", "PROJECT", "--wait", *FAST),
     ],
 )
@@ -379,3 +608,191 @@ def test_operator_commands_never_import_the_test_tooling(
         check=False,
     )
     assert done.stdout.strip().splitlines()[-1:] == ["LOADED [] 0"], (done.stdout, done.stderr)
+
+
+# -- no traceback, whatever the environment ---------------------------------------------------------
+
+
+def script(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the console script with exactly these arguments."""
+    return subprocess.run(
+        [SCRIPT, *args],
+        capture_output=True,
+        text=True,
+        env=environment() if env is None else env,
+        timeout=60,
+        check=False,
+    )
+
+
+def one_error_line(done: subprocess.CompletedProcess[str]) -> str:
+    """The one line a failure prints on stderr, checked to be the only one and no traceback."""
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("aiocustomlabels: ")
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("unset", "extra", "said"),
+    [
+        (
+            ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"),
+            (),
+            "no AWS credentials (Unable to locate credentials)",
+        ),
+        (("AWS_DEFAULT_REGION",), (), "no AWS region: pass --region"),
+        ((), ("--profile", "nope"), "The config profile (nope) could not be found: name a profile"),
+    ],
+    ids=["no-credentials", "no-region", "unknown-profile"],
+)
+def test_missing_configuration_is_one_line_and_exit_1(
+    emulator: ThreadedEmulator, project: ProjectArn, unset: tuple[str, ...], extra: tuple[str, ...], said: str
+) -> None:
+    """No credentials, no region, an unknown profile: one line saying what to do, exit 1."""
+    env = {k: v for k, v in environment().items() if k not in unset}
+    done = script("versions", project, "--endpoint-url", emulator.endpoint_url, *extra, env=env)
+    assert said in one_error_line(done)
+
+
+def test_an_unreadable_configuration_file_is_one_line_and_exit_1(
+    emulator: ThreadedEmulator, project: ProjectArn, tmp_path: Path
+) -> None:
+    """An AWS config file that does not parse: one line naming it, exit 1."""
+    config = tmp_path / "config"
+    config.write_text("[default\nregion = us-east-1\n")
+    env = {**environment(), "AWS_CONFIG_FILE": str(config)}
+    line = one_error_line(script("versions", project, "--endpoint-url", emulator.endpoint_url, env=env))
+    assert f"Unable to parse config file: {config}" in line
+
+
+def test_a_bad_endpoint_url_is_one_line_and_exit_1(project: ProjectArn) -> None:
+    """--endpoint-url that is not a URL: one line naming it, exit 1 (no ValueError traceback)."""
+    line = one_error_line(script("versions", project, "--endpoint-url", "not-a-url"))
+    assert line == (
+        "aiocustomlabels: --endpoint-url 'not-a-url' is not a URL: give one such as http://127.0.0.1:4566"
+    )
+
+
+def test_an_address_that_is_not_ours_is_one_line_and_exit_1() -> None:
+    """The emulator on an address this machine does not have: one line, exit 1."""
+    line = one_error_line(script("emulator", "--host", "192.0.2.1", "--port", "0"))
+    assert line.startswith("aiocustomlabels: cannot listen on 192.0.2.1:0: ")
+    assert line.endswith(": check --host and --port")
+
+
+def test_a_busy_port_is_one_line_and_exit_1() -> None:
+    """The emulator on a port another server holds: one line naming the port and the way out, exit 1."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        line = one_error_line(script("emulator", "--port", str(port)))
+    assert line == (
+        f"aiocustomlabels: cannot listen on 127.0.0.1:{port}: the port is in use by another server"
+        " (4566 is LocalStack's port too): pass another --port, or --port 0 for a free one"
+    )
+
+
+def test_a_closed_standard_output_is_one_line_and_exit_1(
+    emulator: ThreadedEmulator, project: ProjectArn
+) -> None:
+    """Output into a pipe that was closed (as `| head -1` does): one line on stderr, exit 1."""
+    with subprocess.Popen(
+        [SCRIPT, "versions", project, "--endpoint-url", emulator.endpoint_url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment(),
+    ) as process:
+        assert process.stdout is not None
+        process.stdout.close()  # the reader is gone before the first line is written
+        _, err = process.communicate(timeout=60)
+    assert process.returncode == 1, err
+    assert err.splitlines() == ["aiocustomlabels: standard output was closed (broken pipe); output stopped"]
+
+
+def test_an_unexpected_error_is_one_line_and_exit_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], project: ProjectArn
+) -> None:
+    """An exception nobody expected still ends in one line, exit 1; --debug shows its traceback."""
+
+    async def broken(args: object) -> int:
+        raise RuntimeError("boom")
+
+    commands = tuple(
+        dataclasses.replace(c, run=broken) if c.name == "versions" else c for c in cli_module.COMMANDS
+    )
+    monkeypatch.setattr(cli_module, "COMMANDS", commands)
+    assert cli_module.main(["versions", project]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "aiocustomlabels: unexpected RuntimeError: boom (run with --debug for the traceback, and report it)"
+    ]
+    assert cli_module.main(["versions", project, "--debug"]) == 1
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_version_option_prints_the_installed_version() -> None:
+    """--version prints the version the package's metadata holds, and exits 0."""
+    done = script("--version")
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"aiocustomlabels {importlib.metadata.version('aiocustomlabels')}"
+
+
+def test_the_package_knows_its_version() -> None:
+    """aiocustomlabels.__version__ is the installed version."""
+    assert aiocustomlabels.__version__ == importlib.metadata.version("aiocustomlabels")
+
+
+@pytest.mark.parametrize(
+    ("starting", "last", "said"),
+    [
+        (
+            True,
+            S.STARTING,
+            "v1 was STARTING: it will go on to RUNNING, and bill by the hour until it is stopped.",
+        ),
+        (True, S.RUNNING, "v1 was RUNNING: it bills by the hour until it is stopped."),
+        (
+            True,
+            S.STOPPED,
+            "v1 was STOPPED: the start may have been sent: it may be starting, to bill by the hour once running.",
+        ),
+        (
+            True,
+            S.FAILED,
+            "v1 was FAILED: the start may have been sent: it may be starting, to bill by the hour once running.",
+        ),
+        (True, S.STOPPING, None),
+        (True, S.TRAINING_IN_PROGRESS, None),
+        (
+            True,
+            None,
+            "v1: no status was seen, so the start may or may not have been sent: it may be starting or running, and billing by the hour.",
+        ),
+        (
+            False,
+            S.STARTING,
+            "v1 was STARTING: no stop was sent (a STARTING version is stopped once RUNNING): it will run, and bill by the hour, until it is stopped.",
+        ),
+        (
+            False,
+            S.RUNNING,
+            "v1 was RUNNING: the stop may not have been sent: it may still run, and bill by the hour.",
+        ),
+        (False, S.STOPPING, None),
+        (False, S.STOPPED, None),
+        (
+            False,
+            None,
+            "v1: no status was seen, so the stop may or may not have been sent: it may be starting or running, and billing by the hour.",
+        ),
+    ],
+)
+def test_what_a_wait_that_ends_early_says_of_the_bill(
+    starting: bool, last: ProjectVersionStatus | None, said: str | None
+) -> None:
+    """The note of a wait that ends early follows the table on docs/cli.md: by command and last status."""
+    assert cli_module._billing_note(starting=starting, last=last, name="v1") == said

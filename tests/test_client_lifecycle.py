@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 from aiobotocore.session import get_session
+from botocore.exceptions import NoRegionError
 
 from aiocustomlabels import (
     Backoff,
     ClientClosedError,
+    ConfigurationError,
     CustomLabelsClient,
     ProjectVersionDescription,
     ProjectVersionStatus,
@@ -36,6 +38,28 @@ def test_a_client_passed_in_stays_open_after_the_block() -> None:
                 # The raw client still works: the caller owns it.
                 page = await raw.describe_project_versions(ProjectArn=project)
                 assert len(page["ProjectVersionDescriptions"]) == 1
+
+    run(main)
+
+
+@pytest.mark.parametrize(
+    ("options", "cause"),
+    [
+        ({"region_name": "us-east-1", "endpoint_url": "not-a-url"}, ValueError),
+        ({"region_name": None}, NoRegionError),
+    ],
+    ids=["bad-endpoint-url", "no-region"],
+)
+def test_create_raises_configuration_error_for_what_botocore_refuses(
+    options: dict[str, Any], cause: type[Exception]
+) -> None:
+    """create() with an endpoint URL that is not one, or no region, raises ConfigurationError, botocore's error as cause."""
+
+    async def main() -> None:
+        with pytest.raises(ConfigurationError) as raised:
+            async with CustomLabelsClient.create(**options):
+                pass  # pragma: no cover -- never reached
+        assert isinstance(raised.value.__cause__, cause)
 
     run(main)
 

@@ -1,11 +1,22 @@
-"""Every Python block in the README and the docs runs, so a changed signature breaks the build.
+"""Every example in the README and the docs runs, so a changed signature breaks the build.
+
+Python blocks:
 
 Each file's blocks run in order in one namespace (later blocks may use what
 earlier ones defined), on virtual time (``asyncio.run`` is ``run_virtual``),
 with aiobotocore routed in-process into a fake that holds the project the
 examples name, ``EXAMPLE_PROJECT``, with versions v1 (STOPPED) to v3
 (TRAINING_COMPLETED), unless the page routes to a fake of its own. A file that defines ``async def main(project_arn)`` and
-does not call it has it called with that project.
+does not call it has it called with that project. A block titled as a test
+module (```python title="test_shelf.py"```, or ``conftest.py``) is a file of a
+user's test suite instead: the page's files are run together by pytest.
+
+Shell blocks (```console```) of the pages in ``SHELL_PAGES``: each ``$``
+command runs in bash, in order, and must print what follows it (stdout and
+stderr together; elapsed times of progress lines may differ). The page's first
+``aiocustomlabels emulator`` command starts the emulator the others talk to,
+on a free port shown as 4566; ``NAME=value`` and ``export`` lines hold for the
+commands after them. Nothing of the machine's AWS configuration is seen.
 """
 
 from __future__ import annotations
@@ -13,26 +24,47 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import os
 import re
 import runpy
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from aiocustomlabels import ProjectVersionStatus
 from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process, run_virtual
+from tests.test_fake_emulator_cli import Lines
+
+pytest_plugins = ("pytester",)
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
-BLOCK = re.compile(r"^```python[^\n]*\n(.*?)^```", re.DOTALL | re.MULTILINE)
+BLOCK = re.compile(r"^```python([^\n]*)\n(.*?)^```", re.DOTALL | re.MULTILINE)
+TEST_FILE = re.compile(r'title="((?:test_\w+|conftest)\.py)"')
+CONSOLE = re.compile(r"^```console\n(.*?)^```", re.DOTALL | re.MULTILINE)
+SHELL_PAGES = [ROOT / "docs" / "cli.md", ROOT / "docs" / "testing.md"]
 EXAMPLE_PROJECT = "arn:aws:rekognition:us-east-1:111122223333:project/my-project/1700000000000"
 
 
 def blocks(page: Path) -> list[str]:
-    """The Python blocks of a Markdown page, in order."""
-    return BLOCK.findall(page.read_text())
+    """The Python blocks of a Markdown page that are not test files, in order."""
+    return [source for info, source in BLOCK.findall(page.read_text()) if not TEST_FILE.search(info)]
+
+
+def user_test_files(page: Path) -> dict[str, str]:
+    """The test modules (and conftest.py) a page shows, by file name."""
+    return {
+        match[1]: source
+        for info, source in BLOCK.findall(page.read_text())
+        if (match := TEST_FILE.search(info))
+    }
 
 
 def example_fake() -> FakeCustomLabels:
@@ -83,3 +115,136 @@ def test_the_example_script_runs_the_main_job(
     (start,) = fake.requests_for("StartProjectVersion")
     assert (start.params["MinInferenceUnits"], start.params["MaxInferenceUnits"]) == (1, 3)
     assert len(fake.requests_for("StopProjectVersion")) == 1
+
+
+# -- test modules shown on a page: a user's test suite ----------------------------------------------
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if user_test_files(p)], ids=lambda p: p.name)
+def test_test_modules_pass(page: Path, pytester: pytest.Pytester) -> None:
+    """The test modules a page shows pass, run by pytest as a user's suite (pytest-asyncio, strict mode)."""
+    files = user_test_files(page)
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\nfilterwarnings =\n    error\n")
+    for name, source in files.items():
+        pytester.makepyfile(**{name.removesuffix(".py"): source})
+    tests = sum(source.count("\ndef test_") + source.count("\nasync def test_") for source in files.values())
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=tests)
+
+
+# -- shell examples -----------------------------------------------------------------------------
+
+SHOWN_URL = "http://127.0.0.1:4566"
+SHOWN_PORT = "4566"
+ASSIGNMENT = re.compile(r"^(export )?[A-Za-z_][A-Za-z0-9_]*=")
+EMULATOR = re.compile(r"^(python -m )?aiocustomlabels emulator\b")
+# The elapsed time of a progress line, which differs from run to run.
+ELAPSED = re.compile(r"^( *)[0-9]+\.[0-9]s  ", re.MULTILINE)
+
+
+def shell_examples(page: Path) -> list[tuple[str, str]]:
+    """(command, what it prints) for each ``$`` command of the page's console blocks, in order."""
+    examples: list[tuple[str, list[str]]] = []
+    for block in CONSOLE.findall(page.read_text()):
+        lines = block.splitlines()
+        assert lines[0].startswith("$ "), f"{page.name}: a console block that starts with no command"
+        continuing = False
+        for line in lines:
+            if continuing:
+                examples[-1] = (examples[-1][0] + "\n" + line.removeprefix("> "), examples[-1][1])
+            elif line.startswith("$ "):
+                examples.append((line[2:], []))
+            else:
+                examples[-1][1].append(line)
+            continuing = line.endswith("\\")
+    return [(command, "\n".join(output)) for command, output in examples]
+
+
+def shell_environment() -> dict[str, str]:
+    """What the commands run in: this venv's scripts first, UTC, and no AWS configuration of the machine's."""
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTHONASYNCIODEBUG", "COV"))}
+    return {
+        **keep,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "TZ": "UTC",
+        "AWS_CONFIG_FILE": "/nonexistent/config",
+        "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+
+
+def normalized(text: str) -> str:
+    """``text`` without trailing spaces and with the elapsed times of progress lines blanked."""
+    return ELAPSED.sub(r"\1?s  ", "\n".join(line.rstrip() for line in text.strip("\n").splitlines()))
+
+
+@attrs.frozen(kw_only=True)
+class Served:
+    """The emulator a page started: where it really listens, and what it printed first.
+
+    Attributes:
+        url: Its endpoint URL.
+        port: Its port.
+        first_lines: What it printed on starting.
+    """
+
+    url: str
+    port: str
+    first_lines: str
+
+    def real(self, text: str) -> str:
+        """``text`` of the page, with the emulator's real URL and port."""
+        return text.replace(SHOWN_URL, self.url).replace(f"--port {SHOWN_PORT}", f"--port {self.port}")
+
+    def shown(self, text: str) -> str:
+        """``text`` printed, with the URL and port written as the page shows them."""
+        return text.replace(self.url, SHOWN_URL).replace(f"127.0.0.1:{self.port}", f"127.0.0.1:{SHOWN_PORT}")
+
+
+@contextlib.contextmanager
+def serve(command: str, env: dict[str, str]) -> Iterator[Served]:
+    """The page's emulator command, on a free port; stopped with SIGINT on leaving."""
+    with subprocess.Popen(
+        ["bash", "-c", f"exec {command} --port 0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    ) as process:
+        try:
+            lines = Lines(process)
+            first = [lines.next(), lines.next()]
+            url = first[0].rsplit(" ", 1)[1]
+            yield Served(url=url, port=url.rsplit(":", 1)[1], first_lines="\n".join(first))
+        finally:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+            process.communicate(timeout=30)
+
+
+@pytest.mark.parametrize(
+    "page", [p for p in SHELL_PAGES if CONSOLE.search(p.read_text())], ids=lambda p: p.name
+)
+def test_shell_examples_print_what_they_show(page: Path) -> None:
+    """Each command of the page prints what the page shows it printing."""
+    env = shell_environment()
+    setup: list[str] = []
+    served: Served | None = None
+    with contextlib.ExitStack() as stack:
+        for command, expected in shell_examples(page):
+            if ASSIGNMENT.match(command):
+                assert not expected, f"{command!r} prints nothing"
+                setup.append(command)
+                continue
+            if served is None and EMULATOR.match(command):
+                served = stack.enter_context(serve(command, env))
+                assert normalized(served.shown(served.first_lines)) == normalized(expected)
+                continue
+            script = "\n".join([*setup, command])
+            done = subprocess.run(
+                ["bash", "-c", script if served is None else served.real(script)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                env=env,
+                timeout=120,
+                check=False,
+            )
+            actual = done.stdout if served is None else served.shown(done.stdout)
+            assert normalized(actual) == normalized(expected), f"$ {command}\n{actual}"

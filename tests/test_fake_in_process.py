@@ -228,15 +228,14 @@ def test_fake_fixture_is_empty_on_a_virtual_clock(fake_custom_labels: FakeCustom
 
 @pytest.mark.asyncio
 async def test_in_process_fixture_routes_aiobotocore(
-    custom_labels_in_process: FakeCustomLabels, fake_custom_labels: FakeCustomLabels, no_sockets: None
+    custom_labels_in_process: FakeCustomLabels, no_sockets: None
 ) -> None:
-    """custom_labels_in_process is the test's fake; aiobotocore reaches it with no socket or credentials."""
+    """The fixture's fake answers aiobotocore with no socket, no credentials and no region of its own."""
     scene = make_scene(custom_labels_in_process, 2)
-    async with get_session().create_client("rekognition", region_name=REGION) as client:
+    async with get_session().create_client("rekognition") as client:
         response = await client.describe_project_versions(ProjectArn=scene.project)
-    assert custom_labels_in_process is fake_custom_labels
     assert [d["ProjectVersionArn"] for d in response["ProjectVersionDescriptions"]] == scene.versions
-    assert len(fake_custom_labels.requests_for(DESCRIBE)) == 1
+    assert len(custom_labels_in_process.requests_for(DESCRIBE)) == 1
 
 
 def test_emulator_fixture_serves_the_fake_on_loopback(

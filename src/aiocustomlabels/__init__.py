@@ -2,7 +2,8 @@
 
 The public surface: the client (``CustomLabelsClient``), the models of the
 service's responses, the converters, and the exceptions. The fake service for
-tests lives in ``aiocustomlabels.testing``.
+tests lives in ``aiocustomlabels.testing``. ``__version__`` is the installed
+version, from the package's metadata.
 """
 
 from ._arns import ProjectArn, ProjectVersionArn
@@ -73,6 +74,7 @@ from ._models import (
     ValidationData,
 )
 from ._rules import InferenceUnits
+from ._version import __version__ as __version__
 from ._waiting import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY, Backoff, DelayCallback, StatusCallback
 
 __all__ = [

@@ -4,13 +4,20 @@ Commands: ``versions``, ``start``, ``stop`` (the library's semantics, from a
 shell), ``emulator`` (the fake service on loopback HTTP) and ``demo`` (the main
 job on an embedded emulator). The last two are test tooling: they are
 implemented in ``aiocustomlabels.testing`` and import it only when they run.
+Each command is one entry of ``COMMANDS``: its arguments and its coroutine.
 
-Exit codes: 0 success; 1 a service error or a model that cannot start or stop
-(the code and message on stderr, no traceback); 2 a usage error; 3 a wait
-timeout; 130 Ctrl-C, after the wait has stopped cleanly.
+Options are spelled as the AWS CLI spells them (``--min-inference-units``,
+``--project-arn``, ``--region``, ``--profile``, ``--endpoint-url``). No
+traceback reaches the user: every failure is one line on stderr, and the exit
+code says which kind it was (``docs/cli.md``): 0 success; 1 a failure (the
+service's error, a model that cannot start or stop, no credentials, a busy
+port, a closed output); 2 a usage error, after the subcommand's usage; 3 a
+wait timeout; 130 Ctrl-C. When a wait ends by timeout or Ctrl-C while the
+version may be starting or running, the last status seen and the command that
+stops it are printed too: a hosted model bills by the hour.
 
-Only the standard library is used here, so the command line needs no extra and
-``import aiocustomlabels`` never imports this module.
+Only the standard library is imported here at first; ``import aiocustomlabels``
+never imports this module.
 """
 
 from __future__ import annotations
@@ -19,24 +26,130 @@ import argparse
 import asyncio
 import json
 import logging
+import os
+import shlex
 import sys
 import time
-from collections.abc import AsyncIterator, Sequence
+import traceback
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, TextIO
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from ._arns import ProjectArn, ProjectVersionArn
     from ._client import CustomLabelsClient
-    from ._models import ProjectVersionDescription
+    from ._errors import ConfigurationError
+    from ._models import ProjectVersionDescription, ProjectVersionStatus
     from ._waiting import Backoff
 
-__all__ = ["main"]
+__all__ = ["COMMANDS", "Command", "CommandError", "UsageError", "build_parser", "main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TIMEOUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
+PROJECT_ARN_FORM = "arn:aws:rekognition:REGION:ACCOUNT:project/PROJECT_NAME/NUMBER"
 
-def _common() -> argparse.ArgumentParser:
+
+class UsageError(Exception):
+    """Arguments that parse but do not make sense together: exit 2, after the subcommand's usage."""
+
+
+class CommandError(Exception):
+    """A command that cannot do its job for a reason outside the library (a busy port): exit 1."""
+
+
+# -- argument types: each names what it expects and what it got ---------------------------------
+
+
+def _whole(text: str, what: str, low: int, high: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        msg = f"expected {what}, a whole number from {low} to {high:,}; got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _units(text: str) -> int:
+    from ._rules import MAX_INFERENCE_UNITS, MIN_INFERENCE_UNITS  # noqa: PLC0415 -- loaded with the package
+
+    return _whole(text, "a number of inference units", MIN_INFERENCE_UNITS, MAX_INFERENCE_UNITS)
+
+
+def _page_size(text: str) -> int:
+    from ._rules import MAX_PAGE_SIZE  # noqa: PLC0415
+
+    return _whole(text, "versions per request", 1, MAX_PAGE_SIZE)
+
+
+def _port(text: str) -> int:
+    return _whole(text, "a TCP port (0 picks a free one)", 0, 65535)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        msg = f"expected a number of seconds, 0 or more; got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _delay(text: str) -> float:
+    value = _seconds(text)
+    if value <= 0:
+        msg = f"expected a number of seconds above 0; got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _project_arn(text: str) -> ProjectArn:
+    from ._arns import ProjectArn  # noqa: PLC0415
+
+    try:
+        return ProjectArn.parse(text)
+    except ValueError:
+        msg = f"expected a project ARN, {PROJECT_ARN_FORM}; got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def _version(text: str) -> str:
+    """A version's ARN (parsed) or its name (checked)."""
+    from ._arns import ProjectVersionArn  # noqa: PLC0415
+    from ._rules import is_name  # noqa: PLC0415
+
+    if text.startswith("arn:"):
+        try:
+            return ProjectVersionArn.parse(text)
+        except ValueError:
+            msg = (
+                "expected a version ARN, "
+                f"arn:aws:rekognition:REGION:ACCOUNT:project/PROJECT_NAME/version/NAME/NUMBER; got {text!r}"
+            )
+            raise argparse.ArgumentTypeError(msg) from None
+    if not is_name(text):
+        msg = f"expected a version name (1 to 255 of a-z A-Z 0-9 _ . -) or a version ARN; got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return text
+
+
+def _name(text: str) -> str:
+    from ._rules import is_name  # noqa: PLC0415
+
+    if not is_name(text):
+        msg = f"expected a version name, 1 to 255 of a-z A-Z 0-9 _ . -; got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return text
+
+
+# -- the parser ------------------------------------------------------------------------------
+
+
+def _aws_options() -> argparse.ArgumentParser:
     # Accepted before or after the command, as the AWS CLI accepts them.
     common = argparse.ArgumentParser(add_help=False)
     group = common.add_argument_group("AWS options")
@@ -52,74 +165,164 @@ def _common() -> argparse.ArgumentParser:
 
 
 def _wait_options(parser: argparse.ArgumentParser) -> None:
-    from ._waiting import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY  # noqa: PLC0415 -- keep --help fast
+    from ._waiting import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY  # noqa: PLC0415 -- loaded with the package
 
-    parser.add_argument("--wait", action="store_true", help="wait until it is done, showing progress")
-    parser.add_argument("--timeout", type=float, help="give up waiting after this many seconds (exit 3)")
+    group = parser.add_argument_group("waiting")
+    group.add_argument(
+        "--wait", action="store_true", help="wait until it is done, showing progress on stderr"
+    )
+    group.add_argument(
+        "--timeout", type=_delay, metavar="SECONDS", help="give up waiting after this long (exit 3)"
+    )
     # No defaults given to argparse: what is not given is the library's (see Backoff).
+    group.add_argument(
+        "--min-delay",
+        type=_delay,
+        metavar="SECONDS",
+        help=f"first delay between polls (default {DEFAULT_MIN_DELAY:g})",
+    )
+    group.add_argument(
+        "--max-delay",
+        type=_delay,
+        metavar="SECONDS",
+        help=f"longest delay between polls (default {DEFAULT_MAX_DELAY:g})",
+    )
+
+
+def _version_and_project(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--min-delay", type=float, help=f"first delay between polls, s (default {DEFAULT_MIN_DELAY:g})"
+        "version", metavar="VERSION", type=_version, help="the model version: its ARN, or its name"
     )
     parser.add_argument(
-        "--max-delay", type=float, help=f"longest delay between polls, s (default {DEFAULT_MAX_DELAY:g})"
+        "--project-arn",
+        type=_project_arn,
+        metavar="ARN",
+        help="the version's project: needed with a version name, and with --wait",
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the command line."""
-    common = _common()
-    parser = argparse.ArgumentParser(
-        prog="aiocustomlabels",
-        description="Rekognition Custom Labels model versions, from the shell.",
-        parents=[common],
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    versions = commands.add_parser("versions", parents=[common], help="list a project's model versions")
-    versions.add_argument("project_arn", metavar="PROJECT_ARN")
-    versions.add_argument(
+def _versions_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("project_arn", metavar="PROJECT_ARN", type=_project_arn, help="the project")
+    parser.add_argument(
         "--version-name",
         action="append",
         dest="version_names",
+        type=_name,
         metavar="NAME",
-        help="only this one (repeatable)",
+        help="only this version (repeatable)",
     )
-    versions.add_argument("--page-size", type=int, default=100, help="versions per request, 1 to 100")
-    versions.add_argument("--output", choices=["table", "json", "jsonl"], default="table")
-
-    start = commands.add_parser("start", parents=[common], help="start a model version")
-    start.add_argument("version", metavar="VERSION_ARN_OR_NAME")
-    start.add_argument("--project-arn", help="the project (needed with a name, or with --wait)")
-    start.add_argument("--min-units", type=int, required=True, help="MinInferenceUnits")
-    start.add_argument("--max-units", type=int, help="MaxInferenceUnits: auto-scale up to this")
-    _wait_options(start)
-
-    stop = commands.add_parser("stop", parents=[common], help="stop a model version")
-    stop.add_argument("version", metavar="VERSION_ARN_OR_NAME")
-    stop.add_argument("--project-arn", help="the project (needed with a name, or with --wait)")
-    _wait_options(stop)
-
-    emulator = commands.add_parser("emulator", help="serve the fake Custom Labels service on loopback HTTP")
-    emulator.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
-    emulator.add_argument("--port", type=int, default=4566, help="port to bind; 0 picks a free one")
-    emulator.add_argument("--seed", choices=["demo", "none"], default="demo", help="what to start with")
-    emulator.add_argument("--start-seconds", type=float, default=10.0, help="how long a start takes")
-    emulator.add_argument("--stop-seconds", type=float, default=3.0, help="how long a stop takes")
-
-    demo = commands.add_parser("demo", help="run the main job against an embedded emulator; no AWS account")
-    demo.add_argument("--start-seconds", type=float, default=3.0, help="how long the emulated start takes")
-    return parser
+    parser.add_argument(
+        "--page-size", type=_page_size, default=100, metavar="N", help="versions per request, 1 to 100"
+    )
+    parser.add_argument(
+        "--output",
+        choices=["table", "json", "jsonl"],
+        default="table",
+        help="table (default), one JSON array, or one JSON object per line",
+    )
 
 
-class UsageError(Exception):
-    """Arguments that parse but do not make sense together: exit 2."""
+def _start_arguments(parser: argparse.ArgumentParser) -> None:
+    _version_and_project(parser)
+    parser.add_argument(
+        "--min-inference-units",
+        "--min-units",
+        dest="min_units",
+        type=_units,
+        required=True,
+        metavar="N",
+        help="MinInferenceUnits: the units it starts with",
+    )
+    parser.add_argument(
+        "--max-inference-units",
+        "--max-units",
+        dest="max_units",
+        type=_units,
+        metavar="N",
+        help="MaxInferenceUnits: auto-scale up to this many (default: no auto-scaling)",
+    )
+    _wait_options(parser)
 
 
-# -- output -----------------------------------------------------------------------
+def _stop_arguments(parser: argparse.ArgumentParser) -> None:
+    _version_and_project(parser)
+    _wait_options(parser)
+
+
+def _emulator_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    parser.add_argument(
+        "--port", type=_port, default=4566, help="port to bind (default 4566); 0 picks a free one"
+    )
+    parser.add_argument("--seed", choices=["demo", "none"], default="demo", help="what to start with")
+    parser.add_argument(
+        "--start-seconds", type=_seconds, default=10.0, metavar="SECONDS", help="how long a start takes"
+    )
+    parser.add_argument(
+        "--stop-seconds", type=_seconds, default=3.0, metavar="SECONDS", help="how long a stop takes"
+    )
+
+
+def _demo_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--start-seconds",
+        type=_seconds,
+        default=3.0,
+        metavar="SECONDS",
+        help="how long the emulated start takes",
+    )
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command of the command line.
+
+    Attributes:
+        name: What the user types.
+        help: One line for ``--help``.
+        arguments: Adds the command's own arguments to its parser.
+        run: Does the work; returns the exit code.
+        aws: Whether it takes the AWS options (``--region`` and the others).
+    """
+
+    name: str
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
+    aws: bool = True
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The argument parser of the command line, and each command's own (for its usage)."""
+    from . import __version__  # noqa: PLC0415 -- loaded with the package
+
+    common = _aws_options()
+    parser = argparse.ArgumentParser(
+        prog="aiocustomlabels",
+        description="Rekognition Custom Labels model versions, from the shell.",
+        epilog="Exit codes: 0 done, 1 failed, 2 usage error, 3 wait timed out, 130 interrupted.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parsers = {}
+    for command in COMMANDS:
+        sub = subparsers.add_parser(
+            command.name,
+            parents=[common] if command.aws else [],
+            help=command.help,
+            description=command.help[0].upper() + command.help[1:] + ".",
+        )
+        command.arguments(sub)
+        parsers[command.name] = sub
+    return parser, parsers
+
+
+# -- output ----------------------------------------------------------------------------------
 
 
 class Progress:
-    """The live progress line of a wait.
+    """The live progress line of a wait, and the last description it saw.
 
     On a terminal one line is redrawn every second: status, elapsed time, next
     poll. Elsewhere (a pipe, a log) one line is printed per status change.
@@ -132,9 +335,12 @@ class Progress:
         self._status = "-"
         self._next_poll: float | None = None
         self._drawn = False
+        #: The last description seen: what a wait that ends early reports.
+        self.last: ProjectVersionDescription | None = None
 
     def status(self, description: ProjectVersionDescription) -> None:
         """Note a new status."""
+        self.last = description
         self._status = str(description.status)
         if self._live:
             self.redraw()
@@ -174,7 +380,11 @@ class Progress:
             self.redraw()
 
 
-# -- commands ----------------------------------------------------------------------
+def _fail(message: str) -> None:
+    print(f"aiocustomlabels: {message}", file=sys.stderr, flush=True)
+
+
+# -- commands --------------------------------------------------------------------------------
 
 
 @asynccontextmanager
@@ -197,59 +407,79 @@ async def _versions(args: argparse.Namespace) -> int:
     from ._format import TABLE_HEADER, version_row  # noqa: PLC0415
 
     out = sys.stdout
+    # Nothing is printed before the first answer: a failure prints its line alone.
+    opening = {"table": TABLE_HEADER + "\n", "json": "[", "jsonl": ""}[args.output]
+    closing = {"table": "", "json": "]\n", "jsonl": ""}[args.output]
+    count = 0
     async with _client(args) as client:
         versions = client.describe_project_versions(
             args.project_arn, version_names=args.version_names, page_size=args.page_size
         )
-        first = True
-        if args.output == "table":
-            print(TABLE_HEADER, file=out, flush=True)
-        elif args.output == "json":
-            out.write("[")
-        async for version in versions:
-            if args.output == "table":
-                print(version_row(version), file=out, flush=True)
-            else:
-                text = json.dumps(json_converter.unstructure(version), sort_keys=True)
-                if args.output == "json":
-                    out.write(("\n  " if first else ",\n  ") + text)
+        async with versions:
+            async for version in versions:
+                if args.output == "table":
+                    text = version_row(version) + "\n"
                 else:
-                    out.write(text + "\n")
+                    text = json.dumps(json_converter.unstructure(version), sort_keys=True)
+                    text = f"{',' if count else ''}\n  {text}" if args.output == "json" else text + "\n"
+                out.write((opening if not count else "") + text)
                 out.flush()
-            first = False
-        if args.output == "json":
-            out.write("\n]\n" if not first else "]\n")
+                count += 1
+    out.write((opening if not count else "") + ("\n" if count and args.output == "json" else "") + closing)
     return EXIT_OK
+
+
+def _needs_project(args: argparse.Namespace) -> UsageError:
+    """The usage error of a missing --project-arn: why it is needed, and the form to pass."""
+    from ._arns import ProjectVersionArn  # noqa: PLC0415
+
+    version = args.version
+    if isinstance(version, ProjectVersionArn):
+        # All but the project's own number can be read off the version's ARN.
+        form = (
+            f"arn:{version.aws_partition}:rekognition:{version.region}:{version.account_id}"
+            f":project/{version.project_name}/NUMBER"
+        )
+        why = (
+            "with --wait: the wait polls DescribeProjectVersions, which takes the project's ARN, and a "
+            "version's ARN does not hold it (their numbers differ)"
+        )
+        lookup = f"aws rekognition describe-projects --project-names {version.project_name}"
+    else:
+        form = PROJECT_ARN_FORM
+        why = f"with a version name ({version!r}): the service finds a version by its project's ARN and its name"
+        lookup = "aws rekognition describe-projects"
+    return UsageError(
+        f"--project-arn is needed {why}. Pass --project-arn {form} (`{lookup}` shows it)"
+        + ("" if isinstance(version, ProjectVersionArn) else ", or give the version's ARN")
+    )
+
+
+def _check_version(args: argparse.Namespace) -> None:
+    """Refuse, before any request, a VERSION and --project-arn that cannot be used together."""
+    from ._arns import ProjectVersionArn  # noqa: PLC0415
+
+    project: ProjectArn | None = args.project_arn
+    if isinstance(args.version, ProjectVersionArn):
+        if project is not None and project.project_name != args.version.project_name:
+            msg = f"version {args.version} is not in project {project} (--project-arn)"
+            raise UsageError(msg)
+        if project is None and args.wait:
+            raise _needs_project(args)
+    elif project is None:
+        raise _needs_project(args)
 
 
 async def _resolve(
     client: CustomLabelsClient, args: argparse.Namespace
 ) -> tuple[ProjectArn | None, str, ProjectVersionArn]:
-    """(project ARN or None, version name, version ARN) from VERSION_ARN_OR_NAME and --project-arn."""
-    from ._arns import ProjectArn, ProjectVersionArn  # noqa: PLC0415
+    """(project ARN or None, version name, version ARN) from VERSION and --project-arn, once checked."""
+    from ._arns import ProjectVersionArn  # noqa: PLC0415
 
-    project = args.project_arn
-    if project is not None:
-        try:
-            project = ProjectArn.parse(project)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
-    if args.version.startswith("arn:"):
-        try:
-            arn = ProjectVersionArn.parse(args.version)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
-        if project is not None and project.project_name != arn.project_name:
-            msg = f"version {arn} is not in project {project}"
-            raise UsageError(msg)
-        if project is None and args.wait:
-            # A project's ARN cannot be derived from a version's: its number differs.
-            msg = "--wait needs --project-arn"
-            raise UsageError(msg)
-        return project, arn.version_name, arn
-    if project is None:
-        msg = "a version name needs --project-arn (or give the version's ARN)"
-        raise UsageError(msg)
+    project: ProjectArn | None = args.project_arn
+    if isinstance(args.version, ProjectVersionArn):
+        return project, args.version.version_name, args.version
+    assert project is not None  # noqa: S101 -- _check_version insists on it with a name
     description = await client.describe_project_version(project, args.version)
     assert description.project_version_arn is not None  # noqa: S101 -- found by that name
     return project, args.version, description.project_version_arn
@@ -260,13 +490,71 @@ def _backoff(args: argparse.Namespace) -> Backoff:
     from ._waiting import Backoff  # noqa: PLC0415
 
     given = {"min_delay": args.min_delay, "max_delay": args.max_delay}
-    return Backoff(**{name: value for name, value in given.items() if value is not None})
+    try:
+        return Backoff(**{name: value for name, value in given.items() if value is not None})
+    except ValueError as exc:
+        raise UsageError(f"--min-delay and --max-delay: {exc}") from None
+
+
+def _stop_command(
+    args: argparse.Namespace, client: CustomLabelsClient, arn: ProjectVersionArn, project: ProjectArn
+) -> str:
+    """The command that stops the version, with the AWS options and the delays this one was given."""
+    words = ["aiocustomlabels", "stop", str(arn), "--project-arn", str(project)]
+    words += ["--region", getattr(args, "region", None) or client.raw.meta.region_name]
+    for option in ("profile", "endpoint_url"):
+        value = getattr(args, option, None)
+        if value is not None:
+            words += [f"--{option.replace('_', '-')}", value]
+    words.append("--wait")
+    for option in ("min_delay", "max_delay"):
+        value = getattr(args, option)
+        if value is not None:
+            words += [f"--{option.replace('_', '-')}", f"{value:g}"]
+    return shlex.join(words)
+
+
+def _billing_note(*, starting: bool, last: ProjectVersionStatus | None, name: str) -> str | None:
+    """What to say about the bill when a wait ends early, given the last status seen (None if none).
+
+    None when nothing that could host the version was sent, or it is stopping.
+    """
+    from ._models import ProjectVersionStatus as S  # noqa: PLC0415
+
+    if last is None:
+        verb = "start" if starting else "stop"
+        return (
+            f"{name}: no status was seen, so the {verb} may or may not have been sent: "
+            "it may be starting or running, and billing by the hour."
+        )
+    startable = (S.TRAINING_COMPLETED, S.STOPPED, S.COPYING_COMPLETED, S.FAILED)
+    notes = {
+        (True, S.STARTING): "it will go on to RUNNING, and bill by the hour until it is stopped.",
+        (True, S.RUNNING): "it bills by the hour until it is stopped.",
+        (False, S.STARTING): (
+            "no stop was sent (a STARTING version is stopped once RUNNING): "
+            "it will run, and bill by the hour, until it is stopped."
+        ),
+        (False, S.RUNNING): "the stop may not have been sent: it may still run, and bill by the hour.",
+        **dict.fromkeys(
+            ((True, status) for status in startable),
+            "the start may have been sent: it may be starting, to bill by the hour once running.",
+        ),
+    }
+    note = notes.get((starting, last))
+    return None if note is None else f"{name} was {last}: {note}"
 
 
 async def _start_or_stop(args: argparse.Namespace) -> int:
+    from ._errors import WaitTimeoutError  # noqa: PLC0415
     from ._format import version_row  # noqa: PLC0415
 
     starting = args.command == "start"
+    if starting and args.max_units is not None and args.max_units < args.min_units:
+        msg = f"--max-inference-units {args.max_units} is below --min-inference-units {args.min_units}"
+        raise UsageError(msg)
+    _check_version(args)
+    backoff = _backoff(args)
     async with _client(args) as client:
         project, name, arn = await _resolve(client, args)
         if not args.wait:
@@ -276,13 +564,12 @@ async def _start_or_stop(args: argparse.Namespace) -> int:
                 )
             else:
                 status = await client.stop_project_version(arn)
-            print(f"{name}: {status}")
+            print(f"{name}: {status}", flush=True)
             return EXIT_OK
         assert project is not None  # noqa: S101 -- _resolve insists on it with --wait
         progress = Progress(sys.stderr, live=sys.stderr.isatty())
         ticker = asyncio.create_task(progress.tick())
         try:
-            backoff = _backoff(args)
             if starting:
                 final = await client.start_and_wait(
                     project,
@@ -303,11 +590,17 @@ async def _start_or_stop(args: argparse.Namespace) -> int:
                     on_status=progress.status,
                     on_delay=progress.delay,
                 )
+        except (WaitTimeoutError, asyncio.CancelledError) as exc:
+            last = exc.description if isinstance(exc, WaitTimeoutError) else progress.last
+            note = _billing_note(starting=starting, last=None if last is None else last.status, name=name)
+            if note is not None:
+                args.notes.append(f"{note} To stop it:\n  {_stop_command(args, client, arn, project)}")
+            raise
         finally:
             ticker.cancel()
             await asyncio.gather(ticker, return_exceptions=True)
             progress.finish()
-        print(version_row(final))
+        print(version_row(final), flush=True)
     return EXIT_OK
 
 
@@ -323,52 +616,137 @@ async def _demo(args: argparse.Namespace) -> int:
     return await demo(args)
 
 
-_COMMANDS = {
-    "versions": _versions,
-    "start": _start_or_stop,
-    "stop": _start_or_stop,
-    "emulator": _serve,
-    "demo": _demo,
-}
+COMMANDS: tuple[Command, ...] = (
+    Command("versions", "list a project's model versions, newest first", _versions_arguments, _versions),
+    Command("start", "start a model version", _start_arguments, _start_or_stop),
+    Command("stop", "stop a model version", _stop_arguments, _start_or_stop),
+    Command(
+        "emulator",
+        "serve the fake Custom Labels service on loopback HTTP",
+        _emulator_arguments,
+        _serve,
+        aws=False,
+    ),
+    Command(
+        "demo",
+        "run the main job against an embedded emulator; no AWS account",
+        _demo_arguments,
+        _demo,
+        aws=False,
+    ),
+)
+"""The commands, in the order ``--help`` lists them."""
 
 
-def _fail(message: str) -> None:
-    print(f"aiocustomlabels: {message}", file=sys.stderr, flush=True)
+# -- errors ----------------------------------------------------------------------------------
 
 
-def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 -- one return per exit code
-    """Run the command line; return the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if getattr(args, "debug", False):
-        logging.basicConfig(level=logging.DEBUG, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    from ._errors import (  # noqa: PLC0415 -- keep --help fast
+def _configuration_message(exc: ConfigurationError, args: argparse.Namespace) -> str:
+    """What a user can do about a configuration error, in a line."""
+    from botocore.exceptions import (  # noqa: PLC0415 -- only on this path
+        ConfigParseError,
+        NoCredentialsError,
+        NoRegionError,
+        PartialCredentialsError,
+        ProfileNotFound,
+    )
+
+    cause = exc.__cause__
+    if isinstance(cause, NoRegionError):
+        return "no AWS region: pass --region, or set AWS_DEFAULT_REGION or a region in your AWS configuration"
+    if isinstance(cause, NoCredentialsError | PartialCredentialsError):
+        return (
+            f"no AWS credentials ({cause}): configure them (aws configure, AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY, or --profile); the emulator takes any"
+        )
+    if isinstance(cause, ProfileNotFound):
+        return f"{cause}: name a profile of your AWS configuration with --profile, or leave it out"
+    if isinstance(cause, ConfigParseError):
+        return f"{cause}: fix the file, or point AWS_CONFIG_FILE at another"
+    endpoint = getattr(args, "endpoint_url", None)
+    if isinstance(cause, ValueError) and endpoint is not None and endpoint in str(cause):
+        return f"--endpoint-url {endpoint!r} is not a URL: give one such as http://127.0.0.1:4566"
+    return str(exc)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null: what is still buffered must not fail again at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # pragma: no cover -- stdout has no file descriptor
+        pass
+
+
+def _run(  # noqa: PLR0911 -- one return per exit code
+    parser: argparse.ArgumentParser, args: argparse.Namespace, command: Command
+) -> int:
+    """Run the command; map what it raises to a line on stderr and an exit code."""
+    from ._errors import (  # noqa: PLC0415 -- loaded with the package
+        ConfigurationError,
         CustomLabelsError,
         InvalidRequestError,
         ServiceError,
-        WaitError,
         WaitTimeoutError,
     )
 
+    args.notes = []
     try:
-        return asyncio.run(_COMMANDS[args.command](args))
+        try:
+            code = asyncio.run(command.run(args))
+            sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+            return code
+        finally:
+            notes, args.notes = args.notes, []
     except KeyboardInterrupt:
-        # asyncio.run cancelled the wait and closed the client before this.
+        # asyncio.run cancelled the command's task and closed the client before this.
         _fail("interrupted")
+        for note in notes:
+            _fail(note)
         return EXIT_INTERRUPTED
     except (UsageError, InvalidRequestError) as exc:
         parser.print_usage(sys.stderr)
-        _fail(str(exc))
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr, flush=True)
         return EXIT_USAGE
     except WaitTimeoutError as exc:
         _fail(f"timed out: {exc}")
+        for note in notes:
+            _fail(note)
         return EXIT_TIMEOUT
     except ServiceError as exc:
         _fail(f"{exc.code}: {exc.message}")
         return EXIT_FAILED
-    except WaitError as exc:
+    except ConfigurationError as exc:
+        _fail(_configuration_message(exc, args))
+        return EXIT_FAILED
+    except (CustomLabelsError, CommandError) as exc:
         _fail(str(exc))
         return EXIT_FAILED
-    except CustomLabelsError as exc:
-        _fail(str(exc))
+    except BrokenPipeError:
+        _quiet_stdout()
+        _fail("standard output was closed (broken pipe); output stopped")
         return EXIT_FAILED
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    try:
+        parser, parsers = build_parser()
+        args = parser.parse_args(argv)
+        debug = getattr(args, "debug", False)
+        if debug:
+            logging.basicConfig(level=logging.DEBUG, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+        command = next(c for c in COMMANDS if c.name == args.command)
+        try:
+            return _run(parsers[command.name], args, command)
+        except Exception as exc:
+            if debug:
+                traceback.print_exc()
+            _fail(
+                f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback, and report it)"
+            )
+            return EXIT_FAILED
+    except KeyboardInterrupt:  # before the command ran: nothing to tell about
+        _fail("interrupted")
+        return EXIT_INTERRUPTED

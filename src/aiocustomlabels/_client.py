@@ -161,8 +161,8 @@ class CustomLabelsClient(AsyncResource):
             )
             try:
                 raw = await opening.__aenter__()
-            except BotoCoreError as exc:
-                # No region, an unknown profile, a bad endpoint: say so in our terms.
+            except (BotoCoreError, ValueError) as exc:
+                # No region, an unknown profile, a bad endpoint (botocore's ValueError): say so in our terms.
                 msg = f"cannot create a Rekognition client: {exc}"
                 raise ConfigurationError(msg) from exc
             client = cls(raw)

@@ -174,3 +174,24 @@ def test_all_is_complete() -> None:
     public = {name for name in vars(aiocustomlabels) if not name.startswith(("_", "@"))}
     modules = {"testing"}
     assert set(aiocustomlabels.__all__) == public - modules
+
+
+def test_fake_is_typed_by_its_clock() -> None:
+    """A fake's clock is typed as the clock it was made with: VirtualClock by default."""
+    from aiocustomlabels.testing import (  # noqa: PLC0415 -- the package's own imports stay light
+        Clock,
+        FakeCustomLabels,
+        FaultPlan,
+        LoopClock,
+        ScaledClock,
+        VirtualClock,
+    )
+
+    fake = FakeCustomLabels()
+    assert_type(fake, FakeCustomLabels[VirtualClock])
+    fake.clock.advance(10)
+    assert_type(FakeCustomLabels(clock=LoopClock()).clock, LoopClock)
+    assert_type(fake.faults, FaultPlan)
+    # A plain annotation takes a fake on any clock.
+    fakes: list[FakeCustomLabels] = [fake, FakeCustomLabels(clock=ScaledClock(60))]
+    assert_type(fakes[1].clock, Clock)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from typing import Protocol
 
-__all__ = ["Clock", "ScaledClock", "VirtualClock"]
+if sys.version_info >= (3, 13):
+    from typing import TypeVar
+else:  # TypeVar's default= came with 3.13
+    from typing_extensions import TypeVar
+
+__all__ = ["Clock", "ClockT_co", "ScaledClock", "VirtualClock"]
 
 
 class Clock(Protocol):
@@ -15,6 +21,10 @@ class Clock(Protocol):
     def now(self) -> float:
         """The current time, in seconds since the epoch."""
         ...
+
+
+ClockT_co = TypeVar("ClockT_co", bound=Clock, default=Clock, covariant=True)
+"""The kind of clock a ``FakeCustomLabels`` runs on; ``Clock`` when not said."""
 
 
 class VirtualClock:

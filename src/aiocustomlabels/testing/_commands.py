@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import signal
 
 from aiobotocore.session import get_session
 
+from .._cli import CommandError
 from .._client import CustomLabelsClient
 from .._waiting import Backoff
 from ._clock import ScaledClock
@@ -36,17 +38,34 @@ async def serve(args: argparse.Namespace) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    emulator = Emulator(fake, host=args.host, port=args.port)
     try:
-        async with Emulator(fake, host=args.host, port=args.port) as emulator:
+        try:
+            await emulator.start()
+        except OSError as exc:
+            raise CommandError(_bind_failure(args.host, args.port, exc)) from exc
+        try:
             print(f"Custom Labels emulator listening on {emulator.endpoint_url}", flush=True)
             if project is not None:
                 print(f"Demo project: {project}", flush=True)
             await stop.wait()
             print("Stopping the emulator.", flush=True)
+        finally:
+            await emulator.stop()
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
     return 0
+
+
+def _bind_failure(host: str, port: int, exc: OSError) -> str:
+    """Why the emulator cannot listen, and what to do, in a line."""
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"cannot listen on {host}:{port}: the port is in use by another server (4566 is "
+            "LocalStack's port too): pass another --port, or --port 0 for a free one"
+        )
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}: check --host and --port"
 
 
 async def demo(args: argparse.Namespace) -> int:

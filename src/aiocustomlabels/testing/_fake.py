@@ -13,7 +13,7 @@ import threading
 import zlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Generic, overload
 
 import attrs
 
@@ -30,7 +30,7 @@ from .._rules import (
     is_token,
     is_units,
 )
-from ._clock import Clock, VirtualClock
+from ._clock import Clock, ClockT_co, VirtualClock
 from ._faults import FaultPlan
 from ._metrics import UnitsHistory, UnitsMinute
 
@@ -216,7 +216,7 @@ def populated_description(
     return converter.structure(wire, ProjectVersionDescription)
 
 
-class FakeCustomLabels:
+class FakeCustomLabels(Generic[ClockT_co]):
     """An in-memory Custom Labels service: projects, model versions and their lifecycle.
 
     Status changes happen by themselves as the clock moves: a started version is
@@ -225,6 +225,11 @@ class FakeCustomLabels:
     service's validation, errors and pagination are reproduced; see
     ``docs/testing.md`` for the full list. The fake is thread-safe, so a
     loopback emulator in one thread and a test in another can share it.
+
+    The class is generic in its clock, so that the type checker knows what
+    ``clock`` is: ``FakeCustomLabels()`` is a ``FakeCustomLabels[VirtualClock]``,
+    whose ``fake.clock.advance(900)`` type-checks; a plain
+    ``FakeCustomLabels`` annotation accepts a fake on any clock.
 
     Args:
         region: The region in the ARNs the fake makes.
@@ -241,7 +246,46 @@ class FakeCustomLabels:
             are in service (see ``set_demand``).
         scale_down_seconds: How long demand must call for fewer units before
             the extra ones leave service.
+
+    Attributes:
+        faults: The faults to inject into the answers: see ``FaultPlan``.
+        start_seconds: How long a start takes, for versions without their own.
+        stop_seconds: How long a stop takes, for versions without their own.
+        inference_unit_quota: As given; may be changed at any time.
+        token_ttl: As given; may be changed at any time.
+        scale_up_seconds: As given; may be changed at any time.
+        scale_down_seconds: As given; may be changed at any time.
     """
+
+    @overload
+    def __init__(
+        self: FakeCustomLabels[VirtualClock],
+        *,
+        region: str = ...,
+        account_id: str = ...,
+        clock: None = None,
+        start_seconds: float = ...,
+        stop_seconds: float = ...,
+        inference_unit_quota: int | None = ...,
+        token_ttl: float = ...,
+        scale_up_seconds: float = ...,
+        scale_down_seconds: float = ...,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        *,
+        region: str = ...,
+        account_id: str = ...,
+        clock: ClockT_co,
+        start_seconds: float = ...,
+        stop_seconds: float = ...,
+        inference_unit_quota: int | None = ...,
+        token_ttl: float = ...,
+        scale_up_seconds: float = ...,
+        scale_down_seconds: float = ...,
+    ) -> None: ...
 
     def __init__(
         self,
@@ -258,15 +302,15 @@ class FakeCustomLabels:
     ) -> None:
         self.region = region
         self.account_id = account_id
-        self.clock: Clock = clock if clock is not None else VirtualClock()
+        # Without a clock, ClockT_co is VirtualClock (the first overload): this is one.
+        self._clock: ClockT_co = clock if clock is not None else VirtualClock()  # type: ignore[assignment]
         self.start_seconds = start_seconds
         self.stop_seconds = stop_seconds
         self.inference_unit_quota = inference_unit_quota
         self.token_ttl = token_ttl
         self.scale_up_seconds = scale_up_seconds
         self.scale_down_seconds = scale_down_seconds
-        #: The faults to inject; see ``FaultPlan``.
-        self.faults = FaultPlan()
+        self.faults: FaultPlan = FaultPlan()
         self._requests: list[RecordedRequest] = []
         self._projects: dict[str, _Project] = {}
         self._versions: dict[str, tuple[_Project, _Version]] = {}
@@ -274,6 +318,11 @@ class FakeCustomLabels:
         self._secret = secrets.token_bytes(16)
         self._last_ms = 0
         self._units = UnitsHistory()
+
+    @property
+    def clock(self) -> ClockT_co:
+        """The clock the fake's time comes from, as given (a ``VirtualClock`` by default)."""
+        return self._clock
 
     # -- setting the scene -------------------------------------------------
 

@@ -53,10 +53,10 @@ CLOUDWATCH_ENDPOINTS = re.compile(
     rf"(/|{re.escape(CBOR_PATH_PREFIX)}[A-Za-z]+)?$"
 )
 
-# Credentials that sign requests nobody checks; set only while routing is on.
-# A profile named in the environment would be looked up first (and may not
-# exist on a test machine), so it is unset meanwhile.
-_FAKE_ENV: dict[str, str | None] = {
+#: Credentials that sign requests nobody checks; set only while routing is on.
+#: A profile named in the environment would be looked up first (and may not
+#: exist on a test machine), so it is unset meanwhile.
+FAKE_ENV: dict[str, str | None] = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
@@ -66,7 +66,7 @@ _FAKE_ENV: dict[str, str | None] = {
 
 
 @contextlib.contextmanager
-def _environment(changes: dict[str, str | None]) -> Iterator[None]:
+def environment(changes: dict[str, str | None]) -> Iterator[None]:
     """Set (or unset, for None) these variables, and put back exactly these on leaving.
 
     Other changes made to the environment inside the block are kept.
@@ -215,7 +215,7 @@ def in_process(
         )
 
     with contextlib.ExitStack() as stack:
-        stack.enter_context(_environment(_FAKE_ENV if credentials else {}))
+        stack.enter_context(environment(FAKE_ENV if credentials else {}))
         if needs_large_body_shim():
             stack.enter_context(mock.patch("aioresponses.core.stream_reader_factory", _in_memory_reader))
         mocked = stack.enter_context(aioresponses(passthrough_unmatched=True))

@@ -100,7 +100,10 @@ class VirtualTimeEventLoop(asyncio.SelectorEventLoop):
 class LoopClock:
     """A fake-service clock that reads the running event loop's time.
 
-    On a ``VirtualTimeEventLoop`` the fake then ages exactly as the waits do.
+    On a ``VirtualTimeEventLoop``, or a loop that looptime fast-forwards, the
+    fake then ages exactly as the waits do. It never runs backwards: when the
+    running loop's time is behind the last time it showed (another loop, or
+    looptime taking over a loop), it goes on from that time.
 
     Args:
         epoch: The wall-clock time, in seconds since the epoch, that loop time 0 stands for.
@@ -109,11 +112,16 @@ class LoopClock:
     def __init__(self, epoch: float = 1_700_000_000.0) -> None:
         self.epoch = epoch
         self._last = 0.0
+        self._offset = 0.0
 
     def now(self) -> float:
         """``epoch`` plus the running loop's time (the last one seen, outside a loop)."""
         with contextlib.suppress(RuntimeError):
-            self._last = asyncio.get_running_loop().time()
+            seen = asyncio.get_running_loop().time() + self._offset
+            if seen < self._last:
+                self._offset += self._last - seen
+                seen = self._last
+            self._last = seen
         return self.epoch + self._last
 
 

@@ -1,0 +1,426 @@
+"""The pytest plugin's fixtures, as users' test suites use them: run by pytester, in-process or not.
+
+The tests that could hang if the plugin were wrong (a loop that does not
+fast-forward) run in a subprocess with a timeout, so that a regression fails
+rather than stalls the suite.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import boto3
+import pytest
+
+from aiocustomlabels.testing import FakeCustomLabels, ThreadedEmulator, VirtualClock
+from tests._fake_support import DESCRIBE
+
+pytest_plugins = ("pytester",)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The issue's test, as a user writes it: no clock handling, no credentials, a 15-minute start.
+ISSUE_TEST = """\
+import pytest
+from aiocustomlabels import CustomLabelsClient, ProjectVersionStatus
+
+@pytest.mark.asyncio
+async def test_start(custom_labels_in_process):
+    fake = custom_labels_in_process
+    project = fake.add_project("shelf")
+    fake.add_version(project, "v1", start_seconds=900)   # a 15-minute start
+    async with CustomLabelsClient.create(region_name="us-east-1") as client:
+        d = await client.start_and_wait(project, "v1", min_inference_units=1, max_inference_units=3)
+    assert d.status is ProjectVersionStatus.RUNNING
+"""
+
+USER_INI = """\
+[pytest]
+asyncio_default_fixture_loop_scope = function
+filterwarnings =
+    error
+"""
+
+# How long a hung subprocess may take before the test fails: far below the fake's 900 s start.
+HANG = 120
+
+
+@pytest.fixture
+def user(pytester: pytest.Pytester) -> pytest.Pytester:
+    """A user's test directory: pytest-asyncio in strict mode, warnings are errors."""
+    pytester.makeini(USER_INI)
+    return pytester
+
+
+def module_of(source: str) -> str:
+    """A test module's source, with the imports every scenario below shares."""
+    header = """\
+        import asyncio
+        import pytest
+        from aiocustomlabels import CustomLabelsClient, ProjectVersionStatus, WaitTimeoutError
+        """
+    return textwrap.dedent(header) + textwrap.dedent(source)
+
+
+def test_the_issue_test_passes_as_written(user: pytest.Pytester) -> None:
+    """The issue's test passes unchanged: a 15-minute start is waited for on fast-forwarded time."""
+    user.makepyfile(test_issue=ISSUE_TEST)
+    user.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+TIMEOUT_TEST = """\
+@pytest.mark.asyncio
+async def test_timeout(custom_labels_in_process):
+    fake = custom_labels_in_process
+    project = fake.add_project("shelf")
+    version = fake.add_version(project, "v1", start_seconds=900)
+    loop = asyncio.get_running_loop()
+    async with CustomLabelsClient.create() as client:
+        began = loop.time()
+        with pytest.raises(EXPECTED):
+            WAIT
+        ended = loop.time() - began
+    assert 120 <= ended < 121, ended
+    assert fake.describe(version).status is ProjectVersionStatus.STARTING
+"""
+
+
+@pytest.mark.parametrize(
+    ("expected", "wait"),
+    [
+        (
+            "WaitTimeoutError",
+            "await client.start_and_wait(project, 'v1', min_inference_units=1, timeout=120)",
+        ),
+        (
+            "TimeoutError",
+            "async with asyncio.timeout(120): await client.start_and_wait(project, 'v1', min_inference_units=1)",
+        ),
+    ],
+    ids=["WaitTimeoutError", "asyncio.timeout"],
+)
+def test_timeouts_fire_at_their_fake_time(user: pytest.Pytester, expected: str, wait: str) -> None:
+    """A 120 s timeout on a 900 s start ends the wait 120 fake seconds in, the version still STARTING."""
+    user.makepyfile(module_of(TIMEOUT_TEST.replace("EXPECTED", expected).replace("WAIT", wait)))
+    user.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_sleeping_in_the_test_lets_fake_time_pass(user: pytest.Pytester) -> None:
+    """Sleeping 900 s in the test (await asyncio.sleep) moves the fake 900 s on, at once: the start completes."""
+    user.makepyfile(
+        module_of(
+            """\
+            @pytest.mark.asyncio
+            async def test_sleep(custom_labels_in_process):
+                fake = custom_labels_in_process
+                version = fake.add_version(fake.add_project("shelf"), "v1", start_seconds=900)
+                async with CustomLabelsClient.create() as client:
+                    assert await client.start_project_version(version, min_inference_units=1) is ProjectVersionStatus.STARTING
+                    await asyncio.sleep(899)
+                    assert fake.describe(version).status is ProjectVersionStatus.STARTING
+                    await asyncio.sleep(1)
+                    assert fake.describe(version).status is ProjectVersionStatus.RUNNING
+            """
+        )
+    )
+    user.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_an_async_fixture_may_set_the_scene(user: pytest.Pytester) -> None:
+    """Fixtures run at wall speed, the test fast-forwarded; the fake's time never goes back between them."""
+    user.makepyfile(
+        module_of(
+            """\
+            import pytest_asyncio
+
+            @pytest_asyncio.fixture
+            async def shelf(custom_labels_in_process):
+                fake = custom_labels_in_process
+                project = fake.add_project("shelf")
+                fake.add_version(project, "v1", start_seconds=900)
+                await asyncio.sleep(0.01)
+                return project
+
+            @pytest.mark.asyncio
+            async def test_start(custom_labels_in_process, shelf):
+                fake = custom_labels_in_process
+                before = fake.clock.now()
+                async with CustomLabelsClient.create() as client:
+                    d = await client.start_and_wait(shelf, "v1", min_inference_units=1)
+                assert d.status is ProjectVersionStatus.RUNNING
+                assert fake.clock.now() - before >= 900
+                (start,) = fake.requests_for("StartProjectVersion")
+                assert start.at >= before
+            """
+        )
+    )
+    user.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(
+    ("source", "args"),
+    [
+        pytest.param(
+            """\
+            async def test_no_marker(custom_labels_in_process):
+                pass
+            """,
+            (),
+            id="async-without-marker",
+        ),
+        pytest.param(
+            """\
+            def test_sync(custom_labels_in_process):
+                pass
+            """,
+            (),
+            id="sync-test",
+        ),
+        pytest.param(
+            """\
+            @pytest.mark.asyncio
+            async def test_marked(custom_labels_in_process):
+                pass
+            """,
+            ("--no-looptime",),
+            id="--no-looptime",
+        ),
+        pytest.param(
+            """\
+            @pytest.mark.asyncio
+            async def test_marked(custom_labels_in_process):
+                pass
+            """,
+            ("-p", "no:looptime_plugin"),
+            id="looptime-disabled",
+        ),
+        pytest.param(
+            """\
+            @pytest.mark.asyncio
+            async def test_dynamic(request):
+                request.getfixturevalue("custom_labels_in_process")
+            """,
+            (),
+            id="getfixturevalue",
+        ),
+    ],
+)
+def test_a_test_that_cannot_fast_forward_fails_at_once_with_the_fix(
+    user: pytest.Pytester, source: str, args: tuple[str, ...]
+) -> None:
+    """No marker, a sync test, looptime off or missing, a late request: the test fails naming the fix."""
+    user.makepyfile(module_of(source))
+    result = user.runpytest("-p", "no:cacheprovider", *args)
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("errors", 0) + outcomes.get("failed", 0) == 1, result.stdout.str()
+    text = result.stdout.str()
+    assert "custom_labels_in_process" in text
+    assert "Traceback" not in text
+    if "getfixturevalue" in source:
+        assert "not through request.getfixturevalue()" in text
+    elif "--no-looptime" in args:
+        assert "run without --no-looptime" in text
+    else:
+        assert "@pytest.mark.asyncio" in text
+        assert "aiocustomlabels[testing]" in text
+
+
+def test_a_loop_that_does_not_fast_forward_fails_the_test_instead_of_hanging(user: pytest.Pytester) -> None:
+    """A test with looptime switched off, or on a loop of the test's own: a clear failure, never a hang."""
+    user.makepyfile(
+        module_of(
+            """\
+            @pytest.fixture
+            def shelf(custom_labels_in_process):
+                # Outside any loop: the first time read on a loop is in the wait's poller task.
+                fake = custom_labels_in_process
+                project = fake.add_project("shelf")
+                fake.add_version(project, "v1", start_seconds=900)
+                return project
+
+            @pytest.mark.asyncio
+            @pytest.mark.looptime(False)
+            async def test_switched_off(shelf):
+                async with CustomLabelsClient.create() as client:
+                    await client.start_and_wait(shelf, "v1", min_inference_units=1)
+
+            @pytest.mark.asyncio
+            async def test_own_loop(shelf):
+                async def wait():
+                    async with CustomLabelsClient.create() as client:
+                        await client.start_and_wait(shelf, "v1", min_inference_units=1)
+
+                await asyncio.to_thread(asyncio.run, wait())
+            """
+        )
+    )
+    result = user.runpytest_subprocess("-p", "no:cacheprovider", timeout=HANG)
+    result.assert_outcomes(failed=2)
+    text = result.stdout.str()
+    assert text.count("does not fast-forward time") == 2, text
+    assert "looptime(False)" in text
+
+
+def test_the_fixtures_set_dummy_credentials_and_region_only_for_the_test(user: pytest.Pytester) -> None:
+    """Both fixtures set credentials and the region for the test, and put the environment back after."""
+    user.makepyfile(
+        module_of(
+            """\
+            import os
+
+            import boto3
+
+            @pytest.fixture(autouse=True)
+            def machine(monkeypatch):
+                monkeypatch.setenv("AWS_PROFILE", "mine")
+                monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+                monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
+                yield
+                assert os.environ["AWS_PROFILE"] == "mine"
+                assert os.environ["AWS_DEFAULT_REGION"] == "eu-west-1"
+                assert "AWS_ACCESS_KEY_ID" not in os.environ
+                assert "AWS_ENDPOINT_URL_REKOGNITION" not in os.environ
+
+            @pytest.mark.asyncio
+            async def test_in_process(custom_labels_in_process):
+                assert os.environ["AWS_DEFAULT_REGION"] == custom_labels_in_process.region
+                assert "AWS_PROFILE" not in os.environ
+                async with CustomLabelsClient.create() as client:
+                    assert [v async for v in client.describe_project_versions(
+                        custom_labels_in_process.add_project("p"))] == []
+
+            def test_emulator(custom_labels_emulator):
+                assert os.environ["AWS_DEFAULT_REGION"] == custom_labels_emulator.fake.region
+                assert "AWS_PROFILE" not in os.environ
+                client = boto3.client("rekognition")
+                try:
+                    assert client.meta.endpoint_url == custom_labels_emulator.endpoint_url
+                    project = custom_labels_emulator.fake.add_project("p")
+                    assert client.describe_project_versions(ProjectArn=project)["ProjectVersionDescriptions"] == []
+                finally:
+                    client.close()
+            """
+        )
+    )
+    user.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_fake_fixture_is_on_a_virtual_clock(fake_custom_labels: FakeCustomLabels[VirtualClock]) -> None:
+    """fake_custom_labels is a new fake on a VirtualClock, whose advance() moves its time."""
+    before = fake_custom_labels.clock.now()
+    fake_custom_labels.clock.advance(10)
+    assert fake_custom_labels.clock.now() == before + 10
+    assert fake_custom_labels.requests == ()
+
+
+def test_emulator_fixture_serves_fake_custom_labels_to_clients_made_with_no_endpoint(
+    custom_labels_emulator: ThreadedEmulator, fake_custom_labels: FakeCustomLabels[VirtualClock]
+) -> None:
+    """A boto3 client made with no endpoint, region or credentials reaches the emulator's fake."""
+    project = fake_custom_labels.add_project("p")
+    client = boto3.client("rekognition")
+    try:
+        assert client.describe_project_versions(ProjectArn=project)["ProjectVersionDescriptions"] == []
+    finally:
+        client.close()
+    assert custom_labels_emulator.fake is fake_custom_labels
+    assert os.environ["AWS_ENDPOINT_URL_REKOGNITION"] == custom_labels_emulator.endpoint_url
+    assert len(fake_custom_labels.requests_for(DESCRIBE)) == 1
+
+
+# -- a user's project, outside this repository ------------------------------------------------------
+
+USER_PYPROJECT = """\
+[project]
+name = "shelf-service"
+version = "1"
+requires-python = ">=3.11"
+dependencies = ["aiocustomlabels[testing]", "pytest", "pytest-asyncio"]
+
+[tool.pytest.ini_options]
+asyncio_default_fixture_loop_scope = "function"
+filterwarnings = ["error"]
+"""
+
+# Sync tests before the first async one, then a garbage collection: an event loop left
+# unclosed (or a "no current event loop" warning) by a plugin would fail here.
+SYNC_FIRST = """\
+def test_a_sync_test_comes_first():
+    assert True
+"""
+GC_LAST = """\
+import gc
+
+def test_nothing_was_left_unclosed():
+    gc.collect()
+"""
+
+# Variables that would point uv or Python at this repository's environment rather than the user's.
+FOREIGN = ("VIRTUAL_ENV", "UV_LOCKED", "UV_FROZEN", "UV_PROJECT_ENVIRONMENT", "UV_NO_SYNC", "PYTHONPATH")
+
+
+def uv_executable() -> str:
+    """The uv that runs this suite (it sets UV), or the one on PATH."""
+    found = os.environ.get("UV") or shutil.which("uv")
+    if found is None:
+        pytest.fail("uv is needed to build a user's project: install it (pip install uv)")
+    return found
+
+
+def run(*command: str | Path, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run a command in a clean environment; fail the test with its output if it fails."""
+    env = {k: v for k, v in os.environ.items() if k not in FOREIGN and not k.startswith("COV")}
+    done = subprocess.run(
+        [str(part) for part in command],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert done.returncode == 0, f"{command}:\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+def test_the_issue_test_passes_in_a_users_project(tmp_path: Path) -> None:
+    """In a new venv with only aiocustomlabels[testing], pytest and pytest-asyncio, the issue's test passes."""
+    uv = uv_executable()
+    project = tmp_path / "shelf-service"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(USER_PYPROJECT)
+    tests = project / "tests"
+    tests.mkdir()
+    (tests / "test_a_sync.py").write_text(SYNC_FIRST)
+    (tests / "test_issue.py").write_text(ISSUE_TEST)
+    (tests / "test_z_gc.py").write_text(GC_LAST)
+    # The versions this repository's lock pins: the same wheels, from uv's cache, every run.
+    constraints = tmp_path / "constraints.txt"
+    run(
+        uv,
+        "export",
+        "--frozen",
+        "--no-hashes",
+        "--all-extras",
+        "--no-emit-project",
+        "-o",
+        constraints,
+        cwd=ROOT,
+    )
+    run(uv, "venv", "--quiet", "--python", sys.executable, project / ".venv", cwd=project)
+    python = project / ".venv" / "bin" / "python"
+    run(
+        uv, "pip", "install", "--quiet", "--python", python, "--constraints", constraints,
+        f"aiocustomlabels[testing] @ {ROOT.as_uri()}", "pytest", "pytest-asyncio",
+        cwd=project,
+    )  # fmt: skip
+    done = run(
+        python, "-m", "pytest", "-p", "no:cacheprovider", "--durations=0", "-vv", cwd=project, timeout=HANG
+    )
+    assert "3 passed" in done.stdout, done.stdout
+    assert "tests/test_issue.py::test_start PASSED" in done.stdout
