@@ -1,7 +1,7 @@
 """The command line: ``aiocustomlabels`` or ``python -m aiocustomlabels``.
 
-Commands: ``versions``, ``start``, ``stop`` (the library's semantics, from a
-shell), ``emulator`` (the fake service on loopback HTTP) and ``demo`` (the main
+Commands: ``versions``, ``start``, ``stop``, ``hosted`` (the library's
+semantics, from a shell), ``emulator`` (the fake service on loopback HTTP) and ``demo`` (the main
 job on an embedded emulator). The last two are test tooling: they are
 implemented in ``aiocustomlabels.testing`` and import it only when they run.
 Each command is one entry of ``COMMANDS``: its arguments and its coroutine.
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from ._arns import ProjectArn, ProjectVersionArn
     from ._client import CustomLabelsClient
     from ._errors import ConfigurationError
+    from ._format import HostedRow
     from ._models import ProjectVersionDescription, ProjectVersionStatus
     from ._waiting import Backoff
 
@@ -165,8 +166,6 @@ def _aws_options() -> argparse.ArgumentParser:
 
 
 def _wait_options(parser: argparse.ArgumentParser) -> None:
-    from ._waiting import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY  # noqa: PLC0415 -- loaded with the package
-
     group = parser.add_argument_group("waiting")
     group.add_argument(
         "--wait", action="store_true", help="wait until it is done, showing progress on stderr"
@@ -174,6 +173,12 @@ def _wait_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--timeout", type=_delay, metavar="SECONDS", help="give up waiting after this long (exit 3)"
     )
+    _delay_options(group)
+
+
+def _delay_options(group: argparse._ArgumentGroup) -> None:
+    from ._waiting import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY  # noqa: PLC0415 -- loaded with the package
+
     # No defaults given to argparse: what is not given is the library's (see Backoff).
     group.add_argument(
         "--min-delay",
@@ -197,7 +202,8 @@ def _version_and_project(parser: argparse.ArgumentParser) -> None:
         "--project-arn",
         type=_project_arn,
         metavar="ARN",
-        help="the version's project: needed with a version name, and with --wait",
+        help="the version's project: needed with a version name (with a version ARN and --wait, "
+        "it is looked up when not given)",
     )
 
 
@@ -241,12 +247,61 @@ def _start_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="MaxInferenceUnits: auto-scale up to this many (default: no auto-scaling)",
     )
+    parser.add_argument(
+        "--reconfigure",
+        action="store_true",
+        help="if the version is hosted with other units, stop it and start it again with these; "
+        "implies --wait (the restart's downtime is 10 to 20 minutes on AWS)",
+    )
     _wait_options(parser)
 
 
 def _stop_arguments(parser: argparse.ArgumentParser) -> None:
     _version_and_project(parser)
     _wait_options(parser)
+
+
+def _price(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        msg = f"expected a price per inference-unit hour, 0 or more; got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _concurrency(text: str) -> int:
+    return _whole(text, "projects listed at once", 1, 16)
+
+
+def _hosted_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--output",
+        choices=["table", "json", "jsonl"],
+        default="table",
+        help="table (default), one JSON array, or one JSON object per line",
+    )
+    parser.add_argument(
+        "--price-per-unit-hour",
+        type=_price,
+        metavar="PRICE",
+        help="your region's price of an inference-unit hour: adds the hourly cost at min and at max "
+        "units (no price is built in: prices differ by region and change)",
+    )
+    parser.add_argument(
+        "--concurrency", type=_concurrency, default=4, metavar="N", help="projects listed at once (default 4)"
+    )
+    group = parser.add_argument_group("stopping")
+    group.add_argument(
+        "--stop-all", action="store_true", help="stop every version listed, and wait until none is hosted"
+    )
+    group.add_argument("--yes", action="store_true", help="with --stop-all: stop without asking first")
+    group.add_argument(
+        "--timeout", type=_delay, metavar="SECONDS", help="with --stop-all: give up waiting after this long"
+    )
+    _delay_options(group)
 
 
 def _emulator_arguments(parser: argparse.ArgumentParser) -> None:
@@ -430,28 +485,11 @@ async def _versions(args: argparse.Namespace) -> int:
 
 
 def _needs_project(args: argparse.Namespace) -> UsageError:
-    """The usage error of a missing --project-arn: why it is needed, and the form to pass."""
-    from ._arns import ProjectVersionArn  # noqa: PLC0415
-
-    version = args.version
-    if isinstance(version, ProjectVersionArn):
-        # All but the project's own number can be read off the version's ARN.
-        form = (
-            f"arn:{version.aws_partition}:rekognition:{version.region}:{version.account_id}"
-            f":project/{version.project_name}/NUMBER"
-        )
-        why = (
-            "with --wait: the wait polls DescribeProjectVersions, which takes the project's ARN, and a "
-            "version's ARN does not hold it (their numbers differ)"
-        )
-        lookup = f"aws rekognition describe-projects --project-names {version.project_name}"
-    else:
-        form = PROJECT_ARN_FORM
-        why = f"with a version name ({version!r}): the service finds a version by its project's ARN and its name"
-        lookup = "aws rekognition describe-projects"
+    """The usage error of a version name without --project-arn: why it is needed, and the form to pass."""
+    why = f"with a version name ({args.version!r}): the service finds a version by its project's ARN and its name"
     return UsageError(
-        f"--project-arn is needed {why}. Pass --project-arn {form} (`{lookup}` shows it)"
-        + ("" if isinstance(version, ProjectVersionArn) else ", or give the version's ARN")
+        f"--project-arn is needed {why}. Pass --project-arn {PROJECT_ARN_FORM} "
+        "(`aws rekognition describe-projects` shows it), or give the version's ARN"
     )
 
 
@@ -464,20 +502,25 @@ def _check_version(args: argparse.Namespace) -> None:
         if project is not None and project.project_name != args.version.project_name:
             msg = f"version {args.version} is not in project {project} (--project-arn)"
             raise UsageError(msg)
-        if project is None and args.wait:
-            raise _needs_project(args)
+        # Without --project-arn, a wait looks the project up (DescribeProjects).
     elif project is None:
         raise _needs_project(args)
 
 
 async def _resolve(
-    client: CustomLabelsClient, args: argparse.Namespace
+    client: CustomLabelsClient, args: argparse.Namespace, *, need_project: bool
 ) -> tuple[ProjectArn | None, str, ProjectVersionArn]:
-    """(project ARN or None, version name, version ARN) from VERSION and --project-arn, once checked."""
+    """(project ARN or None, version name, version ARN) from VERSION and --project-arn, once checked.
+
+    With ``need_project``, a version ARN's project is looked up when --project-arn is not given.
+    """
     from ._arns import ProjectVersionArn  # noqa: PLC0415
 
     project: ProjectArn | None = args.project_arn
     if isinstance(args.version, ProjectVersionArn):
+        if project is None and need_project:
+            # The project's ARN ends in its own creation time: it can be found, not computed.
+            project = await client.project_arn_of(args.version)
         return project, args.version.version_name, args.version
     assert project is not None  # noqa: S101 -- _check_version insists on it with a name
     description = await client.describe_project_version(project, args.version)
@@ -489,7 +532,7 @@ def _backoff(args: argparse.Namespace) -> Backoff:
     """The wait's delays: those given, the library's defaults for the rest."""
     from ._waiting import Backoff  # noqa: PLC0415
 
-    given = {"min_delay": args.min_delay, "max_delay": args.max_delay}
+    given = {"min_delay": getattr(args, "min_delay", None), "max_delay": getattr(args, "max_delay", None)}
     try:
         return Backoff(**{name: value for name, value in given.items() if value is not None})
     except ValueError as exc:
@@ -545,28 +588,52 @@ def _billing_note(*, starting: bool, last: ProjectVersionStatus | None, name: st
     return None if note is None else f"{name} was {last}: {note}"
 
 
+async def _start_only(
+    client: CustomLabelsClient, args: argparse.Namespace, name: str, arn: ProjectVersionArn
+) -> ProjectVersionStatus:
+    """StartProjectVersion; a version already hosted is described, and a unit mismatch raised."""
+    from ._errors import ResourceInUseError  # noqa: PLC0415
+    from ._hosting import check_units  # noqa: PLC0415
+    from ._rules import InferenceUnits  # noqa: PLC0415
+
+    units = InferenceUnits(args.min_units, args.max_units)
+    try:
+        return await client.start_project_version(
+            arn, min_inference_units=units.min, max_inference_units=units.max
+        )
+    except ResourceInUseError:
+        # Starting, running or stopping already: with these units, or others?
+        project, _, _ = await _resolve(client, args, need_project=True)
+        assert project is not None  # noqa: S101 -- _resolve looks it up
+        description = await client.describe_project_version(project, name)
+        check_units(project, name, units, description)
+        raise
+
+
 async def _start_or_stop(args: argparse.Namespace) -> int:
     from ._errors import WaitTimeoutError  # noqa: PLC0415
     from ._format import version_row  # noqa: PLC0415
 
     starting = args.command == "start"
-    if starting and args.max_units is not None and args.max_units < args.min_units:
-        msg = f"--max-inference-units {args.max_units} is below --min-inference-units {args.min_units}"
-        raise UsageError(msg)
+    if starting and args.reconfigure:
+        args.wait = True  # a restart is a stop, a wait and a start: only a wait does all three
     _check_version(args)
     backoff = _backoff(args)
+    if starting:
+        from ._rules import InferenceUnits  # noqa: PLC0415
+
+        # The library's rule, before any request: its InvalidRequestError is a usage error.
+        InferenceUnits(args.min_units, args.max_units)
     async with _client(args) as client:
-        project, name, arn = await _resolve(client, args)
+        project, name, arn = await _resolve(client, args, need_project=args.wait)
         if not args.wait:
             if starting:
-                status = await client.start_project_version(
-                    arn, min_inference_units=args.min_units, max_inference_units=args.max_units
-                )
+                status = await _start_only(client, args, name, arn)
             else:
                 status = await client.stop_project_version(arn)
             print(f"{name}: {status}", flush=True)
             return EXIT_OK
-        assert project is not None  # noqa: S101 -- _resolve insists on it with --wait
+        assert project is not None  # noqa: S101 -- _resolve finds it with --wait
         progress = Progress(sys.stderr, live=sys.stderr.isatty())
         ticker = asyncio.create_task(progress.tick())
         try:
@@ -576,6 +643,7 @@ async def _start_or_stop(args: argparse.Namespace) -> int:
                     name,
                     min_inference_units=args.min_units,
                     max_inference_units=args.max_units,
+                    reconfigure=args.reconfigure,
                     timeout=args.timeout,
                     backoff=backoff,
                     on_status=progress.status,
@@ -604,6 +672,72 @@ async def _start_or_stop(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _confirm(question: str) -> bool:
+    """Ask on the terminal; anything but yes is no.
+
+    Raises:
+        UsageError: Standard input is not a terminal: nobody to ask (use --yes).
+    """
+    if not sys.stdin.isatty():
+        msg = "--stop-all asks before stopping, and standard input is not a terminal: add --yes to stop without asking"
+        raise UsageError(msg)
+    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+    return sys.stdin.readline().strip().lower() in {"y", "yes"}
+
+
+async def _hosted(args: argparse.Namespace) -> int:
+    from ._format import HostedRow, hosted_header, hosted_record, hosted_summary  # noqa: PLC0415
+
+    out = sys.stdout
+    price = args.price_per_unit_hour
+    if args.stop_all and not args.yes and not sys.stdin.isatty():
+        _confirm("")  # refuses at once, before any request
+    rows: list[HostedRow] = []
+    async with _client(args) as client:
+        async with client.hosted_versions(concurrency=args.concurrency) as hosted:
+            async for version in hosted:
+                row = HostedRow(project=hosted.project_of(version), description=version, price=price)
+                if args.output == "table":
+                    out.write((hosted_header(price) + "\n" if not rows else "") + row.line() + "\n")
+                elif args.output == "jsonl":
+                    out.write(json.dumps(hosted_record(row), sort_keys=True) + "\n")
+                out.flush()
+                rows.append(row)
+        if args.output == "json":
+            out.write(json.dumps([hosted_record(row) for row in rows], indent=2, sort_keys=True) + "\n")
+        print(
+            hosted_summary(rows, price=price, region=client.raw.meta.region_name), file=sys.stderr, flush=True
+        )
+        if not args.stop_all or not rows:
+            return EXIT_OK
+        if not args.yes and not _confirm(f"Stop these {len(rows)} hosted versions?"):
+            _fail("nothing was stopped")
+            return EXIT_FAILED
+        return await _stop_all(client, args, rows)
+
+
+async def _stop_all(client: CustomLabelsClient, args: argparse.Namespace, rows: list[HostedRow]) -> int:
+    """Stop every version in ``rows`` at once, and wait until none is hosted; a line for each."""
+    backoff = _backoff(args)
+
+    async def stop(row: HostedRow) -> str:
+        name = row.description.version_name or "?"
+        try:
+            final = await client.stop_and_wait(row.project, name, timeout=args.timeout, backoff=backoff)
+        except Exception as exc:
+            return f"{row.project.project_name}/{name}: NOT STOPPED: {exc}"
+        return f"{row.project.project_name}/{name}: {final.status}"
+
+    outcomes = await asyncio.gather(*(stop(row) for row in rows))
+    for line in outcomes:
+        print(line, flush=True)
+    failed = sum("NOT STOPPED" in line for line in outcomes)
+    if failed:
+        _fail(f"{failed} of {len(rows)} versions were not stopped: they may still bill")
+        return EXIT_FAILED
+    return EXIT_OK
+
+
 async def _serve(args: argparse.Namespace) -> int:
     from .testing._commands import serve  # noqa: PLC0415 -- only this command reaches the testing side
 
@@ -620,6 +754,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("versions", "list a project's model versions, newest first", _versions_arguments, _versions),
     Command("start", "start a model version", _start_arguments, _start_or_stop),
     Command("stop", "stop a model version", _stop_arguments, _start_or_stop),
+    Command(
+        "hosted",
+        "list every hosted (billed) model version of the region, and stop them",
+        _hosted_arguments,
+        _hosted,
+    ),
     Command(
         "emulator",
         "serve the fake Custom Labels service on loopback HTTP",
@@ -669,6 +809,26 @@ def _configuration_message(exc: ConfigurationError, args: argparse.Namespace) ->
     return str(exc)
 
 
+#: The library's argument names, as the command line spells them: its checks are the command line's.
+_OPTIONS = {
+    "min_inference_units": "--min-inference-units",
+    "max_inference_units": "--max-inference-units",
+    "version_names": "--version-name",
+    "page_size": "--page-size",
+    "project_arn": "--project-arn",
+    "timeout": "--timeout",
+    "min_delay": "--min-delay",
+    "max_delay": "--max-delay",
+}
+
+
+def _in_cli_terms(message: str) -> str:
+    """A library message with its argument names replaced by the options that carry them."""
+    for argument, option in _OPTIONS.items():
+        message = message.replace(argument, option)
+    return message
+
+
 def _quiet_stdout() -> None:
     """Point standard output at /dev/null: what is still buffered must not fail again at exit."""
     try:
@@ -688,6 +848,7 @@ def _run(  # noqa: PLR0911 -- one return per exit code
         CustomLabelsError,
         InvalidRequestError,
         ServiceError,
+        UnitsMismatchError,
         WaitTimeoutError,
     )
 
@@ -707,8 +868,16 @@ def _run(  # noqa: PLR0911 -- one return per exit code
         return EXIT_INTERRUPTED
     except (UsageError, InvalidRequestError) as exc:
         parser.print_usage(sys.stderr)
-        print(f"{parser.prog}: error: {exc}", file=sys.stderr, flush=True)
+        print(f"{parser.prog}: error: {_in_cli_terms(str(exc))}", file=sys.stderr, flush=True)
         return EXIT_USAGE
+    except UnitsMismatchError as exc:
+        name = f"{exc.description.version_name}" if exc.description is not None else "the version"
+        _fail(
+            f"{name} is {exc.status} with {exc.running} inference units, not {exc.asked} as asked; "
+            f"nothing was changed. Add --reconfigure to stop it and start it again with {exc.asked} "
+            "(a restart: 10 to 20 minutes without the model on AWS)"
+        )
+        return EXIT_FAILED
     except WaitTimeoutError as exc:
         _fail(f"timed out: {exc}")
         for note in notes:

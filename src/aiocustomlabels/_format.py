@@ -6,12 +6,23 @@ imports it without loading aiobotocore.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
+    from ._arns import ProjectArn
     from ._models import ProjectVersionDescription
 
-__all__ = ["TABLE_HEADER", "units_text", "version_row"]
+__all__ = [
+    "TABLE_HEADER",
+    "HostedRow",
+    "hosted_header",
+    "hosted_record",
+    "hosted_summary",
+    "units_text",
+    "version_row",
+]
+
 
 _ROW: Final = "{name:<32} {status:<20} {units:<10} {created:<17} {f1:>6}"
 
@@ -36,3 +47,89 @@ def version_row(description: ProjectVersionDescription) -> str:
         created=created.astimezone().strftime("%Y-%m-%d %H:%M") if created else "-",
         f1="-" if f1 is None else f"{f1:.3f}",
     )
+
+
+_HOSTED: Final = "{project:<24} {version:<28} {status:<9} {units:<10}"
+_COST: Final = " {low:>11} {high:>11}"
+
+
+def hosted_header(price: float | None) -> str:
+    """The header line of the hosted table; with a price, the two cost columns."""
+    line = _HOSTED.format(project="PROJECT", version="VERSION", status="STATUS", units="UNITS")
+    return line + _COST.format(low="$/H AT MIN", high="$/H AT MAX") if price is not None else line.rstrip()
+
+
+@dataclass(frozen=True)
+class HostedRow:
+    """A hosted version, its project, and what it costs an hour at a price per inference-unit hour.
+
+    Attributes:
+        project: The version's project.
+        description: The version.
+        price: The price of an inference-unit hour; ``None`` when not given.
+    """
+
+    project: ProjectArn
+    description: ProjectVersionDescription
+    price: float | None = None
+
+    @property
+    def units(self) -> tuple[int, int] | None:
+        """The fewest and the most units it bills for; ``None`` if it reports none."""
+        units = self.description.inference_units
+        if units is None:
+            return None
+        return units.min, units.max if units.max is not None else units.min
+
+    def costs(self) -> tuple[float, float] | None:
+        """The hourly cost at its minimum and at its maximum units; ``None`` without a price or units."""
+        if self.price is None or self.units is None:
+            return None
+        low, high = self.units
+        return low * self.price, high * self.price
+
+    def line(self) -> str:
+        """The row of the hosted table."""
+        text = _HOSTED.format(
+            project=self.project.project_name,
+            version=self.description.version_name or "?",
+            status=str(self.description.status or "-"),
+            units=units_text(self.description),
+        )
+        if self.price is None:
+            return text.rstrip()
+
+        costs = self.costs()
+        low, high = ("-", "-") if costs is None else (f"{costs[0]:.2f}", f"{costs[1]:.2f}")
+        return text + _COST.format(low=low, high=high)
+
+
+def hosted_record(row: HostedRow) -> dict[str, object]:
+    """A hosted version as one JSON object: its names, status and units, and the costs with a price."""
+    description = row.description
+    record: dict[str, object] = {
+        "ProjectArn": str(row.project),
+        "ProjectVersionArn": str(description.project_version_arn),
+        "Status": str(description.status),
+        "MinInferenceUnits": description.min_inference_units,
+        "MaxInferenceUnits": description.max_inference_units,
+    }
+    costs = row.costs()
+    if costs is not None:
+        record["HourlyCost"] = {"AtMin": round(costs[0], 6), "AtMax": round(costs[1], 6)}
+    return record
+
+
+def hosted_summary(rows: list[HostedRow], *, price: float | None, region: str | None) -> str:
+    """One line on what is hosted: how many, how many units, and at a price what it costs an hour."""
+    where = f" in {region}" if region else ""
+    if not rows:
+        return f"no model version is hosted{where}"
+    units = [row.units for row in rows if row.units is not None]
+    low, high = sum(u[0] for u in units), sum(u[1] for u in units)
+    count = f"{low}..{high} inference units" if low != high else f"{low} inference unit{'s' * (low != 1)}"
+    text = f"{len(rows)} hosted{where}: {count}"
+    if price is not None:
+        cost = f"{low * price:.2f}" if low == high else f"{low * price:.2f} to {high * price:.2f}"
+        text += f", {cost} an hour at {price:g} per inference-unit hour"
+    return text

@@ -32,9 +32,10 @@ from ._models import (
 )
 from ._rules import InferenceUnits
 from ._transport import Transport
-from ._waiting import START_PLAN, STOP_PLAN, Pollers, WaitOptions, WaitPlan, wait_for
+from ._waiting import START_PLAN, STOP_PLAN, Pollers, StatusCallback, WaitOptions, WaitPlan, wait_for
 
-__all__ = ["Hosting", "RunningVersion", "Started"]
+__all__ = ["Hosting", "RunningVersion", "Started", "check_units"]
+
 
 Act = Callable[[ProjectVersionDescription], Awaitable[ProjectVersionStatus]]
 
@@ -56,7 +57,7 @@ class Started:
     version_arn: ProjectVersionArn | None = None
 
 
-def _check_units(
+def check_units(
     project: ProjectArn, name: str, asked: InferenceUnits, description: ProjectVersionDescription
 ) -> None:
     """Raise ``UnitsMismatchError`` if the version is hosted with other units than asked."""
@@ -69,6 +70,21 @@ def _check_units(
         "stop it and start it again (reconfigure=True does both, at the cost of the restart's downtime)"
     )
     raise UnitsMismatchError(msg, description, asked=asked, running=running)
+
+
+class _OnChange:
+    """A status callback called only when the status differs from the last one it was called with."""
+
+    def __init__(self, callback: StatusCallback) -> None:
+        self._callback = callback
+        self._last: ProjectVersionStatus | None = None
+        self._called = False
+
+    def __call__(self, description: ProjectVersionDescription) -> object:
+        if self._called and description.status == self._last:
+            return None
+        self._called, self._last = True, description.status
+        return self._callback(description)
 
 
 def _deadline(options: WaitOptions) -> float | None:
@@ -144,6 +160,9 @@ class Hosting:
         """
         record = record if record is not None else Started()
         deadline = _deadline(options)
+        if reconfigure and options.on_status is not None:
+            # Several waits in a row: the caller hears of each status once, not once a wait.
+            options = attrs.evolve(options, on_status=_OnChange(options.on_status))
 
         async def start(description: ProjectVersionDescription) -> ProjectVersionStatus:
             assert description.project_version_arn is not None  # noqa: S101 -- the poller keys by it
@@ -152,7 +171,7 @@ class Hosting:
             return status
 
         def check(description: ProjectVersionDescription) -> None:
-            _check_units(project, name, units, description)
+            check_units(project, name, units, description)
 
         try:
             return await self._wait(START_PLAN, project, name, start, options, check=check)

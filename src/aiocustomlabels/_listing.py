@@ -426,12 +426,24 @@ class HostedVersionIterator(AsyncResource):
         self._listing = listing
         self._projects = listing.projects(page_size=MAX_PAGE_SIZE, batches=None, starting_token=None)
         self._concurrency = concurrency
-        self._running: deque[asyncio.Task[list[ProjectVersionDescription]]] = deque()
+        self._running: deque[tuple[ProjectArn, asyncio.Task[list[ProjectVersionDescription]]]] = deque()
         self._buffer: deque[ProjectVersionDescription] = deque()
         self._listed = False
+        self._projects_of: dict[ProjectVersionArn, ProjectArn] = {}
 
     def __aiter__(self) -> Self:
         return self
+
+    def project_of(self, version: ProjectVersionDescription) -> ProjectArn:
+        """The ARN of the project a version given by this iterator belongs to.
+
+        Raises:
+            KeyError: The iterator did not give that version.
+        """
+        if version.project_version_arn is None or version.project_version_arn not in self._projects_of:
+            msg = f"not a version this iterator gave: {version.project_version_arn}"
+            raise KeyError(msg)
+        return self._projects_of[version.project_version_arn]
 
     async def _fill(self) -> None:
         """Start listing projects' versions until ``concurrency`` are under way or none is left."""
@@ -442,11 +454,10 @@ class HostedVersionIterator(AsyncResource):
                 self._listed = True
                 return
             if project.project_arn is not None:
-                self._running.append(
-                    asyncio.get_running_loop().create_task(
-                        self._listing.hosted_in(project.project_arn), name="aiocustomlabels-hosted"
-                    )
+                task = asyncio.get_running_loop().create_task(
+                    self._listing.hosted_in(project.project_arn), name="aiocustomlabels-hosted"
                 )
+                self._running.append((project.project_arn, task))
 
     async def __anext__(self) -> ProjectVersionDescription:
         try:
@@ -465,15 +476,20 @@ class HostedVersionIterator(AsyncResource):
         await self._fill()
         if not self._running:
             return False
-        self._buffer.extend(await self._running[0])
+        project, task = self._running[0]
+        found = await task
         self._running.popleft()
+        for version in found:
+            if version.project_version_arn is not None:
+                self._projects_of[version.project_version_arn] = project
+        self._buffer.extend(found)
         return True
 
     async def aclose(self) -> None:
         """Stop iterating: cancel and await the listings under way."""
         self._listed = True
         self._buffer.clear()
-        running = list(self._running)
+        running = [task for _, task in self._running]
         self._running.clear()
         for task in running:
             task.cancel()
@@ -485,7 +501,7 @@ class HostedVersionIterator(AsyncResource):
 
     def __del__(self) -> None:
         # Left behind after a `break`: cancel what is under way, as the page iterators do.
-        for task in getattr(self, "_running", ()):
+        for _, task in getattr(self, "_running", ()):
             if not task.done():
                 task.cancel()
                 task.add_done_callback(_settle)

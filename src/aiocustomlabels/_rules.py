@@ -98,7 +98,7 @@ class InferenceUnits:
         if self.max is not None and not (is_units(self.max) and self.max >= self.min):
             msg = (
                 f"max_inference_units must be an int from min_inference_units ({self.min}) to "
-                f"{MAX_INFERENCE_UNITS:,}, or None, not {self.max!r}"
+                f"{MAX_INFERENCE_UNITS:,} (none: no auto-scaling), not {self.max!r}"
             )
             raise InvalidRequestError(msg)
 

@@ -54,6 +54,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger("aiocustomlabels")
+# A library logs, and the application decides where it goes: nothing reaches
+# stderr through logging's last resort unless the application configures logging.
+logger.addHandler(logging.NullHandler())
 
 S = ProjectVersionStatus
 

@@ -1,0 +1,229 @@
+"""The command line and the bill: `hosted`, `start --reconfigure`, the unit mismatch, a version's project found."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+
+from aiocustomlabels import ProjectVersionArn, ProjectVersionStatus
+from aiocustomlabels.testing import FakeCustomLabels, ScaledClock, ThreadedEmulator
+from tests.test_cli import FAST, SCRIPT, environment
+
+S = ProjectVersionStatus
+
+
+@pytest.fixture
+def emulator() -> Iterator[ThreadedEmulator]:
+    """An emulator of its own (hosted lists a whole region): time runs 100 times faster than real time."""
+    fake = FakeCustomLabels(clock=ScaledClock(100.0), start_seconds=100.0, stop_seconds=50.0)
+    with ThreadedEmulator(fake) as served:
+        yield served
+
+
+@pytest.fixture
+def hosted(emulator: ThreadedEmulator) -> dict[str, ProjectVersionArn]:
+    """Two projects: shelf/v1 RUNNING 1..2, dock/v9 STARTING 2 (fixed), and two versions not hosted."""
+    fake = emulator.fake
+    shelf, dock = fake.add_project("shelf"), fake.add_project("dock")
+    versions = {
+        "v1": fake.add_version(shelf, "v1", status=S.RUNNING, min_inference_units=1, max_inference_units=2),
+        "v2": fake.add_version(shelf, "v2", status=S.STOPPED, min_inference_units=1),
+        "v9": fake.add_version(dock, "v9"),
+        "v8": fake.add_version(dock, "v8", status=S.TRAINING_COMPLETED),
+    }
+    # Started as the service starts it: STARTING now, RUNNING a (real) second later.
+    fake.call("StartProjectVersion", {"ProjectVersionArn": versions["v9"], "MinInferenceUnits": 2})
+    fake.clear_requests()
+    return versions
+
+
+def cli(
+    emulator: ThreadedEmulator, *args: str, stdin: str | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run the console script against the emulator; standard input is empty unless given."""
+    return subprocess.run(
+        [SCRIPT, *args, "--endpoint-url", emulator.endpoint_url],
+        capture_output=True,
+        text=True,
+        env=environment(),
+        input=stdin if stdin is not None else "",
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_hosted_lists_every_hosted_version_of_the_region(
+    emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
+) -> None:
+    """Hosted prints a row per STARTING, RUNNING or STOPPING version, across projects, with its units."""
+    done = cli(emulator, "hosted")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == ["PROJECT", "VERSION", "STATUS", "UNITS"]
+    rows = sorted(line.split(maxsplit=3) for line in lines[1:])
+    assert rows == [["dock", "v9", "STARTING", "2 (fixed)"], ["shelf", "v1", "RUNNING", "1..2"]]
+    assert done.stderr.strip() == "2 hosted in us-east-1: 3..4 inference units"
+
+
+def test_hosted_with_a_price_shows_the_hourly_cost(
+    emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
+) -> None:
+    """With --price-per-unit-hour, each row has the hourly cost at min and at max, and so does the summary."""
+    done = cli(emulator, "hosted", "--price-per-unit-hour", "4")
+    assert done.returncode == 0, done.stderr
+    rows = {line.split()[1]: line.split()[-2:] for line in done.stdout.splitlines()[1:]}
+    assert rows == {"v1": ["4.00", "8.00"], "v9": ["8.00", "8.00"]}
+    assert "12.00 to 16.00 an hour at 4 per inference-unit hour" in done.stderr
+
+
+@pytest.mark.parametrize("output", ["json", "jsonl"])
+def test_hosted_as_json(
+    emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn], output: str
+) -> None:
+    """As one JSON array, or one object per line: each with the project, the version, units and costs."""
+    done = cli(emulator, "hosted", "--output", output, "--price-per-unit-hour", "0.5")
+    assert done.returncode == 0, done.stderr
+    records = (
+        json.loads(done.stdout)
+        if output == "json"
+        else [json.loads(line) for line in done.stdout.splitlines()]
+    )
+    by_version = {r["ProjectVersionArn"]: r for r in records}
+    assert set(by_version) == {hosted["v1"], hosted["v9"]}
+    v1 = by_version[hosted["v1"]]
+    assert v1["ProjectArn"].endswith(":project/shelf/" + v1["ProjectArn"].rsplit("/", 1)[1])
+    assert (v1["Status"], v1["MinInferenceUnits"], v1["MaxInferenceUnits"]) == ("RUNNING", 1, 2)
+    assert v1["HourlyCost"] == {"AtMin": 0.5, "AtMax": 1.0}
+
+
+def test_hosted_in_an_empty_region_says_so(emulator: ThreadedEmulator) -> None:
+    """With nothing hosted, the table is empty and the summary says so."""
+    done = cli(emulator, "hosted")
+    assert (done.returncode, done.stdout) == (0, "")
+    assert done.stderr.strip() == "no model version is hosted in us-east-1"
+
+
+def test_stop_all_with_yes_stops_every_hosted_version(
+    emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
+) -> None:
+    """--stop-all --yes stops each hosted version (a STARTING one once it runs) and waits until none is hosted."""
+    done = cli(emulator, "hosted", "--stop-all", "--yes", *FAST)
+    assert done.returncode == 0, done.stderr
+    assert sorted(done.stdout.splitlines()[-2:]) == ["dock/v9: STOPPED", "shelf/v1: STOPPED"]
+    fake = emulator.fake
+    assert {fake.describe(hosted[v]).status for v in ("v1", "v9")} == {S.STOPPED}
+    assert fake.describe(hosted["v2"]).status is S.STOPPED
+    assert fake.describe(hosted["v8"]).status is S.TRAINING_COMPLETED
+
+
+def test_stop_all_without_a_terminal_asks_for_yes_and_stops_nothing(
+    emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
+) -> None:
+    """--stop-all without --yes, with no terminal to ask on, is a usage error before any request."""
+    done = cli(emulator, "hosted", "--stop-all")
+    assert done.returncode == 2
+    assert "--yes" in done.stderr.splitlines()[-1]
+    assert emulator.fake.requests == ()
+
+
+@pytest.mark.parametrize(("answer", "code", "stopped"), [("y\n", 0, True), ("n\n", 1, False)])
+def test_stop_all_asks_on_a_terminal(
+    emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn], answer: str, code: int, stopped: bool
+) -> None:
+    """On a terminal, --stop-all lists what it would stop and asks; only yes stops them."""
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [SCRIPT, "hosted", "--stop-all", *FAST, "--endpoint-url", emulator.endpoint_url],
+            stdin=follower,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=environment(),
+        )
+        os.write(leader, answer.encode())
+        _, err = process.communicate(timeout=60)
+
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert process.returncode == code, err
+    assert b"Stop these 2 hosted versions? [y/N]" in err
+    assert bool(emulator.fake.requests_for("StopProjectVersion")) is stopped
+    if not stopped:
+        assert b"nothing was stopped" in err
+
+
+def test_start_with_other_units_is_exit_1_with_both_pairs_and_the_fix(
+    emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
+) -> None:
+    """Start on a version running with other units exits 1, shows both unit pairs, and names --reconfigure."""
+    for wait in ((), ("--wait", *FAST)):
+        done = cli(
+            emulator, "start", hosted["v1"], "--min-inference-units", "1", "--max-inference-units", "5", *wait
+        )
+        assert done.returncode == 1, done.stderr
+        error = done.stderr.splitlines()[-1]
+        assert "RUNNING with 1..2 inference units, not 1..5 as asked" in error
+        assert "--reconfigure" in error
+        assert "Traceback" not in done.stderr
+    assert emulator.fake.describe(hosted["v1"]).inference_units is not None
+    assert str(emulator.fake.describe(hosted["v1"]).inference_units) == "1..2"
+
+
+def test_start_with_the_same_units_finds_it_running(
+    emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
+) -> None:
+    """Start without --wait on a version running with the units asked is refused by the service: exit 1, no change."""
+    done = cli(emulator, "start", hosted["v1"], "--min-inference-units", "1", "--max-inference-units", "2")
+    assert done.returncode == 1
+    assert "ResourceInUseException" in done.stderr
+
+
+def test_reconfigure_restarts_with_the_units_asked(
+    emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
+) -> None:
+    """--reconfigure stops the version, starts it with the units asked and waits for RUNNING; each status once."""
+    done = cli(
+        emulator,
+        "start",
+        hosted["v1"],
+        "--min-inference-units",
+        "1",
+        "--max-inference-units",
+        "5",
+        "--reconfigure",
+        *FAST,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[1:3] == ["RUNNING", "1..5"]
+    statuses = [line.split()[-1] for line in done.stderr.splitlines() if line.startswith(" ")]
+    assert statuses == ["RUNNING", "STOPPING", "STOPPED", "STARTING", "RUNNING"]
+    assert [r.operation for r in emulator.fake.requests if r.operation.endswith("ProjectVersion")] == [
+        "StopProjectVersion",
+        "StartProjectVersion",
+    ]
+
+
+def test_a_wait_by_version_arn_finds_the_project(
+    emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
+) -> None:
+    """Stop VERSION_ARN --wait without --project-arn looks the project up with DescribeProjects, and waits."""
+    done = cli(emulator, "stop", hosted["v1"], "--wait", *FAST)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[1] == "STOPPED"
+    (lookup,) = emulator.fake.requests_for("DescribeProjects")
+    assert lookup.params["ProjectNames"] == ["shelf"]
+
+
+def test_a_version_arn_of_no_project_is_exit_1(emulator: ThreadedEmulator) -> None:
+    """A version ARN whose project does not exist (in this region) is one line and exit 1."""
+    arn = "arn:aws:rekognition:us-east-1:111122223333:project/nowhere/version/v1/1"
+    done = cli(emulator, "start", arn, "--min-inference-units", "1", "--wait")
+    assert done.returncode == 1
+    assert "no project 'nowhere' in us-east-1" in done.stderr
+    assert "Traceback" not in done.stderr
