@@ -20,7 +20,8 @@ NO_RETRIES = AioConfig(retries={"mode": "standard", "total_max_attempts": 1})
 
 def virtual_fake(**kwargs: Any) -> FakeCustomLabels:
     """A fake whose clock is the running loop's: virtual time under ``run_virtual``."""
-    return FakeCustomLabels(clock=LoopClock(), **kwargs)
+    # A fixed epoch keeps the times these tests compare the same in every run.
+    return FakeCustomLabels(clock=LoopClock(epoch=1_700_000_000.0), **kwargs)
 
 
 @contextlib.asynccontextmanager

@@ -43,6 +43,7 @@ from ._listing import (
     ProjectVersionIterator,
     ProjectVersionPages,
 )
+from ._metrics import InferenceUnitsSample
 from ._models import (
     NO_ITEMS,
     Asset,
@@ -103,6 +104,7 @@ __all__ = [
     "GroundTruthManifest",
     "HostedVersionIterator",
     "InferenceUnits",
+    "InferenceUnitsSample",
     "InternalServerError",
     "InvalidPaginationTokenError",
     "InvalidParameterError",

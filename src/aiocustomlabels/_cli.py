@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from ._arns import ProjectArn, ProjectVersionArn
     from ._client import CustomLabelsClient
     from ._errors import ConfigurationError
@@ -202,8 +204,8 @@ def _version_and_project(parser: argparse.ArgumentParser) -> None:
         "--project-arn",
         type=_project_arn,
         metavar="ARN",
-        help="the version's project: needed with a version name (with a version ARN and --wait, "
-        "it is looked up when not given)",
+        help="the version's project: needed with a version name; with a version's ARN, "
+        "looked up when needed and not given",
     )
 
 
@@ -219,6 +221,11 @@ def _versions_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--page-size", type=_page_size, default=100, metavar="N", help="versions per request, 1 to 100"
+    )
+    parser.add_argument(
+        "--units",
+        action="store_true",
+        help="add the inference units in service to RUNNING versions (from CloudWatch)",
     )
     parser.add_argument(
         "--output",
@@ -302,6 +309,70 @@ def _hosted_arguments(parser: argparse.ArgumentParser) -> None:
         "--timeout", type=_delay, metavar="SECONDS", help="with --stop-all: give up waiting after this long"
     )
     _delay_options(group)
+
+
+def _duration(text: str) -> float:
+    """Seconds in ``90s``, ``30m``, ``3h`` or ``2d``."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    try:
+        value = float(text[:-1]) * units[text[-1]]
+    except (ValueError, KeyError, IndexError):
+        value = -1.0
+    if not 0 < value < float("inf"):
+        msg = f"expected a time such as 90s, 30m, 3h or 2d; got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _instant(text: str) -> datetime:
+    """An ISO 8601 time with its offset (``Z`` for UTC)."""
+    from datetime import datetime  # noqa: PLC0415
+
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        msg = f"expected an ISO 8601 time with its offset, such as 2026-11-27T09:00Z; got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _period(text: str) -> int:
+    return _whole(text, "seconds a sample averages (60 or a multiple of 60)", 1, 86400 * 366)
+
+
+def _units_arguments(parser: argparse.ArgumentParser) -> None:
+    _version_and_project(parser)
+    parser.add_argument(
+        "--since",
+        type=_duration,
+        default=3 * 3600.0,
+        metavar="TIME",
+        help="how far back from the end: 90s, 30m, 3h (default) or 2d",
+    )
+    parser.add_argument(
+        "--start", type=_instant, metavar="TIME", help="the start instead, ISO 8601 (2026-11-27T09:00Z)"
+    )
+    parser.add_argument("--end", type=_instant, metavar="TIME", help="the end, ISO 8601 (default: now)")
+    parser.add_argument(
+        "--period",
+        type=_period,
+        default=60,
+        metavar="SECONDS",
+        help="seconds each sample averages: 60 (default) or a multiple of 60",
+    )
+    parser.add_argument(
+        "--output",
+        choices=["table", "json", "jsonl", "chart"],
+        default="table",
+        help="table (default), one JSON array, one JSON object per line, or a chart",
+    )
+    parser.add_argument("--width", type=_chart_width, default=60, metavar="COLUMNS", help="the chart's width")
+
+
+def _chart_width(text: str) -> int:
+    return _whole(text, "columns", 10, 1000)
 
 
 def _emulator_arguments(parser: argparse.ArgumentParser) -> None:
@@ -457,13 +528,26 @@ async def _client(args: argparse.Namespace) -> AsyncIterator[CustomLabelsClient]
         yield client
 
 
+async def _in_service(
+    client: CustomLabelsClient, project: ProjectArn, version: ProjectVersionDescription
+) -> float | None:
+    """The units in service of a RUNNING version, from CloudWatch; ``None`` for others, or none published."""
+    from ._models import ProjectVersionStatus  # noqa: PLC0415
+
+    if version.status is not ProjectVersionStatus.RUNNING or version.version_name is None:
+        return None
+    sample = await client.units_in_service(project, version.version_name)
+    return None if sample is None else sample.in_service
+
+
 async def _versions(args: argparse.Namespace) -> int:
     from ._converters import json_converter  # noqa: PLC0415
-    from ._format import TABLE_HEADER, version_row  # noqa: PLC0415
+    from ._format import IN_SERVICE_HEADER, TABLE_HEADER, in_service_text, version_row  # noqa: PLC0415
 
     out = sys.stdout
     # Nothing is printed before the first answer: a failure prints its line alone.
-    opening = {"table": TABLE_HEADER + "\n", "json": "[", "jsonl": ""}[args.output]
+    header = TABLE_HEADER + (IN_SERVICE_HEADER if args.units else "")
+    opening = {"table": header + "\n", "json": "[", "jsonl": ""}[args.output]
     closing = {"table": "", "json": "]\n", "jsonl": ""}[args.output]
     count = 0
     async with _client(args) as client:
@@ -472,10 +556,14 @@ async def _versions(args: argparse.Namespace) -> int:
         )
         async with versions:
             async for version in versions:
+                in_service = await _in_service(client, args.project_arn, version) if args.units else None
                 if args.output == "table":
-                    text = version_row(version) + "\n"
+                    text = version_row(version) + (in_service_text(in_service) if args.units else "") + "\n"
                 else:
-                    text = json.dumps(json_converter.unstructure(version), sort_keys=True)
+                    record = json_converter.unstructure(version)
+                    if args.units and in_service is not None:
+                        record["InServiceInferenceUnits"] = in_service
+                    text = json.dumps(record, sort_keys=True)
                     text = f"{',' if count else ''}\n  {text}" if args.output == "json" else text + "\n"
                 out.write((opening if not count else "") + text)
                 out.flush()
@@ -738,6 +826,38 @@ async def _stop_all(client: CustomLabelsClient, args: argparse.Namespace, rows: 
     return EXIT_OK
 
 
+async def _units_command(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime, timedelta  # noqa: PLC0415
+
+    from ._chart import render  # noqa: PLC0415
+    from ._format import UNITS_HEADER, units_record, units_row  # noqa: PLC0415
+
+    _check_version(args)
+    out = sys.stdout
+    async with _client(args) as client:
+        project, name, _ = await _resolve(client, args, need_project=True)
+        assert project is not None  # noqa: S101 -- _resolve finds it
+        end = args.end if args.end is not None else datetime.now(UTC)
+        start = args.start if args.start is not None else end - timedelta(seconds=args.since)
+        samples = await client.inference_units(project, name, start=start, end=end, period=args.period)
+    if args.output == "chart":
+        out.write("\n".join(render(samples, width=args.width)) + "\n")
+    elif args.output == "table":
+        out.write("".join(f"{line}\n" for line in [UNITS_HEADER, *map(units_row, samples)] if samples))
+    elif args.output == "json":
+        out.write(json.dumps([units_record(s) for s in samples], indent=2) + "\n")
+    else:
+        out.write("".join(json.dumps(units_record(s)) + "\n" for s in samples))
+    if not samples and args.output != "chart":
+        print(
+            f"{name}: no datapoints in that time (a version publishes its units while hosted, if "
+            "trained and started after August 2022)",
+            file=sys.stderr,
+            flush=True,
+        )
+    return EXIT_OK
+
+
 async def _serve(args: argparse.Namespace) -> int:
     from .testing._commands import serve  # noqa: PLC0415 -- only this command reaches the testing side
 
@@ -754,6 +874,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("versions", "list a project's model versions, newest first", _versions_arguments, _versions),
     Command("start", "start a model version", _start_arguments, _start_or_stop),
     Command("stop", "stop a model version", _stop_arguments, _start_or_stop),
+    Command(
+        "units",
+        "a version's inference units over time, in service and desired (CloudWatch)",
+        _units_arguments,
+        _units_command,
+    ),
     Command(
         "hosted",
         "list every hosted (billed) model version of the region, and stop them",

@@ -9,7 +9,8 @@ aiobotocore client, its errors, closing).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Generator, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable
+from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypeVar
 
@@ -23,6 +24,7 @@ from ._converters import converter as default_converter
 from ._errors import ConfigurationError, InvalidRequestError
 from ._hosting import Hosting, RunningVersion
 from ._listing import HostedVersionIterator, Listing, ProjectIterator, ProjectVersionIterator
+from ._metrics import InferenceUnitsSample, Metrics, check_period, check_window
 from ._models import ProjectVersionDescription, ProjectVersionStatus
 from ._rules import (
     MAX_PAGE_SIZE,
@@ -40,6 +42,7 @@ from ._transport import AsyncResource, Transport
 from ._waiting import Backoff, DelayCallback, StatusCallback, WaitOptions
 
 if TYPE_CHECKING:
+    from types_aiobotocore_cloudwatch import CloudWatchClient
     from types_aiobotocore_rekognition import RekognitionClient
 
 __all__ = ["DEFAULT_CONFIG", "CustomLabelsClient"]
@@ -109,13 +112,27 @@ class CustomLabelsClient(AsyncResource):
 
     Args:
         raw: An aiobotocore Rekognition client, owned by the caller.
+        cloudwatch: An aiobotocore CloudWatch client, owned by the caller, for
+            ``inference_units()`` and ``units_in_service()``; without it, they
+            raise ``ConfigurationError``. ``create()`` opens one itself.
         converter: The converter that structures responses; the package's own by default.
     """
 
-    def __init__(self, raw: RekognitionClient, *, converter: cattrs.Converter | None = None) -> None:
-        self._transport = Transport(raw, converter=converter if converter is not None else default_converter)
+    def __init__(
+        self,
+        raw: RekognitionClient,
+        *,
+        cloudwatch: CloudWatchClient | None = None,
+        converter: cattrs.Converter | None = None,
+    ) -> None:
+        self._transport = Transport(
+            raw,
+            converter=converter if converter is not None else default_converter,
+            cloudwatch=cloudwatch,
+        )
         self._listing = Listing(self._transport)
         self._hosting = Hosting(self._transport, self._listing)
+        self._metrics = Metrics(self._transport)
 
     @classmethod
     def create(
@@ -170,7 +187,15 @@ class CustomLabelsClient(AsyncResource):
             async def close_raw() -> None:
                 await opening.__aexit__(None, None, None)
 
+            async def open_cloudwatch() -> tuple[Any, Callable[[], Awaitable[object]]]:
+                # Beside the Rekognition client: the same session, region, endpoint and settings.
+                cloudwatch = chosen.create_client(
+                    "cloudwatch", region_name=raw.meta.region_name, endpoint_url=endpoint_url, config=merged
+                )
+                return await cloudwatch.__aenter__(), lambda: cloudwatch.__aexit__(None, None, None)
+
             client._transport.owns(close_raw)
+            client._transport.opens_cloudwatch(open_cloudwatch)
             return client
 
         return _Opening(open_)
@@ -569,3 +594,74 @@ class CustomLabelsClient(AsyncResource):
             check_name(version_name),
             WaitOptions.of(timeout=timeout, backoff=backoff, on_status=on_status, on_delay=on_delay),
         )
+
+    # -- auto-scaling at work ----------------------------------------------------------
+
+    async def inference_units(
+        self,
+        project_arn: str,
+        version_name: str,
+        *,
+        start: datetime,
+        end: datetime | None = None,
+        period: int = 60,
+    ) -> list[InferenceUnitsSample]:
+        """A version's inference units over a time, as CloudWatch publishes them.
+
+        How many units are in service, and what auto-scaling wants, is not in
+        DescribeProjectVersions: the service publishes it only as CloudWatch
+        metrics (namespace ``AWS/Rekognition``, dimensions ``ProjectName`` and
+        ``VersionName``), for models trained and started after August 2022.
+        One GetMetricData request (paginated) asks for the four metrics,
+        statistic Average, through the client's CloudWatch client.
+
+        Example:
+            ```python
+            since = datetime.now(UTC) - timedelta(hours=3)
+            for sample in await client.inference_units(project_arn, "v3", start=since):
+                print(sample.timestamp, sample.in_service, sample.desired)
+            ```
+
+        Args:
+            project_arn: The project.
+            version_name: The version's name.
+            start: The start of the time, timezone-aware (inclusive).
+            end: Its end, timezone-aware (exclusive); now by default.
+            period: Seconds each sample averages: 60 or a multiple of 60 (or
+                1, 5, 10, 20, 30, which these minute-by-minute metrics leave empty).
+
+        Returns:
+            The samples, oldest first; a period without any datapoint is
+            absent (gaps stay gaps), and a metric without one is ``None``.
+
+        Raises:
+            InvalidRequestError: A bad argument (start not before end, a
+                period CloudWatch refuses); nothing was sent.
+            ConfigurationError: No CloudWatch client (see ``cloudwatch=``).
+            ServiceError: CloudWatch's error, as the library's class of its
+                meaning (``AccessDenied``: ``AccessDeniedError``;
+                ``Throttling``: ``ThrottlingError``), with the request id.
+        """
+        project = check_arn(ProjectArn, project_arn, "project_arn")
+        name = check_name(version_name)
+        checked_period = check_period(period)
+        begin, finish = check_window(start, end, self._metrics.now())
+        return await self._metrics.series(project, name, start=begin, end=finish, period=checked_period)
+
+    async def units_in_service(self, project_arn: str, version_name: str) -> InferenceUnitsSample | None:
+        """The latest minute's inference units of a version, if it has units in service.
+
+        Looks at the last five minutes of ``inference_units()``, period 60.
+
+        Returns:
+            The latest sample with an ``in_service`` value, or ``None`` when the
+            version published none lately: stopped, still starting, or trained
+            before August 2022 (which publish no such metrics).
+
+        Raises:
+            InvalidRequestError: A bad argument; nothing was sent.
+            ConfigurationError: No CloudWatch client (see ``cloudwatch=``).
+            ServiceError: CloudWatch's error, as ``inference_units()`` raises it.
+        """
+        project = check_arn(ProjectArn, project_arn, "project_arn")
+        return await self._metrics.latest(project, check_name(version_name))

@@ -29,8 +29,12 @@ original as ``__cause__``::
         ├── ModelStopError                          the version cannot reach STOPPED
         └── WaitTimeoutError (also TimeoutError)    the deadline passed first
 
-Codes that this release does not map raise ``ServiceError`` itself, with the
-code in ``code``.
+CloudWatch's codes (for the inference-unit metrics) raise the class of the
+code that means the same: ``AccessDenied`` an ``AccessDeniedError``,
+``Throttling`` a ``ThrottlingError``, ``InvalidParameterValue`` an
+``InvalidParameterError``, and so on; ``code`` keeps CloudWatch's. Codes that
+this release does not map raise ``ServiceError`` itself, with the code in
+``code``.
 """
 
 from __future__ import annotations
@@ -247,6 +251,21 @@ ERRORS_BY_CODE: dict[str, type[ServiceError]] = {
 }
 
 
+#: CloudWatch's codes (``GetMetricData``), as the class of the code that means the same.
+ALIASES: dict[str, type[ServiceError]] = {
+    "AccessDenied": AccessDeniedError,
+    "Throttling": ThrottlingError,
+    "InternalServiceError": InternalServerError,
+    "InternalServiceFault": InternalServerError,
+    "InvalidParameterValue": InvalidParameterError,
+    "InvalidParameterCombination": InvalidParameterError,
+    "MissingParameter": InvalidParameterError,
+    "ValidationError": InvalidParameterError,
+    "InvalidNextToken": InvalidPaginationTokenError,
+    "LimitExceeded": LimitExceededError,
+}
+
+
 class WaitError(CustomLabelsError):
     """A wait ended without reaching its goal.
 
@@ -322,7 +341,7 @@ def error_from_client_error(exc: Any, operation: str) -> ServiceError:
     error = response.get("Error") or {}
     meta = response.get("ResponseMetadata") or {}
     code = str(error.get("Code") or "Unknown")
-    cls = ERRORS_BY_CODE.get(code, ServiceError)
+    cls = ERRORS_BY_CODE.get(code) or ALIASES.get(code, ServiceError)
     if cls is ServiceError and code.endswith(
         ("Throttling", "ThrottlingException", "TooManyRequestsException")
     ):

@@ -11,14 +11,20 @@ from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from ._arns import ProjectArn
+    from ._metrics import InferenceUnitsSample
     from ._models import ProjectVersionDescription
 
 __all__ = [
+    "IN_SERVICE_HEADER",
     "TABLE_HEADER",
+    "UNITS_HEADER",
     "HostedRow",
     "hosted_header",
     "hosted_record",
     "hosted_summary",
+    "in_service_text",
+    "units_record",
+    "units_row",
     "units_text",
     "version_row",
 ]
@@ -133,3 +139,49 @@ def hosted_summary(rows: list[HostedRow], *, price: float | None, region: str | 
         cost = f"{low * price:.2f}" if low == high else f"{low * price:.2f} to {high * price:.2f}"
         text += f", {cost} an hour at {price:g} per inference-unit hour"
     return text
+
+
+IN_SERVICE_HEADER: Final = "  IN SERVICE"
+"""The column ``versions --units`` adds to the versions table."""
+
+
+def in_service_text(units: float | None) -> str:
+    """The IN SERVICE column: the units in service of a RUNNING version, ``-`` when not known."""
+    return f"  {'-' if units is None else _number(units):>10}"
+
+
+def _number(value: float | None) -> str:
+    """A metric's value: whole numbers without decimals, others with two; ``-`` for no datapoint."""
+    if value is None:
+        return "-"
+    return f"{value:.0f}" if value == round(value) else f"{value:.2f}"
+
+
+_UNITS: Final = "{time:<17} {in_service:>10} {desired:>8} {low:>4} {high:>4}"
+
+UNITS_HEADER: Final = _UNITS.format(
+    time="TIME", in_service="IN SERVICE", desired="DESIRED", low="MIN", high="MAX"
+)
+"""The header line of the ``units`` table."""
+
+
+def units_row(sample: InferenceUnitsSample) -> str:
+    """One line of the ``units`` table: the period's start (local time) and its four values."""
+    return _UNITS.format(
+        time=sample.timestamp.astimezone().strftime("%Y-%m-%d %H:%M"),
+        in_service=_number(sample.in_service),
+        desired=_number(sample.desired),
+        low=_number(sample.min_inference_units),
+        high=_number(sample.max_inference_units),
+    )
+
+
+def units_record(sample: InferenceUnitsSample) -> dict[str, object]:
+    """A sample as one JSON object, with CloudWatch's metric names; absent datapoints as null."""
+    return {
+        "Timestamp": sample.timestamp.isoformat(),
+        "InServiceInferenceUnits": sample.in_service,
+        "DesiredInferenceUnits": sample.desired,
+        "MinInferenceUnits": sample.min_inference_units,
+        "MaxInferenceUnits": sample.max_inference_units,
+    }

@@ -33,6 +33,12 @@ __all__ = ["AsyncResource", "Transport"]
 
 T = TypeVar("T")
 
+#: The aiobotocore method of each CloudWatch operation the library sends.
+CLOUDWATCH_METHODS: Final = {"GetMetricData": "get_metric_data"}
+
+#: Opens an aiobotocore CloudWatch client: (the client, what closes it).
+OpenCloudWatch = Callable[[], Awaitable[tuple[Any, Callable[[], Awaitable[object]]]]]
+
 #: The aiobotocore method of each operation the library sends.
 METHODS: Final = {
     "DescribeProjects": "describe_projects",
@@ -74,10 +80,16 @@ class Transport:
         *,
         converter: cattrs.Converter,
         close_raw: Callable[[], Awaitable[object]] | None = None,
+        cloudwatch: Any = None,
     ) -> None:
         self.raw = raw
         self.converter = converter
         self._close_raw = close_raw
+        # CloudWatch: the caller's client, or one opened on first use (and closed with ours).
+        self._cloudwatch = cloudwatch
+        self._open_cloudwatch: OpenCloudWatch | None = None
+        self._close_cloudwatch: Callable[[], Awaitable[object]] | None = None
+        self._opening: asyncio.Lock | None = None
         self._closed = False
         # The tasks inside a guard (how deep), those that closing cancelled, and
         # what tells aclose() they have all left.
@@ -88,6 +100,42 @@ class Transport:
     def owns(self, close_raw: Callable[[], Awaitable[object]]) -> None:
         """Take ownership of the raw client: ``close_raw`` closes it when the transport closes."""
         self._close_raw = close_raw
+
+    def opens_cloudwatch(self, opener: OpenCloudWatch) -> None:
+        """Open a CloudWatch client with ``opener`` when one is first needed; close it with the transport."""
+        self._open_cloudwatch = opener
+
+    @property
+    def cloudwatch(self) -> Any:
+        """The aiobotocore CloudWatch client, if one was given or opened yet."""
+        return self._cloudwatch
+
+    async def _cloudwatch_client(self) -> Any:
+        if self._cloudwatch is not None:
+            return self._cloudwatch
+        if self._open_cloudwatch is None:
+            msg = (
+                "no CloudWatch client: pass cloudwatch= (an aiobotocore CloudWatch client) to "
+                "CustomLabelsClient, or make the client with CustomLabelsClient.create()"
+            )
+            raise ConfigurationError(msg)
+        if self._opening is None:
+            self._opening = asyncio.Lock()
+        async with self._opening:
+            if self._cloudwatch is None:
+                try:
+                    client, close = await self._open_cloudwatch()
+                except BotoCoreError as exc:
+                    msg = f"cannot create a CloudWatch client: {exc}"
+                    raise ConfigurationError(msg) from exc
+                self._cloudwatch, self._close_cloudwatch = client, close
+        return self._cloudwatch
+
+    async def _method(self, operation: str) -> Callable[..., Awaitable[dict[str, Any]]]:
+        """The aiobotocore method that sends ``operation``, from the client of its service."""
+        if operation in CLOUDWATCH_METHODS:
+            return getattr(await self._cloudwatch_client(), CLOUDWATCH_METHODS[operation])  # type: ignore[no-any-return]
+        return getattr(self.raw, METHODS[operation])  # type: ignore[no-any-return]
 
     @property
     def closed(self) -> bool:
@@ -144,7 +192,7 @@ class Transport:
         return await self.guard(self._send(operation, params))
 
     async def _send(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
-        method = getattr(self.raw, METHODS[operation])
+        method = await self._method(operation)
         try:
             response: dict[str, Any] = await method(**params)
         except ClientError as exc:
@@ -190,6 +238,7 @@ class Transport:
                 self._left.clear()
                 await self._left.wait()
         finally:
-            close, self._close_raw = self._close_raw, None
-            if close is not None:
-                await close()
+            for close in (self._close_cloudwatch, self._close_raw):
+                if close is not None:
+                    await close()
+            self._close_raw = self._close_cloudwatch = None

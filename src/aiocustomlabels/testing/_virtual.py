@@ -14,11 +14,13 @@ way; use ``ScaledClock`` and short delays with the loopback emulator.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import selectors
+import time
 from collections.abc import Callable, Coroutine, Mapping
 from concurrent.futures import Executor
 from typing import Any, TypeVar, TypeVarTuple, Unpack
+
+from .._time import loop_epoch
 
 __all__ = ["LoopClock", "VirtualTimeEventLoop", "run_virtual"]
 
@@ -105,24 +107,45 @@ class LoopClock:
     running loop's time is behind the last time it showed (another loop, or
     looptime taking over a loop), it goes on from that time.
 
+    By default the clock takes the loop's own anchor to the wall clock (the
+    wall clock's time when the loop was first asked, less the loop's time
+    then), the one ``CustomLabelsClient`` reads for its "now" (the CloudWatch
+    metrics of the last minutes): the fake then publishes its metrics at the
+    times the client asks about. Until it is first read in a loop, it shows
+    the wall clock.
+
     Args:
-        epoch: The wall-clock time, in seconds since the epoch, that loop time 0 stands for.
+        epoch: The wall-clock time, in seconds since the epoch, that loop time 0
+            stands for; by default the running loop's anchor, taken when the
+            clock is first read in a loop.
     """
 
-    def __init__(self, epoch: float = 1_700_000_000.0) -> None:
-        self.epoch = epoch
+    def __init__(self, epoch: float | None = None) -> None:
+        self._epoch = epoch
         self._last = 0.0
         self._offset = 0.0
 
+    @property
+    def epoch(self) -> float | None:
+        """The wall-clock time that loop time 0 stands for; ``None`` until first read in a loop, if not given."""
+        return self._epoch
+
     def now(self) -> float:
         """``epoch`` plus the running loop's time (the last one seen, outside a loop)."""
-        with contextlib.suppress(RuntimeError):
-            seen = asyncio.get_running_loop().time() + self._offset
-            if seen < self._last:
-                self._offset += self._last - seen
-                seen = self._last
-            self._last = seen
-        return self.epoch + self._last
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            # Outside a loop (setting a scene up): the wall clock, until a loop fixes the anchor.
+            return time.time() if self._epoch is None else self._epoch + self._last
+        seen = loop.time() + self._offset
+        if self._epoch is None:
+            # The loop's own anchor, which the client's "now" reads too.
+            self._epoch = loop_epoch(loop)
+        if seen < self._last:
+            self._offset += self._last - seen
+            seen = self._last
+        self._last = seen
+        return self._epoch + self._last
 
 
 def run_virtual(main: Coroutine[Any, Any, T], *, debug: bool | None = None) -> T:

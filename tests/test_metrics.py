@@ -1,0 +1,360 @@
+"""inference_units() and units_in_service(): auto-scaling at work, from CloudWatch, through the fake."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiobotocore.session import get_session
+
+from aiocustomlabels import (
+    AccessDeniedError,
+    ClientClosedError,
+    ConfigurationError,
+    CustomLabelsClient,
+    InferenceUnitsSample,
+    InvalidRequestError,
+    MalformedResponseError,
+    ThrottlingError,
+)
+from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process
+from aiocustomlabels.testing import _cloudwatch as fake_cloudwatch
+from tests._cloudwatch_support import DEMAND, END_MINUTE, EXPECTED, MINUTE, STOP_MINUTE, T0, at
+from tests._harness import NO_RETRIES, client_for, run
+
+GET = "GetMetricData"
+
+
+def curve_fake() -> tuple[FakeCustomLabels, Any]:
+    """A fake on the loop's time from T0 (a whole minute), with shelf/v1 TRAINING_COMPLETED."""
+    fake = FakeCustomLabels(clock=LoopClock(epoch=T0), start_seconds=600.0, stop_seconds=60.0)
+    project = fake.add_project("shelf")
+    return fake, (project, fake.add_version(project, "v1"))
+
+
+async def play_the_curve(fake: FakeCustomLabels, version: str) -> None:
+    """The issue's curve on loop time: started at minute 0 (min 1, max 4); demand 0.5, 3.2, 6, 0; stopped at 60."""
+    loop = asyncio.get_running_loop()
+
+    async def until(minute: float) -> None:
+        await asyncio.sleep(max(0.0, minute * MINUTE - loop.time()))
+
+    await until(0)
+    fake.call(
+        "StartProjectVersion", {"ProjectVersionArn": version, "MinInferenceUnits": 1, "MaxInferenceUnits": 4}
+    )
+    for minute, units in DEMAND:
+        await until(minute)
+        fake.set_demand(version, units)
+    await until(STOP_MINUTE)
+    fake.call("StopProjectVersion", {"ProjectVersionArn": version})
+    await until(END_MINUTE)
+
+
+def rows(samples: list[InferenceUnitsSample]) -> list[tuple[float | None, ...]]:
+    """Each sample's four values."""
+    return [(s.in_service, s.desired, s.min_inference_units, s.max_inference_units) for s in samples]
+
+
+def test_the_samples_follow_the_scaling_rule_minute_by_minute() -> None:
+    """Min 1, max 4; demand 0.5, 3.2, 6, 0: the library's samples are what the scaling rule says at each minute."""
+    fake, (project, version) = curve_fake()
+
+    async def main() -> list[InferenceUnitsSample]:
+        async with client_for(fake) as client:
+            await play_the_curve(fake, version)
+            return await client.inference_units(project, "v1", start=at(-5), end=at(END_MINUTE + 5))
+
+    samples = run(main)
+    assert [s.timestamp for s in samples] == [at(m) for m in range(len(EXPECTED))]
+    assert all(s.timestamp.tzinfo is UTC for s in samples)
+    expected = [tuple(None if v is None else float(v) for v in row) for row in EXPECTED]
+    assert rows(samples) == expected
+
+
+def test_one_request_asks_for_the_four_metrics() -> None:
+    """One GetMetricData asks for the four metrics of the version, Average, per period, oldest first."""
+    fake, (project, version) = curve_fake()
+
+    async def main() -> None:
+        async with client_for(fake) as client:
+            await play_the_curve(fake, version)
+            await client.inference_units(project, "v1", start=at(0), end=at(30), period=300)
+
+    run(main)
+    (request,) = fake.requests_for(GET)
+    queries = request.params["MetricDataQueries"]
+    assert sorted(q["MetricStat"]["Metric"]["MetricName"] for q in queries) == sorted(
+        ["InServiceInferenceUnits", "DesiredInferenceUnits", "MinInferenceUnits", "MaxInferenceUnits"]
+    )
+    for query in queries:
+        stat = query["MetricStat"]
+        assert (stat["Period"], stat["Stat"], stat["Metric"]["Namespace"]) == (
+            300,
+            "Average",
+            "AWS/Rekognition",
+        )
+        assert {d["Name"]: d["Value"] for d in stat["Metric"]["Dimensions"]} == {
+            "ProjectName": "shelf",
+            "VersionName": "v1",
+        }
+    assert request.params["ScanBy"] == "TimestampAscending"
+    assert (request.params["StartTime"], request.params["EndTime"]) == (at(0).timestamp(), at(30).timestamp())
+
+
+def test_periods_average_the_minutes() -> None:
+    """With a period of 5 minutes, each sample is the average of its five minutes."""
+    fake, (project, version) = curve_fake()
+
+    async def main() -> list[InferenceUnitsSample]:
+        async with client_for(fake) as client:
+            await play_the_curve(fake, version)
+            return await client.inference_units(project, "v1", start=at(20), end=at(30), period=300)
+
+    first, second = run(main)
+    assert (first.timestamp, first.in_service, first.desired) == (at(20), 1.0, 4.0)
+    assert (second.timestamp, second.in_service, second.desired) == (at(25), 4.0, 4.0)
+
+
+def test_pages_are_followed_and_merged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When CloudWatch pages its answer (NextToken), every page is asked for and the series are merged."""
+    monkeypatch.setattr(fake_cloudwatch, "DEFAULT_MAX_DATAPOINTS", 25)
+    fake, (project, version) = curve_fake()
+
+    async def main() -> list[InferenceUnitsSample]:
+        async with client_for(fake) as client:
+            await play_the_curve(fake, version)
+            return await client.inference_units(project, "v1", start=at(-5), end=at(END_MINUTE + 5))
+
+    samples = run(main)
+    requests = fake.requests_for(GET)
+    assert len(requests) > 4
+    assert ["NextToken" in r.params for r in requests] == [False] + [True] * (len(requests) - 1)
+    assert rows(samples) == [tuple(None if v is None else float(v) for v in row) for row in EXPECTED]
+
+
+def test_gaps_stay_gaps() -> None:
+    """Minutes in which the version published nothing are absent, not filled."""
+    fake, (project, version) = curve_fake()
+
+    async def main() -> list[InferenceUnitsSample]:
+        async with client_for(fake) as client:
+            await play_the_curve(fake, version)
+            await asyncio.sleep(30 * MINUTE)
+            fake.call("StartProjectVersion", {"ProjectVersionArn": version, "MinInferenceUnits": 2})
+            await asyncio.sleep(20 * MINUTE)
+            return await client.inference_units(project, "v1", start=at(0), end=at(120))
+
+    minutes = [round((s.timestamp - at(0)).total_seconds() / MINUTE) for s in run(main)]
+    assert minutes == [*range(61), *range(100, 120)]
+
+
+def test_units_in_service_is_the_latest_minute() -> None:
+    """units_in_service gives the latest minute with units in service: after a scale-up, the new count."""
+    fake = FakeCustomLabels(clock=LoopClock(), start_seconds=600.0)
+    project = fake.add_project("shelf")
+    version = fake.add_version(project, "v1")
+
+    async def main() -> tuple[InferenceUnitsSample | None, InferenceUnitsSample | None]:
+        async with client_for(fake) as client:
+            await client.start_and_wait(project, "v1", min_inference_units=1, max_inference_units=4)
+            fake.set_demand(version, 2.5)
+            await asyncio.sleep(20 * MINUTE)
+            running = await client.units_in_service(project, "v1")
+            await client.stop_and_wait(project, "v1")
+            await asyncio.sleep(10 * MINUTE)
+            return running, await client.units_in_service(project, "v1")
+
+    running, stopped = run(main)
+    assert running is not None
+    assert (running.in_service, running.desired, running.max_inference_units) == (3.0, 3.0, 4.0)
+    assert stopped is None
+
+
+def test_units_in_service_of_a_version_never_started_is_none() -> None:
+    """A version that published nothing (never hosted) has no units in service: None."""
+    fake = FakeCustomLabels(clock=LoopClock())
+    project = fake.add_project("shelf")
+    fake.add_version(project, "v1")
+
+    async def main() -> InferenceUnitsSample | None:
+        async with client_for(fake) as client:
+            return await client.units_in_service(project, "v1")
+
+    assert run(main) is None
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"start": at(10), "end": at(5)},
+        {"start": at(10), "end": at(10)},
+        {"start": datetime(2026, 1, 1), "end": at(5)},
+        {"start": "2026-01-01T00:00Z"},
+        {"start": at(0), "period": 61},
+        {"start": at(0), "period": 90},
+        {"start": at(0), "period": 0},
+        {"start": at(0), "period": 7},
+        {"start": at(0), "period": True},
+        {"start": at(0), "period": 60.0},
+    ],
+)
+def test_bad_arguments_are_refused_before_any_request(kwargs: dict[str, Any]) -> None:
+    """Start not before end, naive times, periods CloudWatch refuses: InvalidRequestError, nothing sent."""
+    fake, (project, _) = curve_fake()
+
+    async def main() -> None:
+        async with client_for(fake) as client:
+            with pytest.raises(InvalidRequestError):
+                await client.inference_units(project, "v1", **kwargs)
+
+    run(main)
+    assert fake.requests == ()
+
+
+@pytest.mark.parametrize("period", [1, 5, 10, 20, 30, 60, 300, 3600])
+def test_periods_cloudwatch_takes_are_sent(period: int) -> None:
+    """1, 5, 10, 20, 30 and multiples of 60 are periods CloudWatch takes."""
+    fake, (project, _) = curve_fake()
+
+    async def main() -> None:
+        async with client_for(fake) as client:
+            await client.inference_units(project, "v1", start=at(0), end=at(60), period=period)
+
+    run(main)
+    assert len(fake.requests_for(GET)) == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "error"), [("AccessDenied", AccessDeniedError), ("Throttling", ThrottlingError)]
+)
+def test_cloudwatchs_errors_are_the_librarys(code: str, error: type[Exception]) -> None:
+    """CloudWatch's codes raise the library's class of their meaning, with the code and the request id."""
+    fake, (project, _) = curve_fake()
+    status = 403 if code == "AccessDenied" else 400
+    fake.faults.error(code, GET, times=None, status=status)
+
+    async def main() -> None:
+        async with client_for(fake, config=NO_RETRIES) as client:
+            with pytest.raises(error) as caught:
+                await client.inference_units(project, "v1", start=at(0), end=at(60))
+            assert caught.value.code == code  # type: ignore[attr-defined]
+            assert caught.value.request_id  # type: ignore[attr-defined]
+            assert caught.value.operation == GET  # type: ignore[attr-defined]
+
+    run(main)
+
+
+def test_an_answer_that_is_not_get_metric_datas_is_malformed() -> None:
+    """A 200 whose body is not GetMetricData's output (a proxy's page) is a MalformedResponseError, never no data."""
+    fake, (project, _) = curve_fake()
+    fake.faults.malformed(GET)
+
+    async def main() -> None:
+        async with client_for(fake, config=NO_RETRIES) as client:
+            with pytest.raises(MalformedResponseError, match="MetricDataResults"):
+                await client.inference_units(project, "v1", start=at(0), end=at(60))
+
+    run(main)
+
+
+def test_a_client_without_cloudwatch_says_how_to_get_one() -> None:
+    """A client made from a raw Rekognition client alone raises ConfigurationError, and sends nothing."""
+    fake, (project, _) = curve_fake()
+
+    async def main() -> None:
+        with in_process(fake):
+            async with (
+                get_session().create_client("rekognition", region_name="us-east-1") as raw,
+                CustomLabelsClient(raw) as client,
+            ):
+                with pytest.raises(ConfigurationError, match="cloudwatch="):
+                    await client.inference_units(project, "v1", start=at(0), end=at(60))
+
+    run(main)
+    assert fake.requests == ()
+
+
+def test_a_cloudwatch_client_given_is_used_and_left_open() -> None:
+    """cloudwatch= is used for the metrics, and stays the caller's: closing our client does not close it."""
+    fake, (project, version) = curve_fake()
+
+    async def main() -> None:
+        session = get_session()
+        with in_process(fake):
+            async with (
+                session.create_client("rekognition", region_name="us-east-1") as raw,
+                session.create_client("cloudwatch", region_name="us-east-1") as cloudwatch,
+            ):
+                async with CustomLabelsClient(raw, cloudwatch=cloudwatch) as client:
+                    await play_the_curve(fake, version)
+                    assert len(await client.inference_units(project, "v1", start=at(0), end=at(60))) == 60
+                # Still open: the caller's to close.
+                answer = await cloudwatch.get_metric_data(
+                    MetricDataQueries=[
+                        {
+                            "Id": "m",
+                            "MetricStat": {
+                                "Metric": {"Namespace": "AWS/Rekognition", "MetricName": "MinInferenceUnits"},
+                                "Period": 60,
+                                "Stat": "Average",
+                            },
+                        }
+                    ],
+                    StartTime=at(0),
+                    EndTime=at(1),
+                )
+                assert answer["MetricDataResults"][0]["Id"] == "m"
+
+    run(main)
+
+
+def test_create_opens_cloudwatch_on_first_use_and_closes_it() -> None:
+    """create() opens its CloudWatch client only when the metrics are first asked for, and closes it with itself."""
+    fake, (project, _) = curve_fake()
+
+    async def main() -> None:
+        with in_process(fake):
+            client = await CustomLabelsClient.create(region_name="us-east-1")
+            before: Any = client._transport.cloudwatch
+            await client.inference_units(project, "v1", start=at(0), end=at(60))
+            cloudwatch: Any = client._transport.cloudwatch
+            assert before is None
+            assert cloudwatch is not None
+            assert cloudwatch.meta.region_name == "us-east-1"
+            await client.aclose()
+            assert cloudwatch._endpoint.http_session._sessions is None  # closed
+
+    run(main)
+
+
+def test_closing_the_client_ends_a_metrics_call() -> None:
+    """A GetMetricData under way ends with ClientClosedError when the client closes."""
+    fake, (project, _) = curve_fake()
+    fake.faults.latency(600, GET)
+
+    async def main() -> None:
+        async with client_for(fake) as client:
+            call = asyncio.create_task(client.inference_units(project, "v1", start=at(0), end=at(60)))
+            await asyncio.sleep(1)
+            await client.aclose()
+            with pytest.raises(ClientClosedError):
+                await call
+
+    run(main)
+
+
+def test_now_follows_the_loop_from_the_wall_clock() -> None:
+    """The client's now starts at the wall clock and then counts the loop's time, as the fake's LoopClock does."""
+    fake = FakeCustomLabels(clock=LoopClock())
+
+    async def main() -> timedelta:
+        async with client_for(fake) as client:
+            first = client._metrics.now()
+            assert abs((first - datetime.now(UTC)).total_seconds()) < 60
+            await asyncio.sleep(3600)
+            return client._metrics.now() - first
+
+    assert run(main) == timedelta(hours=1)
