@@ -211,7 +211,8 @@ def custom_labels_emulator(fake_custom_labels: FakeCustomLabels[VirtualClock]) -
     """``fake_custom_labels``, served on a free loopback port for the duration of the test.
 
     For the test's duration the environment holds dummy credentials, the
-    fake's region and ``AWS_ENDPOINT_URL_REKOGNITION`` (the emulator's URL),
+    fake's region, and ``AWS_ENDPOINT_URL_REKOGNITION`` and
+    ``AWS_ENDPOINT_URL_CLOUDWATCH`` (the emulator's URL, which serves both),
     so that clients made with no endpoint reach the emulator. Its time is
     ``fake_custom_labels.clock``, which moves when the test advances it.
     """
@@ -223,6 +224,7 @@ def custom_labels_emulator(fake_custom_labels: FakeCustomLabels[VirtualClock]) -
             **FAKE_ENV,
             "AWS_DEFAULT_REGION": fake_custom_labels.region,
             "AWS_ENDPOINT_URL_REKOGNITION": emulator.endpoint_url,
+            "AWS_ENDPOINT_URL_CLOUDWATCH": emulator.endpoint_url,
         }
         with environment(variables):
             yield emulator

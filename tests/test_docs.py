@@ -49,7 +49,7 @@ PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
 BLOCK = re.compile(r"^```python([^\n]*)\n(.*?)^```", re.DOTALL | re.MULTILINE)
 TEST_FILE = re.compile(r'title="((?:test_\w+|conftest)\.py)"')
 CONSOLE = re.compile(r"^```console\n(.*?)^```", re.DOTALL | re.MULTILINE)
-SHELL_PAGES = [ROOT / "docs" / "cli.md", ROOT / "docs" / "testing.md"]
+SHELL_PAGES = [ROOT / "docs" / "cli.md", ROOT / "docs" / "testing.md", ROOT / "docs" / "autoscaling.md"]
 EXAMPLE_PROJECT = "arn:aws:rekognition:us-east-1:111122223333:project/my-project/1700000000000"
 
 
@@ -248,3 +248,13 @@ def test_shell_examples_print_what_they_show(page: Path) -> None:
             )
             actual = done.stdout if served is None else served.shown(done.stdout)
             assert normalized(actual) == normalized(expected), f"$ {command}\n{actual}"
+
+
+def test_the_autoscaling_picture_is_current() -> None:
+    """docs/img/autoscaling-day.svg is what scripts/plot_autoscaling_day.py draws from the fake's day now."""
+    script = runpy.run_path(str(ROOT / "scripts" / "plot_autoscaling_day.py"), run_name="plot")
+    samples, fake = script["samples_of_the_day"]()
+    assert len(samples) == 911  # 06:50 to 22:00, a sample a minute
+    assert max(s.in_service or 0 for s in samples) == 4  # the noon peak, capped at the maximum
+    assert (ROOT / "docs" / "img" / "autoscaling-day.svg").read_text() == script["svg"](samples)
+    assert fake.requests_for("GetMetricData")

@@ -330,6 +330,7 @@ def test_emulator_fixture_serves_fake_custom_labels_to_clients_made_with_no_endp
         client.close()
     assert custom_labels_emulator.fake is fake_custom_labels
     assert os.environ["AWS_ENDPOINT_URL_REKOGNITION"] == custom_labels_emulator.endpoint_url
+    assert os.environ["AWS_ENDPOINT_URL_CLOUDWATCH"] == custom_labels_emulator.endpoint_url
     assert len(fake_custom_labels.requests_for(DESCRIBE)) == 1
 
 

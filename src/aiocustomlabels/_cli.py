@@ -1,7 +1,7 @@
 """The command line: ``aiocustomlabels`` or ``python -m aiocustomlabels``.
 
-Commands: ``versions``, ``start``, ``stop``, ``hosted`` (the library's
-semantics, from a shell), ``emulator`` (the fake service on loopback HTTP) and ``demo`` (the main
+Commands: ``versions``, ``start``, ``stop``, ``units``, ``hosted`` (the
+library's semantics, from a shell), ``emulator`` (the fake service on loopback HTTP) and ``demo`` (the main
 job on an embedded emulator). The last two are test tooling: they are
 implemented in ``aiocustomlabels.testing`` and import it only when they run.
 Each command is one entry of ``COMMANDS``: its arguments and its coroutine.
@@ -339,7 +339,15 @@ def _instant(text: str) -> datetime:
 
 
 def _period(text: str) -> int:
-    return _whole(text, "seconds a sample averages (60 or a multiple of 60)", 1, 86400 * 366)
+    from ._rules import check_period  # noqa: PLC0415 -- loaded with the package
+
+    try:
+        return check_period(int(text))
+    except ValueError:  # not a number, or a period CloudWatch refuses (InvalidRequestError)
+        msg = (
+            f"expected seconds a sample averages, 60 or a multiple of 60 (or 1, 5, 10, 20, 30); got {text!r}"
+        )
+        raise argparse.ArgumentTypeError(msg) from None
 
 
 def _units_arguments(parser: argparse.ArgumentParser) -> None:
@@ -380,7 +388,13 @@ def _emulator_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--port", type=_port, default=4566, help="port to bind (default 4566); 0 picks a free one"
     )
-    parser.add_argument("--seed", choices=["demo", "none"], default="demo", help="what to start with")
+    parser.add_argument(
+        "--seed",
+        choices=["demo", "day", "none"],
+        default="demo",
+        help="what to start with: the demo project (default), a day of auto-scaling already played "
+        "(its clock stands still), or nothing",
+    )
     parser.add_argument(
         "--start-seconds", type=_seconds, default=10.0, metavar="SECONDS", help="how long a start takes"
     )
@@ -831,14 +845,16 @@ async def _units_command(args: argparse.Namespace) -> int:
 
     from ._chart import render  # noqa: PLC0415
     from ._format import UNITS_HEADER, units_record, units_row  # noqa: PLC0415
+    from ._rules import check_window  # noqa: PLC0415
 
     _check_version(args)
     out = sys.stdout
+    end = args.end if args.end is not None else datetime.now(UTC)
+    # The library's rule, before any request (the project's lookup included).
+    start, end = check_window(args.start or end - timedelta(seconds=args.since), end, end)
     async with _client(args) as client:
         project, name, _ = await _resolve(client, args, need_project=True)
         assert project is not None  # noqa: S101 -- _resolve finds it
-        end = args.end if args.end is not None else datetime.now(UTC)
-        start = args.start if args.start is not None else end - timedelta(seconds=args.since)
         samples = await client.inference_units(project, name, start=start, end=end, period=args.period)
     if args.output == "chart":
         out.write("\n".join(render(samples, width=args.width)) + "\n")

@@ -24,7 +24,7 @@ from ._converters import converter as default_converter
 from ._errors import ConfigurationError, InvalidRequestError
 from ._hosting import Hosting, RunningVersion
 from ._listing import HostedVersionIterator, Listing, ProjectIterator, ProjectVersionIterator
-from ._metrics import InferenceUnitsSample, Metrics, check_period, check_window
+from ._metrics import InferenceUnitsSample, Metrics
 from ._models import ProjectVersionDescription, ProjectVersionStatus
 from ._rules import (
     MAX_PAGE_SIZE,
@@ -34,8 +34,10 @@ from ._rules import (
     check_flag,
     check_name,
     check_page_size,
+    check_period,
     check_seconds,
     check_token,
+    check_window,
     name_batches,
 )
 from ._transport import AsyncResource, Transport

@@ -21,11 +21,11 @@ from typing import Any, Final
 import attrs
 
 from ._arns import ProjectArn
-from ._errors import InvalidRequestError, MalformedResponseError
+from ._errors import MalformedResponseError
 from ._time import loop_now
 from ._transport import Transport
 
-__all__ = ["InferenceUnitsSample", "Metrics", "check_period", "check_window"]
+__all__ = ["InferenceUnitsSample", "Metrics"]
 
 NAMESPACE: Final = "AWS/Rekognition"
 
@@ -36,9 +36,6 @@ _QUERIES: Final = {
     "min_inference_units": "MinInferenceUnits",
     "max_inference_units": "MaxInferenceUnits",
 }
-
-#: Periods below a minute that CloudWatch takes (for high-resolution metrics); above, multiples of 60.
-_SHORT_PERIODS: Final = frozenset({1, 5, 10, 20, 30})
 
 #: How far back ``units_in_service`` looks, in periods of a minute.
 _RECENT_PERIODS: Final = 5
@@ -65,37 +62,6 @@ class InferenceUnitsSample:
     desired: float | None = None
     min_inference_units: float | None = None
     max_inference_units: float | None = None
-
-
-def check_period(period: object) -> int:
-    """``period``, in seconds, as CloudWatch takes it.
-
-    Raises:
-        InvalidRequestError: Not 1, 5, 10, 20, 30 or a multiple of 60.
-    """
-    if type(period) is not int or not (period in _SHORT_PERIODS or (period > 0 and period % 60 == 0)):
-        msg = f"period must be 1, 5, 10, 20, 30 or a multiple of 60 seconds, not {period!r}"
-        raise InvalidRequestError(msg)
-    return period
-
-
-def check_window(start: object, end: object, now: datetime) -> tuple[datetime, datetime]:
-    """``start`` and ``end`` (``None``: now) as timezone-aware datetimes, start before end.
-
-    Raises:
-        InvalidRequestError: Not timezone-aware datetimes, or start not before end.
-    """
-    end = now if end is None else end
-    for name, value in (("start", start), ("end", end)):
-        if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
-            msg = f"{name} must be a timezone-aware datetime, not {value!r}"
-            raise InvalidRequestError(msg)
-    assert isinstance(start, datetime)  # noqa: S101 -- checked just above
-    assert isinstance(end, datetime)  # noqa: S101 -- likewise
-    if not start < end:
-        msg = f"start ({start.isoformat()}) must come before end ({end.isoformat()})"
-        raise InvalidRequestError(msg)
-    return start, end
 
 
 class Metrics:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Final, TypeVar
 
 import attrs
@@ -43,6 +44,8 @@ MAX_PAGE_SIZE: Final = 100
 MAX_VERSION_NAMES: Final = 10
 #: The longest ``NextToken`` the service accepts.
 MAX_TOKEN_LENGTH: Final = 1024
+#: Periods below a minute that CloudWatch takes (for high-resolution metrics); above, multiples of 60.
+_SHORT_PERIODS: Final = frozenset({1, 5, 10, 20, 30})
 #: ``InferenceUnits`` in the model: an Integer (32-bit) with ``min`` 1.
 MIN_INFERENCE_UNITS: Final = 1
 MAX_INFERENCE_UNITS: Final = 2**31 - 1
@@ -225,3 +228,34 @@ def check_seconds(value: object, argument: str) -> float:
         msg = f"{argument} must be a positive number of seconds, not {value!r}"
         raise InvalidRequestError(msg)
     return float(value)
+
+
+def check_period(period: object) -> int:
+    """``period``, in seconds, as CloudWatch takes it.
+
+    Raises:
+        InvalidRequestError: Not 1, 5, 10, 20, 30 or a multiple of 60.
+    """
+    if type(period) is not int or not (period in _SHORT_PERIODS or (period > 0 and period % 60 == 0)):
+        msg = f"period must be 1, 5, 10, 20, 30 or a multiple of 60 seconds, not {period!r}"
+        raise InvalidRequestError(msg)
+    return period
+
+
+def check_window(start: object, end: object, now: datetime) -> tuple[datetime, datetime]:
+    """``start`` and ``end`` (``None``: now) as timezone-aware datetimes, start before end.
+
+    Raises:
+        InvalidRequestError: Not timezone-aware datetimes, or start not before end.
+    """
+    end = now if end is None else end
+    for name, value in (("start", start), ("end", end)):
+        if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+            msg = f"{name} must be a timezone-aware datetime, not {value!r}"
+            raise InvalidRequestError(msg)
+    assert isinstance(start, datetime)  # noqa: S101 -- checked just above
+    assert isinstance(end, datetime)  # noqa: S101 -- likewise
+    if not start < end:
+        msg = f"start ({start.isoformat()}) must come before end ({end.isoformat()})"
+        raise InvalidRequestError(msg)
+    return start, end

@@ -19,6 +19,7 @@ from aiocustomlabels import (
     CustomLabelsClient,
     DescribeProjectVersionsResponse,
     InferenceUnits,
+    InferenceUnitsSample,
     ProjectArn,
     ProjectDescription,
     ProjectVersionArn,
@@ -155,6 +156,20 @@ def test_hosting_signatures() -> None:
         except UnitsMismatchError as error:
             assert_type(error.asked, InferenceUnits)
             assert_type(error.running, InferenceUnits)
+
+    assert callable(uses)
+
+
+def test_metrics_signatures() -> None:
+    """inference_units() and units_in_service() are typed; never called here."""
+
+    async def uses(client: CustomLabelsClient, project: str, since: datetime) -> None:
+        samples = await client.inference_units(project, "v1", start=since, period=300)
+        assert_type(samples, list[InferenceUnitsSample])
+        assert_type(samples[0].timestamp, datetime)
+        assert_type(samples[0].in_service, float | None)
+        latest = await client.units_in_service(project, "v1")
+        assert_type(latest, InferenceUnitsSample | None)
 
     assert callable(uses)
 

@@ -20,7 +20,7 @@ module ``pytest_aiocustomlabels``).
 """
 
 from ._clock import Clock, ScaledClock, VirtualClock
-from ._demo import DemoProject, run_main_job, seed_demo
+from ._demo import DayProject, DemoProject, run_main_job, seed_day, seed_demo
 from ._fake import FakeCustomLabels, FakeServiceError, RecordedRequest
 from ._faults import Fault, FaultKind, FaultPlan
 from ._inprocess import in_process
@@ -32,6 +32,7 @@ __all__ = [
     "METRIC_NAMES",
     "NAMESPACE",
     "Clock",
+    "DayProject",
     "DemoProject",
     "Emulator",
     "FakeCustomLabels",
@@ -49,5 +50,6 @@ __all__ = [
     "in_process",
     "run_main_job",
     "run_virtual",
+    "seed_day",
     "seed_demo",
 ]

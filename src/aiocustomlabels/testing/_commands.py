@@ -17,8 +17,8 @@ from aiobotocore.session import get_session
 from .._cli import CommandError
 from .._client import CustomLabelsClient
 from .._waiting import Backoff
-from ._clock import ScaledClock
-from ._demo import run_main_job, seed_demo
+from ._clock import Clock, ScaledClock, VirtualClock
+from ._demo import DAY, run_main_job, seed_day, seed_demo
 from ._fake import FakeCustomLabels
 from ._server import Emulator
 
@@ -30,10 +30,26 @@ DEMO_BACKOFF = Backoff(min_delay=0.25, max_delay=1.0)
 
 async def serve(args: argparse.Namespace) -> int:
     """``emulator``: serve the fake on loopback HTTP until SIGINT or SIGTERM."""
-    fake = FakeCustomLabels(
-        clock=ScaledClock(), start_seconds=args.start_seconds, stop_seconds=args.stop_seconds
-    )
-    project = seed_demo(fake).project_arn if args.seed == "demo" else None
+    lines: list[str] = []
+    if args.seed == "day":
+        # A day already played: its clock stands still at the day's end, so that its
+        # metrics read the same whenever they are asked for.
+        day_fake = FakeCustomLabels(
+            clock=VirtualClock(start=DAY.timestamp()),
+            start_seconds=args.start_seconds,
+            stop_seconds=args.stop_seconds,
+        )
+        day = seed_day(day_fake)
+        fake: FakeCustomLabels[Clock] = day_fake
+        lines.append(
+            f"Auto-scaling day ({day.start:%Y-%m-%d}, UTC; the clock stands at its end): {day.version_arn}"
+        )
+    else:
+        fake = FakeCustomLabels(
+            clock=ScaledClock(), start_seconds=args.start_seconds, stop_seconds=args.stop_seconds
+        )
+        if args.seed == "demo":
+            lines.append(f"Demo project: {seed_demo(fake).project_arn}")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -46,8 +62,8 @@ async def serve(args: argparse.Namespace) -> int:
             raise CommandError(_bind_failure(args.host, args.port, exc)) from exc
         try:
             print(f"Custom Labels emulator listening on {emulator.endpoint_url}", flush=True)
-            if project is not None:
-                print(f"Demo project: {project}", flush=True)
+            for line in lines:
+                print(line, flush=True)
             await stop.wait()
             print("Stopping the emulator.", flush=True)
         finally:

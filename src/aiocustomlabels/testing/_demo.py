@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from datetime import UTC, datetime
-from typing import TextIO
+from datetime import UTC, datetime, timedelta
+from typing import Final, TextIO
 
 import attrs
 
@@ -20,9 +20,10 @@ from .._client import CustomLabelsClient
 from .._format import TABLE_HEADER, version_row
 from .._models import OutputConfig, ProjectVersionDescription, ProjectVersionStatus
 from .._waiting import Backoff
+from ._clock import VirtualClock
 from ._fake import FakeCustomLabels
 
-__all__ = ["DemoProject", "run_main_job", "seed_demo"]
+__all__ = ["DAY", "DAY_DEMAND", "DayProject", "DemoProject", "run_main_job", "seed_day", "seed_demo"]
 
 S = ProjectVersionStatus
 
@@ -149,3 +150,75 @@ async def run_main_job(
 
 
 # --8<-- [end:main-job]
+
+
+#: The simulated day's date: its metrics are served as of this day, in UTC.
+DAY: Final = datetime(2026, 11, 26, tzinfo=UTC)
+#: The day's demand on the model, in inference units, from each time on (HH:MM, UTC).
+DAY_DEMAND: Final[tuple[tuple[str, float], ...]] = (
+    ("07:00", 0.4),
+    ("08:30", 1.6),
+    ("10:00", 2.7),
+    ("11:30", 4.6),
+    ("13:30", 3.1),
+    ("15:00", 2.2),
+    ("17:30", 1.3),
+    ("19:30", 0.5),
+)
+#: When the day's model is started (with 1 to 4 units) and stopped (HH:MM, UTC).
+DAY_START, DAY_STOP = "06:50", "22:00"
+
+
+@attrs.frozen(kw_only=True)
+class DayProject:
+    """What ``seed_day`` made.
+
+    Attributes:
+        project_arn: The project, ``storefront``.
+        version_arn: Its version that ran through the day, ``storefront.v7``.
+        start: The start of the day (UTC).
+        end: Its end: where the fake's clock stands afterwards.
+    """
+
+    project_arn: ProjectArn
+    version_arn: ProjectVersionArn
+    start: datetime
+    end: datetime
+
+
+def _at(clock: VirtualClock, hhmm: str) -> None:
+    hours, minutes = map(int, hhmm.split(":"))
+    clock.advance(DAY.timestamp() + hours * 3600 + minutes * 60 - clock.now())
+
+
+def seed_day(fake: FakeCustomLabels[VirtualClock]) -> DayProject:
+    """Play a simulated day of auto-scaling on ``fake``, whose clock must stand at ``DAY`` or before.
+
+    A model is started at 06:50 with MinInferenceUnits 1 and MaxInferenceUnits
+    4, demand follows ``DAY_DEMAND`` (up to 4.6 units at noon, above the
+    maximum), and the model is stopped at 22:00. The fake scales as it always
+    does; afterwards its clock stands at midnight, the day's end, and its
+    CloudWatch metrics tell the day minute by minute.
+
+    Raises:
+        ValueError: The clock is past the start of the day.
+    """
+    clock = fake.clock
+    if clock.now() > DAY.timestamp():
+        msg = f"the fake's clock must stand at {DAY.isoformat()} or before"
+        raise ValueError(msg)
+    _at(clock, "00:00")
+    project = fake.add_project("storefront")
+    version = fake.add_version(project, "storefront.v7", start_seconds=600.0, stop_seconds=60.0)
+    _at(clock, DAY_START)
+    fake.call(
+        "StartProjectVersion", {"ProjectVersionArn": version, "MinInferenceUnits": 1, "MaxInferenceUnits": 4}
+    )
+    for hhmm, demand in DAY_DEMAND:
+        _at(clock, hhmm)
+        fake.set_demand(version, demand)
+    _at(clock, DAY_STOP)
+    fake.call("StopProjectVersion", {"ProjectVersionArn": version})
+    _at(clock, "23:59")
+    clock.advance(60.0)
+    return DayProject(project_arn=project, version_arn=version, start=DAY, end=DAY + timedelta(days=1))
