@@ -341,14 +341,16 @@ def test_malformed_page_raises_malformed_response() -> None:
 
 
 def test_body_botocore_cannot_parse_raises_malformed_response() -> None:
-    """A body on which botocore's own parser fails raises MalformedResponseError, not AttributeError."""
+    """A body on which botocore's own parser fails raises MalformedResponseError naming the member."""
     fake = virtual_fake()
     project, _ = project_with(fake, 3)
     fake.faults.malformed(body=b'{"ProjectVersionDescriptions": {"oops": 1}}')
 
     async def main() -> None:
         async with client_for(fake) as client:
-            with pytest.raises(MalformedResponseError, match="botocore could not parse") as info:
+            with pytest.raises(
+                MalformedResponseError, match=r"^\$\.ProjectVersionDescriptions: expected a list"
+            ) as info:
                 await anext(client.describe_project_versions(project))
             assert isinstance(info.value.__cause__, AttributeError)
 

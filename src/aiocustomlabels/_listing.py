@@ -15,7 +15,7 @@ from typing import Any, Self
 
 from ._arns import ProjectArn
 from ._errors import MalformedResponseError, VersionNotFoundError
-from ._models import NO_ITEMS, DescribeProjectVersionsResponse, ProjectVersionDescription
+from ._models import DescribeProjectVersionsResponse, ProjectVersionDescription
 from ._transport import AsyncResource, Transport
 
 __all__ = ["Listing", "ProjectVersionIterator", "ProjectVersionPages"]
@@ -40,11 +40,9 @@ class Listing:
         """One page.
 
         Raises:
-            MalformedResponseError: The answer has no ``ProjectVersionDescriptions``.
-                The service always sends the list, empty when nothing matches;
-                an answer without it is not the operation's output (botocore
-                reads a proxy's HTML page as ``{}``) and is never taken for an
-                empty project.
+            MalformedResponseError: The answer has no ``ProjectVersionDescriptions``
+                (``Transport`` checks it: an answer without the list is never
+                taken for an empty project), or does not fit the schema.
         """
         params: dict[str, Any] = {"ProjectArn": project, "MaxResults": page_size}
         if names is not None:
@@ -52,11 +50,7 @@ class Listing:
         if token is not None:
             params["NextToken"] = token
         data = await self._transport.call("DescribeProjectVersions", **params)
-        page = self._transport.structure(data, DescribeProjectVersionsResponse)
-        if page.project_version_descriptions is NO_ITEMS:
-            msg = "DescribeProjectVersions answered without ProjectVersionDescriptions"
-            raise MalformedResponseError(msg, ("ProjectVersionDescriptions",))
-        return page
+        return self._transport.structure(data, DescribeProjectVersionsResponse)
 
     def versions(
         self,

@@ -84,7 +84,12 @@ class Emulator:
         if self._runner is not None:
             msg = "the emulator is already running"
             raise RuntimeError(msg)
-        runner = web.AppRunner(make_app(self.fake), access_log=None, handle_signals=False)
+        # A client that hangs up cancels its handler, as it ends a real request:
+        # an answer delayed by a latency fault does not outlive its client, nor
+        # hold up stop().
+        runner = web.AppRunner(
+            make_app(self.fake), access_log=None, handle_signals=False, handler_cancellation=True
+        )
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
         try:
