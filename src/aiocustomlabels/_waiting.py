@@ -287,13 +287,17 @@ FetchBatch = Callable[[Sequence[str]], Awaitable[dict[str, ProjectVersionDescrip
 
 
 def _tell_delay(member: _Member, delay: float) -> None:
-    """Give a member its delay; what its callback raises ends that wait, and only that one."""
+    """Give a member its delay; what its callback raises ends that wait, and only that one.
+
+    The callback runs in the shared poller's task: nothing it raises, not even
+    ``CancelledError``, may end that task, on which the other waits depend.
+    """
     callback = member.options.on_delay
     if callback is None:
         return
     try:
         callback(delay)
-    except Exception as exc:
+    except (Exception, asyncio.CancelledError) as exc:
         if member.future is not None and not member.future.done():
             member.future.set_exception(_CallbackError(exc))
 
@@ -434,6 +438,14 @@ class SharedPoller:
                 return
 
     async def _run(self) -> None:
+        """The rounds, until no wait wants one: never ends leaving a wait waiting.
+
+        Whatever ends the task (a bug, an error nobody foresaw) reaches every
+        wait taking part, and the task itself ends quietly, so that asyncio
+        has no exception to report as never retrieved; the next wait to ask
+        for a round starts a new task. A cancellation (the last wait left, or
+        the client closed) stays one.
+        """
         try:
             while self._members:
                 await self._gather()
@@ -446,10 +458,14 @@ class SharedPoller:
                         _tell_delay(member, delay)
                     await asyncio.sleep(delay)
                 await self._round([m for m in self._members if m.wants])
-        except Exception as exc:
-            # Never leave a wait waiting on a poller that is gone: each gets the error.
-            self._fail_all(exc)
+        except asyncio.CancelledError:
+            for member in self._members:
+                if member.future is not None and not member.future.done():
+                    member.future.cancel()
             raise
+        except Exception as exc:
+            logger.exception("the shared poller failed; its waits end with its error")
+            self._fail_all(exc)
 
     def _fail_all(self, exc: BaseException) -> None:
         for member in self._members:
@@ -500,7 +516,7 @@ class _MissingError(Exception):
 class _CallbackError(Exception):
     """What a wait's own callback raised, carried to that wait as it is."""
 
-    def __init__(self, error: Exception) -> None:
+    def __init__(self, error: BaseException) -> None:
         super().__init__(error)
         self.error = error
 
