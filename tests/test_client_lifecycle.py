@@ -285,13 +285,18 @@ def test_a_raising_on_status_ends_only_its_own_wait(status: ProjectVersionStatus
 
     async def main() -> list[BaseException | ProjectVersionDescription]:
         async with client_for(fake) as client, asyncio.timeout(86_400):  # a hung wait fails, not hangs
-            return await asyncio.gather(
-                client.start_and_wait(
-                    project, "v0", min_inference_units=1, on_status=_raising_on(status, coroutine=coroutine)
-                ),
-                client.start_and_wait(project, "v1", min_inference_units=1),
-                client.stop_and_wait(project, "v2"),
-                return_exceptions=True,
+            return list(
+                await asyncio.gather(
+                    client.start_and_wait(
+                        project,
+                        "v0",
+                        min_inference_units=1,
+                        on_status=_raising_on(status, coroutine=coroutine),
+                    ),
+                    client.start_and_wait(project, "v1", min_inference_units=1),
+                    client.stop_and_wait(project, "v2"),
+                    return_exceptions=True,
+                )
             )
 
     failed, started, stopped = run(main)
@@ -312,10 +317,12 @@ def test_an_on_delay_raising_cancelled_error_ends_only_its_own_wait() -> None:
 
     async def main() -> list[BaseException | ProjectVersionDescription]:
         async with client_for(fake) as client, asyncio.timeout(86_400):
-            return await asyncio.gather(
-                client.start_and_wait(project, "v0", min_inference_units=1, on_delay=cancel),
-                client.start_and_wait(project, "v1", min_inference_units=1),
-                return_exceptions=True,
+            return list(
+                await asyncio.gather(
+                    client.start_and_wait(project, "v0", min_inference_units=1, on_delay=cancel),
+                    client.start_and_wait(project, "v1", min_inference_units=1),
+                    return_exceptions=True,
+                )
             )
 
     failed, other = run(main)
@@ -344,7 +351,7 @@ def test_an_unexpected_poller_error_reaches_every_wait(monkeypatch: pytest.Monke
                 return_exceptions=True,
             )
         gc.collect()  # a task that died with its exception unread would be reported now
-        return results
+        return list(results)
 
     results = run(main)
     assert [str(r) for r in results] == ["bug in the poller"] * 2

@@ -16,7 +16,7 @@ import logging
 import math
 import random
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Final
+from typing import Any, Final, TypeGuard
 
 import attrs
 
@@ -84,6 +84,11 @@ DelayCallback = Callable[[float], object]
 """What a delay callback is: a plain function given each delay, in seconds, before it is slept."""
 
 
+def _is_seconds(value: object) -> TypeGuard[float]:
+    """Whether ``value`` is a finite number (``bool`` is not): NaN and infinity never make a delay."""
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+
+
 @attrs.frozen(kw_only=True)
 class Backoff:
     """The Smithy waiter delay rule.
@@ -99,11 +104,11 @@ class Backoff:
     def __attrs_post_init__(self) -> None:
         low: object = self.min_delay  # callers without type checking may pass anything
         high: object = self.max_delay
-        if isinstance(low, bool) or not (isinstance(low, int | float) and low > 0):
-            msg = f"min_delay must be a positive number of seconds, not {self.min_delay!r}"
+        if not (_is_seconds(low) and low > 0):
+            msg = f"min_delay must be a positive, finite number of seconds, not {self.min_delay!r}"
             raise InvalidRequestError(msg)
-        if isinstance(high, bool) or not (isinstance(high, int | float) and high >= low):
-            msg = f"max_delay must be at least min_delay ({self.min_delay}), not {self.max_delay!r}"
+        if not (_is_seconds(high) and high >= low):
+            msg = f"max_delay must be a finite number of seconds, at least min_delay ({self.min_delay}), not {self.max_delay!r}"
             raise InvalidRequestError(msg)
 
     def delay(self, attempt: int, *, remaining: float | None, rng: random.Random) -> float:
@@ -164,10 +169,8 @@ class WaitOptions:
         Raises:
             InvalidRequestError: An argument of the wrong kind, or a timeout that is not positive.
         """
-        if timeout is not None and (
-            isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0
-        ):
-            msg = f"timeout must be a positive number of seconds or None, not {timeout!r}"
+        if timeout is not None and not (_is_seconds(timeout) and timeout > 0):
+            msg = f"timeout must be a positive, finite number of seconds, or None for no deadline, not {timeout!r}"
             raise InvalidRequestError(msg)
         if backoff is not None and not isinstance(backoff, Backoff):
             msg = f"backoff must be a Backoff or None, not {type(backoff).__name__}"
