@@ -27,6 +27,7 @@ from aiocustomlabels import (
     VersionNotFoundError,
     WaitTimeoutError,
 )
+from aiocustomlabels._waiting import DEFAULT_STALE_GRACE
 from aiocustomlabels.testing import FakeCustomLabels
 from tests._harness import client_for, project_with, run, virtual_fake
 
@@ -546,3 +547,103 @@ def test_a_body_that_is_not_json_mid_wait_is_a_failed_poll() -> None:
 
     assert run(main).status is S.RUNNING
     assert not fake.faults.pending
+
+
+# -- stale reads after acting ---------------------------------------------------------------
+
+
+def lagging(fake: FakeCustomLabels, operation: str, old: ProjectVersionStatus, seconds: float) -> None:
+    """Make DescribeProjectVersions show ``old`` for ``seconds`` (fake time) after each accepted ``operation``."""
+    original = fake.call
+    accepted: list[float] = []
+
+    def call(op: str, params: Any) -> dict[str, Any]:
+        result = original(op, params)  # raises for a refused request: only accepted ones count
+        now = fake.clock.now()
+        if op == operation:
+            accepted.append(now)
+        if op == "DescribeProjectVersions" and accepted and now - accepted[-1] < seconds:
+            for description in result["ProjectVersionDescriptions"]:
+                description["Status"] = old.value
+        return result
+
+    fake.call = call  # type: ignore[method-assign, assignment]
+
+
+def test_a_stale_read_longer_than_two_polls_is_waited_out() -> None:
+    """STOPPED shown for 100 s (five polls) after an accepted start is not a failure: one start, RUNNING."""
+    fake, project, _ = scene(S.STOPPED)
+    lagging(fake, "StartProjectVersion", S.STOPPED, 100)
+    assert run(starting(fake, project)).status is S.RUNNING
+    assert len(fake.requests_for("StartProjectVersion")) == 1
+
+
+def test_the_grace_is_counted_in_time_not_polls() -> None:
+    """A hundred stale polls a second apart, within the two-minute grace, still make one start."""
+    fake, project, _ = scene(S.STOPPED)
+    lagging(fake, "StartProjectVersion", S.STOPPED, 100)
+    result = run(starting(fake, project, backoff=Backoff(min_delay=1, max_delay=1)))
+    assert result.status is S.RUNNING
+    assert len(fake.requests_for("StartProjectVersion")) == 1
+    assert len(fake.requests_for("DescribeProjectVersions")) > 100
+
+
+def test_a_start_still_unseen_after_the_grace_is_sent_once_more() -> None:
+    """Still STOPPED past the grace: the start is sent again; ResourceInUse to it means under way, and is followed."""
+    fake, project, _ = scene(S.STOPPED)
+    lagging(fake, "StartProjectVersion", S.STOPPED, DEFAULT_STALE_GRACE + 30)
+    assert run(starting(fake, project)).status is S.RUNNING
+    starts = fake.requests_for("StartProjectVersion")
+    assert len(starts) == 2
+    assert starts[1].at - starts[0].at >= DEFAULT_STALE_GRACE
+
+
+def test_a_start_that_never_shows_fails_after_the_second_grace() -> None:
+    """Two graces of the old status, the start sent twice: ModelStartError saying what was seen and for how long."""
+    fake, project, _ = scene(S.STOPPED)
+    # The first start is accepted; the repeat is refused as in use (the model is starting).
+    lagging(fake, "StartProjectVersion", S.STOPPED, 10 * START)
+    with pytest.raises(
+        ModelStartError, match=r"the start did not take: still STOPPED \d+ s after it was first accepted"
+    ):
+        run(starting(fake, project))
+    assert len(fake.requests_for("StartProjectVersion")) == 2
+
+
+def test_a_stop_still_unseen_is_sent_once_more_then_fails() -> None:
+    """After a stop, RUNNING is waited out for a grace, the stop sent again, and a second grace fails the wait."""
+    fake, project, _ = scene(S.RUNNING)
+    lagging(fake, "StopProjectVersion", S.RUNNING, 10 * STOP + 2 * DEFAULT_STALE_GRACE)
+    with pytest.raises(ModelStopError, match=r"the stop did not take: still RUNNING") as info:
+        run(stopping(fake, project))
+    assert info.value.status is S.RUNNING
+    assert len(fake.requests_for("StopProjectVersion")) == 2
+
+
+def test_a_stale_stop_within_the_grace_is_waited_out() -> None:
+    """RUNNING shown for 90 s after an accepted stop: one stop, STOPPED."""
+    fake, project, _ = scene(S.RUNNING)
+    lagging(fake, "StopProjectVersion", S.RUNNING, 90)
+    assert run(stopping(fake, project)).status is S.STOPPED
+    assert len(fake.requests_for("StopProjectVersion")) == 1
+
+
+def test_the_old_status_after_progress_is_a_real_change() -> None:
+    """STARTING, then STOPPED again: someone stopped it. ModelStartError at once; the start is not sent again."""
+    fake, project, arn = scene(S.STOPPED)
+
+    async def main() -> ProjectVersionDescription:
+        async def interfere() -> None:
+            await asyncio.sleep(100)
+            fake.set_status(arn, S.STOPPED)
+
+        meddler = asyncio.create_task(interfere())
+        try:
+            return await starting(fake, project)()
+        finally:
+            await meddler
+
+    with pytest.raises(ModelStartError) as info:
+        run(main)
+    assert info.value.status is S.STOPPED
+    assert len(fake.requests_for("StartProjectVersion")) == 1
