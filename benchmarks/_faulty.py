@@ -15,10 +15,12 @@ import contextlib
 import enum
 import socket
 import struct
+import time
+from collections.abc import Iterator
 from types import TracebackType
 from typing import Self
 
-__all__ = ["Fault", "FaultyServer", "refused_url"]
+__all__ = ["Fault", "FaultyServer", "blackhole_url", "refused_url"]
 
 _LOOPBACK = "127.0.0.1"
 
@@ -64,6 +66,28 @@ def refused_url() -> str:
         probe.bind((_LOOPBACK, 0))
         port = probe.getsockname()[1]
     return f"http://{_LOOPBACK}:{port}"
+
+
+@contextlib.contextmanager
+def blackhole_url() -> Iterator[str]:
+    """The URL of a loopback port where connections are never accepted: the client's connect timeout ends them.
+
+    A listening socket with a backlog of 0 whose queue is filled and never
+    accepted from: Linux then drops the SYNs of new connections, as a
+    firewall that drops packets does.
+    """
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(socket.socket())
+        server.bind((_LOOPBACK, 0))
+        server.listen(0)
+        port = server.getsockname()[1]
+        for _ in range(3):
+            filler = stack.enter_context(socket.socket())
+            filler.settimeout(0.0)  # non-blocking: the handshake completes in the kernel
+            with contextlib.suppress(BlockingIOError):
+                filler.connect((_LOOPBACK, port))
+        time.sleep(0.1)  # the fillers' handshakes complete and fill the queue
+        yield f"http://{_LOOPBACK}:{port}"
 
 
 class FaultyServer:

@@ -14,6 +14,7 @@ from aiobotocore.session import AioSession, get_session
 from botocore import UNSIGNED
 from botocore.exceptions import (
     ConnectionClosedError,
+    ConnectTimeoutError,
     EndpointConnectionError,
     NoCredentialsError,
     ProfileNotFound,
@@ -34,7 +35,7 @@ from aiocustomlabels import (
 from aiocustomlabels._transport import NO_ANSWER
 from aiocustomlabels._waiting import is_transient
 from aiocustomlabels.testing import Emulator, FakeCustomLabels, ScaledClock
-from benchmarks._faulty import Fault, FaultyServer, refused_url
+from benchmarks._faulty import Fault, FaultyServer, blackhole_url, refused_url
 
 S = ProjectVersionStatus
 FAST = Backoff(min_delay=0.05, max_delay=0.2)
@@ -101,6 +102,15 @@ async def test_a_broken_connection_is_a_transport_error(fault: Fault, cause: typ
     assert isinstance(error, TransportError)
     assert isinstance(error.__cause__, cause)
     assert server.connections == 1
+
+
+@pytest.mark.asyncio
+async def test_a_connect_timeout_is_a_transport_error() -> None:
+    """A connection never accepted (SYNs dropped) is TransportError, caused by ConnectTimeoutError."""
+    with blackhole_url() as url:
+        error = await first_page_error(url, ONE_ATTEMPT.merge(AioConfig(connect_timeout=0.3)))
+    assert isinstance(error, TransportError)
+    assert isinstance(error.__cause__, ConnectTimeoutError)
 
 
 @pytest.mark.asyncio

@@ -56,12 +56,20 @@ from ._models import (
     ValidationData,
 )
 from ._rules import InferenceUnits
-from ._waiting import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY, Backoff, DelayCallback, StatusCallback
+from ._waiting import (
+    DEFAULT_MAX_DELAY,
+    DEFAULT_MIN_DELAY,
+    DEFAULT_STALE_GRACE,
+    Backoff,
+    DelayCallback,
+    StatusCallback,
+)
 
 __all__ = [
     "DEFAULT_CONFIG",
     "DEFAULT_MAX_DELAY",
     "DEFAULT_MIN_DELAY",
+    "DEFAULT_STALE_GRACE",
     "NO_ITEMS",
     "AccessDeniedError",
     "Asset",

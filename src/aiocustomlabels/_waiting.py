@@ -646,6 +646,28 @@ async def wait_for(  # noqa: PLR0912, PLR0915 -- the loop reads best as one piec
                 raise timed_out() from exc
             raise
 
+    async def send(description: ProjectVersionDescription, *, repeat: bool) -> bool:
+        """Start (or stop); whether it was accepted or found under way, False if it may be sent again."""
+        try:
+            await bounded(act(description))
+        except ResourceInUseError as exc:
+            # Busy: someone else's start or stop, or our own, is under way. Follow it.
+            logger.info("%s: %s refused, under way: %s", name, plan.verb, exc.message)
+        except InvalidParameterError as exc:
+            if not repeat:
+                raise
+            # The repeat is refused for a status other than the one Describe
+            # shows (a stop of a model already stopped): the read is stale.
+            logger.info("%s: %s sent again refused: %s", name, plan.verb, exc.message)
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            logger.warning("%s: %s failed, will try again: %s", name, plan.verb, exc)
+            return False
+        else:
+            logger.info("%s: %s requested", name, plan.verb)
+        return True
+
     try:
         while True:
             try:
@@ -678,28 +700,9 @@ async def wait_for(  # noqa: PLR0912, PLR0915 -- the loop reads best as one piec
                     detail = f": {description.status_message}" if description.status_message else ""
                     msg = f"{name}: cannot {plan.verb}, status {status}{detail}"
                     raise plan.failure(msg, description)
-                if action is Action.ACT:
-                    try:
-                        await bounded(act(description))
-                    except ResourceInUseError as exc:
-                        # Busy: someone else's start or stop, or our own, is under way. Follow it.
-                        logger.info("%s: %s refused, under way: %s", name, plan.verb, exc.message)
-                    except InvalidParameterError as exc:
-                        if acted is None:
-                            raise
-                        # The repeat is refused for a status other than the one Describe
-                        # shows (a stop of a model already stopped): the read is stale.
-                        logger.info("%s: %s sent again refused: %s", name, plan.verb, exc.message)
-                    except Exception as exc:
-                        if not is_transient(exc):
-                            raise
-                        logger.warning("%s: %s failed, will try again: %s", name, plan.verb, exc)
-                        description = None  # not acted: the next poll decides again
-                    else:
-                        logger.info("%s: %s requested", name, plan.verb)
-                    if description is not None:
-                        acted = _Acted.now(loop.time()) if acted is None else acted.again(loop.time())
-                        poller.acted()
+                if action is Action.ACT and await send(description, repeat=acted is not None):
+                    acted = _Acted.now(loop.time()) if acted is None else acted.again(loop.time())
+                    poller.acted()
             if deadline is not None and deadline - loop.time() <= 0:
                 raise timed_out()
     finally:
