@@ -19,6 +19,7 @@ from aiocustomlabels import (
     AccessDeniedError,
     Backoff,
     CustomLabelsClient,
+    InvalidParameterError,
     InvalidRequestError,
     ModelStartError,
     ModelStopError,
@@ -646,4 +647,13 @@ def test_the_old_status_after_progress_is_a_real_change() -> None:
     with pytest.raises(ModelStartError) as info:
         run(main)
     assert info.value.status is S.STOPPED
+    assert len(fake.requests_for("StartProjectVersion")) == 1
+
+
+def test_an_invalid_parameter_answer_to_the_first_start_is_raised() -> None:
+    """InvalidParameter to the wait's own first start is raised at once: only a repeat's is taken for a stale read."""
+    fake, project, _ = scene(S.STOPPED)
+    fake.faults.error("InvalidParameterException", "StartProjectVersion")
+    with pytest.raises(InvalidParameterError):
+        run(starting(fake, project))
     assert len(fake.requests_for("StartProjectVersion")) == 1

@@ -15,6 +15,7 @@ from aiocustomlabels import (
     ProjectVersionStatus,
     WaitTimeoutError,
 )
+from aiocustomlabels._transport import locate
 from aiocustomlabels.testing import FakeCustomLabels
 from tests._harness import client_for, project_with, run, virtual_fake
 
@@ -201,3 +202,21 @@ def test_a_body_botocore_rejects_mid_wait_is_a_failed_poll() -> None:
             return await client.start_and_wait(project, "v0", min_inference_units=1)
 
     assert run(main).status is S.RUNNING
+
+
+@pytest.mark.parametrize(
+    ("body", "location", "says"),
+    [
+        (None, "$", "botocore could not parse"),
+        (b"<html>", "$", "not JSON"),
+        (b'{"ProjectVersionDescriptions": []}', "$", "botocore could not parse"),
+    ],
+    ids=["not kept", "not JSON", "nothing wrong found"],
+)
+def test_a_body_that_cannot_be_walked_is_located_at_the_root(
+    body: bytes | None, location: str, says: str
+) -> None:
+    """When the raw body was not kept, is not JSON, or shows nothing wrong, the error is at ``$``, botocore's words kept."""
+    error = locate(DESCRIBE, body, ValueError("botocore's own complaint"))
+    assert error.location == location
+    assert says in error.reason
