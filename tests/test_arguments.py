@@ -27,6 +27,7 @@ from aiocustomlabels import (
 )
 from aiocustomlabels._rules import is_name, is_page_size, is_token, is_units
 from aiocustomlabels.testing import run_virtual
+from tests._harness import StubRaw
 from tests._strategies import service_model
 
 PROJECT = "arn:aws:rekognition:us-east-1:111122223333:project/p/1690000000000"
@@ -181,23 +182,6 @@ def _valid(kind: Callable[[str], object], value: object) -> bool:
 # -- every public call refuses what the rules refuse, sending nothing -----------------------------
 
 
-class _NoNetwork:
-    """A stand-in raw client that counts requests: the tests expect none."""
-
-    class meta:  # noqa: N801 -- mimics botocore's client.meta
-        region_name = "us-east-1"
-        endpoint_url = "https://example.invalid"
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    async def _send(self, **params: Any) -> dict[str, Any]:
-        self.calls += 1  # pragma: no cover - the point is that nothing gets here
-        return {}  # pragma: no cover
-
-    describe_project_versions = start_project_version = stop_project_version = _send
-
-
 BAD_ARNS = st.one_of(
     st.none(),
     st.integers(),
@@ -249,7 +233,11 @@ Call = Callable[[CustomLabelsClient], Coroutine[Any, Any, object]]
 
 def _refused(call: Call) -> None:
     """``call`` raises InvalidRequestError (also a ValueError) and sends nothing."""
-    raw = _NoNetwork()
+
+    async def sent(**params: Any) -> dict[str, Any]:
+        raise AssertionError(params)  # pragma: no cover - the point is that nothing gets here
+
+    raw = StubRaw(sent)
     client = CustomLabelsClient(raw)  # type: ignore[arg-type]
 
     async def main() -> None:

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import attrs
 import pytest
 
 from aiocustomlabels import (
@@ -26,6 +27,7 @@ from aiocustomlabels import (
     ProjectVersionDescription,
     ProjectVersionStatus,
     VersionNotFoundError,
+    WaitError,
     WaitTimeoutError,
 )
 from aiocustomlabels._waiting import DEFAULT_STALE_GRACE
@@ -171,14 +173,18 @@ def test_failed_start_carries_the_status_message() -> None:
     assert info.value.status_message == "Not enough capacity in us-east-1."
 
 
-def test_stopped_by_someone_else_while_starting_fails() -> None:
-    """A version seen STARTING that then shows STOPPED raises ModelStartError, not an endless wait."""
+@pytest.mark.parametrize("later", [S.STOPPING, S.STOPPED])
+def test_stopped_by_someone_else_while_starting_fails(later: ProjectVersionStatus) -> None:
+    """Seen STARTING, then STOPPING or STOPPED: someone stopped it. ModelStartError at once, no second start.
+
+    STOPPED after STARTING is a change, not a stale read: the start is not sent again over their decision.
+    """
     fake, project, arn = scene(S.STOPPED)
 
     async def main() -> ProjectVersionDescription:
         async def interfere() -> None:
             await asyncio.sleep(100)
-            fake.set_status(arn, S.STOPPING)
+            fake.set_status(arn, later)
 
         meddler = asyncio.create_task(interfere())
         try:
@@ -188,7 +194,8 @@ def test_stopped_by_someone_else_while_starting_fails() -> None:
 
     with pytest.raises(ModelStartError) as info:
         run(main)
-    assert info.value.status is S.STOPPING
+    assert info.value.status is later
+    assert len(fake.requests_for("StartProjectVersion")) == 1
 
 
 def test_stale_status_right_after_start_is_tolerated() -> None:
@@ -571,12 +578,45 @@ def lagging(fake: FakeCustomLabels, operation: str, old: ProjectVersionStatus, s
     fake.call = call  # type: ignore[method-assign, assignment]
 
 
-def test_a_stale_read_longer_than_two_polls_is_waited_out() -> None:
-    """STOPPED shown for 100 s (five polls) after an accepted start is not a failure: one start, RUNNING."""
-    fake, project, _ = scene(S.STOPPED)
-    lagging(fake, "StartProjectVersion", S.STOPPED, 100)
-    assert run(starting(fake, project)).status is S.RUNNING
-    assert len(fake.requests_for("StartProjectVersion")) == 1
+@attrs.frozen
+class Acting:
+    """One kind of wait's action, for the tests of stale reads."""
+
+    initial: ProjectVersionStatus
+    operation: str
+    wait: Callable[..., Callable[[], Coroutine[Any, Any, ProjectVersionDescription]]]
+    goal: ProjectVersionStatus
+    failure: type[WaitError]
+    verb: str
+
+
+ACTIONS = [
+    Acting(S.STOPPED, "StartProjectVersion", starting, S.RUNNING, ModelStartError, "start"),
+    Acting(S.RUNNING, "StopProjectVersion", stopping, S.STOPPED, ModelStopError, "stop"),
+]
+
+
+@pytest.mark.parametrize("acting", ACTIONS, ids=lambda a: a.verb)
+def test_a_stale_read_within_the_grace_is_waited_out(acting: Acting) -> None:
+    """The old status shown for 100 s (five polls) after an accepted start or stop is no failure: one request, the goal."""
+    fake, project, _ = scene(acting.initial)
+    lagging(fake, acting.operation, acting.initial, 100)
+    assert run(acting.wait(fake, project)).status is acting.goal
+    assert len(fake.requests_for(acting.operation)) == 1
+
+
+@pytest.mark.parametrize("acting", ACTIONS, ids=lambda a: a.verb)
+def test_an_action_that_never_shows_fails_after_the_second_grace(acting: Acting) -> None:
+    """Two graces of the old status, the action sent twice (the repeat refused: it was under way, or done): the failure says what was seen, how long."""
+    fake, project, _ = scene(acting.initial)
+    lagging(fake, acting.operation, acting.initial, 10 * START)
+    with pytest.raises(
+        acting.failure,
+        match=rf"the {acting.verb} did not take: still {acting.initial} \d+ s after it was first accepted",
+    ) as info:
+        run(acting.wait(fake, project))
+    assert info.value.status is acting.initial
+    assert len(fake.requests_for(acting.operation)) == 2
 
 
 def test_the_grace_is_counted_in_time_not_polls() -> None:
@@ -597,57 +637,6 @@ def test_a_start_still_unseen_after_the_grace_is_sent_once_more() -> None:
     starts = fake.requests_for("StartProjectVersion")
     assert len(starts) == 2
     assert starts[1].at - starts[0].at >= DEFAULT_STALE_GRACE
-
-
-def test_a_start_that_never_shows_fails_after_the_second_grace() -> None:
-    """Two graces of the old status, the start sent twice: ModelStartError saying what was seen and for how long."""
-    fake, project, _ = scene(S.STOPPED)
-    # The first start is accepted; the repeat is refused as in use (the model is starting).
-    lagging(fake, "StartProjectVersion", S.STOPPED, 10 * START)
-    with pytest.raises(
-        ModelStartError, match=r"the start did not take: still STOPPED \d+ s after it was first accepted"
-    ):
-        run(starting(fake, project))
-    assert len(fake.requests_for("StartProjectVersion")) == 2
-
-
-def test_a_stop_still_unseen_is_sent_once_more_then_fails() -> None:
-    """After a stop, RUNNING is waited out for a grace, the stop sent again, and a second grace fails the wait."""
-    fake, project, _ = scene(S.RUNNING)
-    lagging(fake, "StopProjectVersion", S.RUNNING, 10 * STOP + 2 * DEFAULT_STALE_GRACE)
-    with pytest.raises(ModelStopError, match=r"the stop did not take: still RUNNING") as info:
-        run(stopping(fake, project))
-    assert info.value.status is S.RUNNING
-    assert len(fake.requests_for("StopProjectVersion")) == 2
-
-
-def test_a_stale_stop_within_the_grace_is_waited_out() -> None:
-    """RUNNING shown for 90 s after an accepted stop: one stop, STOPPED."""
-    fake, project, _ = scene(S.RUNNING)
-    lagging(fake, "StopProjectVersion", S.RUNNING, 90)
-    assert run(stopping(fake, project)).status is S.STOPPED
-    assert len(fake.requests_for("StopProjectVersion")) == 1
-
-
-def test_the_old_status_after_progress_is_a_real_change() -> None:
-    """STARTING, then STOPPED again: someone stopped it. ModelStartError at once; the start is not sent again."""
-    fake, project, arn = scene(S.STOPPED)
-
-    async def main() -> ProjectVersionDescription:
-        async def interfere() -> None:
-            await asyncio.sleep(100)
-            fake.set_status(arn, S.STOPPED)
-
-        meddler = asyncio.create_task(interfere())
-        try:
-            return await starting(fake, project)()
-        finally:
-            await meddler
-
-    with pytest.raises(ModelStartError) as info:
-        run(main)
-    assert info.value.status is S.STOPPED
-    assert len(fake.requests_for("StartProjectVersion")) == 1
 
 
 def test_an_invalid_parameter_answer_to_the_first_start_is_raised() -> None:

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from aiobotocore.config import AioConfig
-from aiobotocore.session import get_session
 
 from aiocustomlabels import Backoff, ClientClosedError, CustomLabelsClient, ProjectVersionStatus
 from aiocustomlabels.testing import Emulator, FakeCustomLabels, ScaledClock
+from tests._harness import dummy_session, loopback_client
 
 S = ProjectVersionStatus
 #: Polls far apart: a wait still waiting when the client closes would wait ten minutes.
@@ -129,12 +129,8 @@ async def test_leaving_the_block_ends_what_is_under_way(
 ) -> None:
     """Leaving create()'s block ends the wait or listing within 1 s, with ClientClosedError, no task, no warning."""
     errors = record_loop_errors()
-    session = get_session()
-    session.set_credentials("test", "test")
     async with asyncio.timeout(1):  # the issue's promise, as a ceiling: an unclosed wait would take minutes
-        async with CustomLabelsClient.create(
-            region_name="us-east-1", endpoint_url=emulator.endpoint_url, session=session
-        ) as client:
+        async with loopback_client(emulator.endpoint_url) as client:
             task = await scenario(client, fake)
         assert task.done()
     with pytest.raises(ClientClosedError):
@@ -148,11 +144,7 @@ async def test_leaving_the_block_ends_what_is_under_way(
 async def test_every_scenario_at_once_ends_on_one_close(fake: FakeCustomLabels, emulator: Emulator) -> None:
     """Waits and listings under way together all end with ClientClosedError on one aclose()."""
     errors = record_loop_errors()
-    session = get_session()
-    session.set_credentials("test", "test")
-    client = await CustomLabelsClient.create(
-        region_name="us-east-1", endpoint_url=emulator.endpoint_url, session=session
-    )
+    client = await loopback_client(emulator.endpoint_url)
     tasks = [await wait_between_polls(client, fake), await listing_between_pages(client, fake)]
     tasks.append(await wait_in_a_request(client, fake))
     async with asyncio.timeout(1):
@@ -170,9 +162,7 @@ async def test_a_raw_client_closed_by_its_owner_ends_the_wait(
     """A wait whose aiobotocore client is closed under it ends with ClientClosedError, never polling on."""
     project = _project(fake)
     polled = asyncio.Event()
-    session = get_session()
-    session.set_credentials("test", "test")
-    async with session.create_client(
+    async with dummy_session().create_client(
         "rekognition", region_name="us-east-1", endpoint_url=emulator.endpoint_url, config=ONE_ATTEMPT
     ) as raw:
         client = CustomLabelsClient(raw)
@@ -197,9 +187,7 @@ async def test_a_raw_client_closed_mid_request_is_closed_not_transient(
 ) -> None:
     """A request in flight when its aiobotocore client closes raises ClientClosedError, not TransportError."""
     fake.faults.latency(600)
-    session = get_session()
-    session.set_credentials("test", "test")
-    opening = session.create_client(
+    opening = dummy_session().create_client(
         "rekognition", region_name="us-east-1", endpoint_url=emulator.endpoint_url, config=ONE_ATTEMPT
     )
     raw = await opening.__aenter__()

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from aiobotocore.config import AioConfig
-from aiobotocore.session import AioSession, get_session
+from aiobotocore.session import AioSession
 from botocore import UNSIGNED
 from botocore.exceptions import (
     ConnectionClosedError,
@@ -36,6 +36,7 @@ from aiocustomlabels._transport import NO_ANSWER
 from aiocustomlabels._waiting import is_transient
 from aiocustomlabels.testing import Emulator, FakeCustomLabels, ScaledClock
 from benchmarks._faulty import Fault, FaultyServer, blackhole_url, refused_url
+from tests._harness import loopback_client
 
 S = ProjectVersionStatus
 FAST = Backoff(min_delay=0.05, max_delay=0.2)
@@ -45,18 +46,9 @@ PROJECT = "arn:aws:rekognition:us-east-1:111122223333:project/p/1"
 ONE_ATTEMPT = AioConfig(retries={"mode": "standard", "total_max_attempts": 1}, read_timeout=0.3)
 
 
-def session() -> AioSession:
-    """A session with dummy credentials: the servers here check no signature."""
-    chosen = get_session()
-    chosen.set_credentials("test", "test")
-    return chosen
-
-
-def open_client(url: str, config: AioConfig = ONE_ATTEMPT, **kwargs: Any) -> Any:
-    """``CustomLabelsClient.create()`` for ``url``."""
-    return CustomLabelsClient.create(
-        region_name="us-east-1", endpoint_url=url, session=session(), config=config, **kwargs
-    )
+def open_client(url: str, config: AioConfig = ONE_ATTEMPT) -> Any:
+    """``CustomLabelsClient.create()`` for ``url``, one attempt a call by default."""
+    return loopback_client(url, config=config)
 
 
 @pytest.fixture

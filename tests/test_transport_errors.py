@@ -34,7 +34,7 @@ from aiocustomlabels import (
     TransportError,
 )
 from aiocustomlabels._waiting import is_transient
-from tests._harness import run
+from tests._harness import StubRaw, run
 
 PROJECT = "arn:aws:rekognition:us-east-1:111122223333:project/p/1"
 URL = "https://rekognition.us-east-1.amazonaws.com/"
@@ -72,22 +72,13 @@ TRANSIENT = {
 }
 
 
-class _RaisingRaw:
+def raising(error: Exception) -> StubRaw:
     """A stand-in raw client whose every request raises ``error``."""
 
-    class meta:  # noqa: N801 -- mimics botocore's client.meta
-        region_name = "us-east-1"
-        endpoint_url = URL
+    async def fail(**params: Any) -> dict[str, Any]:
+        raise error
 
-    def __init__(self, error: Exception) -> None:
-        self.error = error
-        self.calls = 0
-
-    async def _raise(self, **params: Any) -> dict[str, Any]:
-        self.calls += 1
-        raise self.error
-
-    describe_project_versions = start_project_version = stop_project_version = _raise
+    return StubRaw(fail)
 
 
 @pytest.mark.parametrize(
@@ -95,7 +86,7 @@ class _RaisingRaw:
 )
 def test_each_botocore_error_becomes_ours_by_class(error: Exception, ours: type[Exception]) -> None:
     """The mapping goes by class, never by message, and keeps botocore's error as the cause."""
-    client = CustomLabelsClient(_RaisingRaw(error))  # type: ignore[arg-type]
+    client = CustomLabelsClient(raising(error))  # type: ignore[arg-type]
 
     async def main() -> BaseException:
         with pytest.raises(ours) as caught:
@@ -112,7 +103,7 @@ def test_each_botocore_error_becomes_ours_by_class(error: Exception, ours: type[
 )
 def test_a_wait_rides_out_exactly_the_transient_failures(error: Exception, ours: type[Exception]) -> None:
     """A wait polls again after a transport or parse failure, and ends at once on what no retry mends."""
-    raw = _RaisingRaw(error)
+    raw = raising(error)
     client = CustomLabelsClient(raw)  # type: ignore[arg-type]
 
     async def main() -> BaseException:
