@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 from aiobotocore.config import AioConfig
+from aiobotocore.session import AioSession, get_session
 
 from aiocustomlabels import CustomLabelsClient, ProjectArn, ProjectVersionArn, ProjectVersionStatus
 from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process, run_virtual
@@ -32,6 +33,38 @@ async def client_for(
     with in_process(fake):
         async with CustomLabelsClient.create(region_name="us-east-1", config=config) as client:
             yield client
+
+
+def dummy_session() -> AioSession:
+    """A session with dummy credentials: the loopback servers of the tests check no signature."""
+    session = get_session()
+    session.set_credentials("test", "test")
+    return session
+
+
+def loopback_client(url: str, *, config: AioConfig | None = None) -> Any:
+    """``CustomLabelsClient.create()`` for a loopback server at ``url``: ``async with`` it, or await it."""
+    return CustomLabelsClient.create(
+        region_name="us-east-1", endpoint_url=url, session=dummy_session(), config=config
+    )
+
+
+class StubRaw:
+    """A stand-in aiobotocore client, no HTTP at all: each operation is counted, then answered by ``answer``."""
+
+    class meta:  # noqa: N801 -- mimics botocore's client.meta
+        region_name = "us-east-1"
+        endpoint_url = "https://rekognition.us-east-1.amazonaws.com"
+
+    def __init__(self, answer: Callable[..., Awaitable[dict[str, Any]]]) -> None:
+        self.answer = answer
+        self.calls = 0
+
+    async def _call(self, **params: Any) -> dict[str, Any]:
+        self.calls += 1
+        return await self.answer(**params)
+
+    describe_project_versions = start_project_version = stop_project_version = _call
 
 
 def run(main: Callable[[], Awaitable[T]]) -> T:

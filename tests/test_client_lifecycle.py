@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,6 +19,7 @@ from aiocustomlabels import (
     ProjectVersionDescription,
     ProjectVersionStatus,
 )
+from aiocustomlabels._waiting import SharedPoller
 from aiocustomlabels.testing import in_process
 from tests._harness import client_for, project_with, run, virtual_fake
 
@@ -257,17 +260,18 @@ def test_one_backoff_travels_to_the_poller() -> None:
     assert all(b is backoff for b in seen)
 
 
-def test_a_raising_on_delay_ends_only_its_own_wait() -> None:
-    """What on_delay raises reaches that wait's caller; another wait on the same project goes on."""
+@pytest.mark.parametrize("error", [RuntimeError("display broke"), asyncio.CancelledError()], ids=type)
+def test_a_raising_on_delay_ends_only_its_own_wait(error: BaseException) -> None:
+    """What on_delay raises, even CancelledError in the shared poller's task, ends only its own wait."""
     fake = virtual_fake(start_seconds=300)
     project, _ = project_with(fake, 2)
 
     def boom(delay: float) -> None:
-        raise RuntimeError("display broke")
+        raise error
 
-    async def main() -> tuple[BaseException | ProjectVersionDescription, ...]:
-        async with client_for(fake) as client:
-            return tuple(
+    async def main() -> list[BaseException | ProjectVersionDescription]:
+        async with client_for(fake) as client, asyncio.timeout(86_400):  # a hung wait fails, not hangs
+            return list(
                 await asyncio.gather(
                     client.start_and_wait(project, "v0", min_inference_units=1, on_delay=boom),
                     client.start_and_wait(project, "v1", min_inference_units=1),
@@ -276,10 +280,83 @@ def test_a_raising_on_delay_ends_only_its_own_wait() -> None:
             )
 
     failed, other = run(main)
-    assert isinstance(failed, RuntimeError)
-    assert str(failed) == "display broke"
+    assert type(failed) is type(error)  # gather reports a cancelled task with a CancelledError of its own
+    assert str(failed) == str(error)
     assert isinstance(other, ProjectVersionDescription)
     assert other.status is S.RUNNING
+
+
+def _raising_on(
+    status: ProjectVersionStatus, *, coroutine: bool
+) -> Callable[[ProjectVersionDescription], object]:
+    """An on_status that raises on ``status``, as a plain function or a coroutine function."""
+
+    def plain(description: ProjectVersionDescription) -> None:
+        if description.status is status:
+            raise RuntimeError(f"display broke on {description.status}")
+
+    async def coro(description: ProjectVersionDescription) -> None:
+        plain(description)
+
+    return coro if coroutine else plain
+
+
+@pytest.mark.parametrize("coroutine", [False, True], ids=["plain", "coroutine"])
+@pytest.mark.parametrize("status", [S.TRAINING_COMPLETED, S.STARTING], ids=["before-start", "after-start"])
+def test_a_raising_on_status_ends_only_its_own_wait(status: ProjectVersionStatus, coroutine: bool) -> None:
+    """What on_status raises reaches that wait's caller; the other waits of the project, with no timeout, go on."""
+    fake = virtual_fake(start_seconds=300)
+    project, _ = project_with(fake, 3)
+
+    async def main() -> list[BaseException | ProjectVersionDescription]:
+        async with client_for(fake) as client, asyncio.timeout(86_400):  # a hung wait fails, not hangs
+            return list(
+                await asyncio.gather(
+                    client.start_and_wait(
+                        project,
+                        "v0",
+                        min_inference_units=1,
+                        on_status=_raising_on(status, coroutine=coroutine),
+                    ),
+                    client.start_and_wait(project, "v1", min_inference_units=1),
+                    client.stop_and_wait(project, "v2"),
+                    return_exceptions=True,
+                )
+            )
+
+    failed, started, stopped = run(main)
+    assert isinstance(failed, RuntimeError)
+    assert str(failed) == f"display broke on {status}"
+    assert isinstance(started, ProjectVersionDescription)
+    assert started.status is S.RUNNING
+    assert isinstance(stopped, ProjectVersionDescription)
+
+
+def test_an_unexpected_poller_error_reaches_every_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in the shared poller ends each of its waits with the error: none is left waiting, nothing unreported."""
+    fake = virtual_fake(start_seconds=300)
+    project, _ = project_with(fake, 2)
+    reported: list[dict[str, Any]] = []
+
+    def broken(self: SharedPoller) -> float:
+        raise RuntimeError("bug in the poller")
+
+    monkeypatch.setattr(SharedPoller, "_delay", broken)
+
+    async def main() -> list[BaseException | ProjectVersionDescription]:
+        asyncio.get_running_loop().set_exception_handler(lambda _, context: reported.append(context))
+        async with client_for(fake) as client, asyncio.timeout(86_400):
+            results = await asyncio.gather(
+                client.start_and_wait(project, "v0", min_inference_units=1),
+                client.start_and_wait(project, "v1", min_inference_units=1),
+                return_exceptions=True,
+            )
+        gc.collect()  # a task that died with its exception unread would be reported now
+        return list(results)
+
+    results = run(main)
+    assert [str(r) for r in results] == ["bug in the poller"] * 2
+    assert reported == []
 
 
 def test_repr_says_closed() -> None:

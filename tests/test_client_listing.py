@@ -18,7 +18,7 @@ from aiocustomlabels import (
     MalformedResponseError,
     ProjectVersionDescription,
 )
-from tests._harness import NO_RETRIES, client_for, project_with, run, virtual_fake
+from tests._harness import NO_RETRIES, StubRaw, client_for, project_with, run, virtual_fake
 
 PROJECT = "arn:aws:rekognition:us-east-1:111122223333:project/p/1690000000000"
 
@@ -341,38 +341,29 @@ def test_malformed_page_raises_malformed_response() -> None:
 
 
 def test_body_botocore_cannot_parse_raises_malformed_response() -> None:
-    """A body on which botocore's own parser fails raises MalformedResponseError, not AttributeError."""
+    """A body on which botocore's own parser fails raises MalformedResponseError naming the member."""
     fake = virtual_fake()
     project, _ = project_with(fake, 3)
     fake.faults.malformed(body=b'{"ProjectVersionDescriptions": {"oops": 1}}')
 
     async def main() -> None:
         async with client_for(fake) as client:
-            with pytest.raises(MalformedResponseError, match="botocore could not parse") as info:
+            with pytest.raises(
+                MalformedResponseError, match=r"^\$\.ProjectVersionDescriptions: expected a list"
+            ) as info:
                 await anext(client.describe_project_versions(project))
             assert isinstance(info.value.__cause__, AttributeError)
 
     run(main)
 
 
-class _LoopingRaw:
-    """A stand-in raw client whose service always answers with the same NextToken."""
-
-    class meta:  # noqa: N801 -- mimics botocore's client.meta
-        region_name = "us-east-1"
-        endpoint_url = "https://example.invalid"
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    async def describe_project_versions(self, **params: Any) -> dict[str, Any]:
-        self.calls += 1
-        return {"ProjectVersionDescriptions": [], "NextToken": "same"}
-
-
 def test_repeated_next_token_ends_with_an_error() -> None:
     """A service that repeats the token it was given would loop forever: the listing raises instead."""
-    raw = _LoopingRaw()
+
+    async def same_token(**params: Any) -> dict[str, Any]:
+        return {"ProjectVersionDescriptions": [], "NextToken": "same"}
+
+    raw = StubRaw(same_token)
     client = CustomLabelsClient(raw)  # type: ignore[arg-type]
 
     async def main() -> None:

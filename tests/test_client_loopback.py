@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from aiobotocore.session import get_session
 
 from aiocustomlabels import Backoff, CustomLabelsClient, ProjectVersionStatus, ResourceNotFoundError
 from aiocustomlabels.testing import Emulator, FakeCustomLabels, ScaledClock
+from tests._harness import loopback_client
 
 FAST = Backoff(min_delay=0.05, max_delay=0.2)
 
@@ -36,13 +36,8 @@ def fake() -> FakeCustomLabels:
 @pytest_asyncio.fixture
 async def client(fake: FakeCustomLabels) -> AsyncIterator[CustomLabelsClient]:
     """A client of the emulator on a free loopback port."""
-    async with Emulator(fake) as emulator:
-        session = get_session()
-        session.set_credentials("test", "test")
-        async with CustomLabelsClient.create(
-            region_name="us-east-1", endpoint_url=emulator.endpoint_url, session=session
-        ) as client:
-            yield client
+    async with Emulator(fake) as emulator, loopback_client(emulator.endpoint_url) as client:
+        yield client
 
 
 @pytest.mark.asyncio

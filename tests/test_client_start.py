@@ -185,7 +185,9 @@ def test_each_code_maps_to_its_exception(code: str, cls: type[ServiceError], ope
             assert isinstance(error, CustomLabelsError)
             assert (error.code, error.message, error.operation) == (code, f"injected {code}", operation)
             assert error.request_id
-            assert error.http_status == (500 if code == "InternalServerError" else 400)
+            assert error.http_status == (
+                500 if code in {"InternalServerError", "ThrottlingException"} else 400
+            )
             assert isinstance(error.__cause__, ClientError)
             assert code in str(error)
 

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import attrs
 import pytest
 
 from aiocustomlabels import (
@@ -19,6 +20,7 @@ from aiocustomlabels import (
     AccessDeniedError,
     Backoff,
     CustomLabelsClient,
+    InvalidParameterError,
     InvalidRequestError,
     ModelStartError,
     ModelStopError,
@@ -26,8 +28,10 @@ from aiocustomlabels import (
     ProjectVersionStatus,
     UnitsMismatchError,
     VersionNotFoundError,
+    WaitError,
     WaitTimeoutError,
 )
+from aiocustomlabels._waiting import DEFAULT_STALE_GRACE
 from aiocustomlabels.testing import FakeCustomLabels
 from tests._harness import client_for, project_with, run, virtual_fake
 
@@ -172,14 +176,18 @@ def test_failed_start_carries_the_status_message() -> None:
     assert info.value.status_message == "Not enough capacity in us-east-1."
 
 
-def test_stopped_by_someone_else_while_starting_fails() -> None:
-    """A version seen STARTING that then shows STOPPED raises ModelStartError, not an endless wait."""
+@pytest.mark.parametrize("later", [S.STOPPING, S.STOPPED])
+def test_stopped_by_someone_else_while_starting_fails(later: ProjectVersionStatus) -> None:
+    """Seen STARTING, then STOPPING or STOPPED: someone stopped it. ModelStartError at once, no second start.
+
+    STOPPED after STARTING is a change, not a stale read: the start is not sent again over their decision.
+    """
     fake, project, arn = scene(S.STOPPED)
 
     async def main() -> ProjectVersionDescription:
         async def interfere() -> None:
             await asyncio.sleep(100)
-            fake.set_status(arn, S.STOPPING)
+            fake.set_status(arn, later)
 
         meddler = asyncio.create_task(interfere())
         try:
@@ -189,7 +197,8 @@ def test_stopped_by_someone_else_while_starting_fails() -> None:
 
     with pytest.raises(ModelStartError) as info:
         run(main)
-    assert info.value.status is S.STOPPING
+    assert info.value.status is later
+    assert len(fake.requests_for("StartProjectVersion")) == 1
 
 
 def test_stale_status_right_after_start_is_tolerated() -> None:
@@ -570,3 +579,94 @@ def test_a_body_that_is_not_json_mid_wait_is_a_failed_poll() -> None:
 
     assert run(main).status is S.RUNNING
     assert not fake.faults.pending
+
+
+# -- stale reads after acting ---------------------------------------------------------------
+
+
+def lagging(fake: FakeCustomLabels, operation: str, old: ProjectVersionStatus, seconds: float) -> None:
+    """Make DescribeProjectVersions show ``old`` for ``seconds`` (fake time) after each accepted ``operation``."""
+    original = fake.call
+    accepted: list[float] = []
+
+    def call(op: str, params: Any) -> dict[str, Any]:
+        result = original(op, params)  # raises for a refused request: only accepted ones count
+        now = fake.clock.now()
+        if op == operation:
+            accepted.append(now)
+        if op == "DescribeProjectVersions" and accepted and now - accepted[-1] < seconds:
+            for description in result["ProjectVersionDescriptions"]:
+                description["Status"] = old.value
+        return result
+
+    fake.call = call  # type: ignore[method-assign, assignment]
+
+
+@attrs.frozen
+class Acting:
+    """One kind of wait's action, for the tests of stale reads."""
+
+    initial: ProjectVersionStatus
+    operation: str
+    wait: Callable[..., Callable[[], Coroutine[Any, Any, ProjectVersionDescription]]]
+    goal: ProjectVersionStatus
+    failure: type[WaitError]
+    verb: str
+
+
+ACTIONS = [
+    Acting(S.STOPPED, "StartProjectVersion", starting, S.RUNNING, ModelStartError, "start"),
+    Acting(S.RUNNING, "StopProjectVersion", stopping, S.STOPPED, ModelStopError, "stop"),
+]
+
+
+@pytest.mark.parametrize("acting", ACTIONS, ids=lambda a: a.verb)
+def test_a_stale_read_within_the_grace_is_waited_out(acting: Acting) -> None:
+    """The old status shown for 100 s (five polls) after an accepted start or stop is no failure: one request, the goal."""
+    fake, project, _ = scene(acting.initial)
+    lagging(fake, acting.operation, acting.initial, 100)
+    assert run(acting.wait(fake, project)).status is acting.goal
+    assert len(fake.requests_for(acting.operation)) == 1
+
+
+@pytest.mark.parametrize("acting", ACTIONS, ids=lambda a: a.verb)
+def test_an_action_that_never_shows_fails_after_the_second_grace(acting: Acting) -> None:
+    """Two graces of the old status, the action sent twice (the repeat refused: it was under way, or done): the failure says what was seen, how long."""
+    fake, project, _ = scene(acting.initial)
+    lagging(fake, acting.operation, acting.initial, 10 * START)
+    with pytest.raises(
+        acting.failure,
+        match=rf"the {acting.verb} did not take: still {acting.initial} \d+ s after it was first accepted",
+    ) as info:
+        run(acting.wait(fake, project))
+    assert info.value.status is acting.initial
+    assert len(fake.requests_for(acting.operation)) == 2
+
+
+def test_the_grace_is_counted_in_time_not_polls() -> None:
+    """A hundred stale polls a second apart, within the two-minute grace, still make one start."""
+    fake, project, _ = scene(S.STOPPED)
+    lagging(fake, "StartProjectVersion", S.STOPPED, 100)
+    result = run(starting(fake, project, backoff=Backoff(min_delay=1, max_delay=1)))
+    assert result.status is S.RUNNING
+    assert len(fake.requests_for("StartProjectVersion")) == 1
+    assert len(fake.requests_for("DescribeProjectVersions")) > 100
+
+
+def test_a_start_still_unseen_after_the_grace_is_sent_once_more() -> None:
+    """Still STOPPED past the grace: the start is sent again; ResourceInUse to it means under way, and is followed."""
+    fake, project, _ = scene(S.STOPPED)
+    lagging(fake, "StartProjectVersion", S.STOPPED, DEFAULT_STALE_GRACE + 30)
+    assert run(starting(fake, project)).status is S.RUNNING
+    starts = fake.requests_for("StartProjectVersion")
+    assert len(starts) == 2
+    assert starts[1].at - starts[0].at >= DEFAULT_STALE_GRACE
+
+
+def test_an_invalid_parameter_answer_to_the_first_start_is_raised() -> None:
+    """InvalidParameter to the wait's own first start is raised at once: only a repeat's is taken for a stale read."""
+    fake, project, _ = scene(S.STOPPED)
+    fake.faults.error("InvalidParameterException", "StartProjectVersion")
+    with pytest.raises(InvalidParameterError):
+        run(starting(fake, project))
+    assert len(fake.requests_for("StartProjectVersion")) == 1

@@ -48,7 +48,8 @@ START_CODES = [
     "ThrottlingException",
     "ProvisionedThroughputExceededException",
 ]
-SERVER_CODES = {"InternalServerError"}
+#: The codes the service model marks as server faults ("fault": true): HTTP 500.
+SERVER_CODES = {"InternalServerError", "ThrottlingException"}
 
 #: How the fake's state (no fault) produces an error: set the scene, return the request.
 Setup = Callable[[Scene], dict[str, Any]]

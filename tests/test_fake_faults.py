@@ -373,13 +373,13 @@ def test_bad_fault_is_refused(make: Callable[[FaultPlan], Fault], match: str) ->
     ("code", "status"),
     [
         ("AccessDeniedException", 400),
-        ("ThrottlingException", 400),
+        ("ThrottlingException", 500),
         ("InternalServerError", 500),
         ("ServiceUnavailableException", 503),
     ],
 )
 def test_error_fault_status_follows_the_code(code: str, status: int) -> None:
-    """error(code) answers 400 for the caller's errors and 500 for the server's."""
+    """error(code) answers 400 for the caller's errors and 500 for the model's server faults, throttling included."""
     assert FaultPlan().error(code).status == status
 
 

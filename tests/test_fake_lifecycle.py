@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aiocustomlabels import ProjectVersionStatus
+from aiocustomlabels._waiting import START_PLAN, STOP_PLAN, Action
 from aiocustomlabels.testing import FakeCustomLabels, RecordedRequest, ScaledClock, VirtualClock
 from tests._fake_support import (
     DESCRIBE,
@@ -21,9 +22,10 @@ from tests._fake_support import (
 
 S = ProjectVersionStatus
 
-STARTABLE = [S.TRAINING_COMPLETED, S.STOPPED, S.COPYING_COMPLETED, S.FAILED]
+STARTABLE = [S.TRAINING_COMPLETED, S.STOPPED, S.COPYING_COMPLETED]
 BUSY = [S.STARTING, S.RUNNING, S.STOPPING, S.TRAINING_IN_PROGRESS, S.COPYING_IN_PROGRESS, S.DELETING]
-NEVER_STARTABLE = [S.TRAINING_FAILED, S.COPYING_FAILED, S.DEPRECATED, S.EXPIRED]
+# FAILED is assumed not startable, as start_and_wait treats it (docs/testing.md).
+NEVER_STARTABLE = [S.FAILED, S.TRAINING_FAILED, S.COPYING_FAILED, S.DEPRECATED, S.EXPIRED]
 NOT_STOPPABLE = [
     S.TRAINING_COMPLETED,
     S.STOPPED,
@@ -180,11 +182,13 @@ def test_fail_next_start_ends_in_failed_with_the_message(fake: FakeCustomLabels,
 
 
 def test_fail_next_start_fails_only_the_next_start(fake: FakeCustomLabels, clock: VirtualClock) -> None:
-    """After a failed start the version may start again, and that start succeeds."""
+    """The start after a failed one (once the version is startable again) succeeds."""
     project, version = one_version(fake)
     fake.fail_next_start(version)
     start(fake, version)
     clock.advance(600.0)
+    assert status_of(fake, project, version) == "FAILED"
+    fake.set_status(version, S.STOPPED)  # FAILED itself is not startable (assumed)
     assert start(fake, version).status == 200
     clock.advance(600.0)
     assert status_of(fake, project, version) == "RUNNING"
@@ -474,3 +478,23 @@ def test_scaled_clock_needs_a_positive_scale(scale: float) -> None:
 def test_scaled_clock_starts_where_told() -> None:
     """ScaledClock(start=T) shows T at first and never less."""
     assert ScaledClock(1000.0, start=5_000.0).now() >= 5_000.0
+
+
+@pytest.mark.parametrize("status", [s for s in S if s.is_known], ids=str)
+def test_the_fake_starts_exactly_what_start_and_wait_starts(
+    fake: FakeCustomLabels, status: ProjectVersionStatus
+) -> None:
+    """The fake accepts StartProjectVersion in a status exactly when start_and_wait's table starts it (FAILED: neither)."""
+    _, version = one_version(fake, status)
+    accepted = start(fake, version).status == 200
+    assert accepted is (START_PLAN.action(status, acted=False) is Action.ACT)
+
+
+@pytest.mark.parametrize("status", [s for s in S if s.is_known], ids=str)
+def test_the_fake_stops_what_stop_and_wait_stops(
+    fake: FakeCustomLabels, status: ProjectVersionStatus
+) -> None:
+    """Whatever stop_and_wait's table stops, the fake accepts a stop of."""
+    _, version = one_version(fake, status)
+    if STOP_PLAN.action(status, acted=False) is Action.ACT:
+        assert stop(fake, version).status == 200

@@ -63,9 +63,27 @@ def walk(fake: FakeCustomLabels, project: str, **params: Any) -> list[list[str]]
 # -- validation ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", [0, 101, -1, "5", 5.0, True, None])
-def test_max_results_out_of_range_is_invalid(fake: FakeCustomLabels, size: object) -> None:
-    """MaxResults outside 1..100, or not an integer: InvalidParameterException, request recorded."""
+@pytest.mark.parametrize("size", [0, 101, -1, 1000])
+def test_max_results_out_of_range_is_a_validation_exception(fake: FakeCustomLabels, size: int) -> None:
+    """MaxResults outside 1..100 is ValidationException, as the model documents for > 100; request recorded."""
+    project, _ = seed(fake, 1)
+    answer = describe(fake, project, MaxResults=size)
+    assert (answer.status, answer.code) == (400, "ValidationException")
+    assert fake.requests_for(DESCRIBE)[0].params == {"ProjectArn": project, "MaxResults": size}
+
+
+def test_the_model_documents_validation_exception_for_max_results() -> None:
+    """The installed botocore's model says MaxResults above 100 is a ValidationException: the fake follows it."""
+    from botocore.session import get_session  # noqa: PLC0415 -- only this test reads the model
+
+    model = get_session().get_service_model("rekognition")
+    doc = model.operation_model(DESCRIBE).input_shape.members["MaxResults"].documentation
+    assert "greater than 100, a ValidationException" in doc
+
+
+@pytest.mark.parametrize("size", ["5", 5.0, True, None])
+def test_max_results_that_is_no_integer_is_invalid(fake: FakeCustomLabels, size: object) -> None:
+    """MaxResults that is not an integer: InvalidParameterException (assumed), request recorded."""
     project, _ = seed(fake, 1)
     answer = describe(fake, project, MaxResults=size)
     assert (answer.status, answer.code) == (400, INVALID)

@@ -76,12 +76,20 @@ from ._models import (
 )
 from ._rules import InferenceUnits
 from ._version import __version__ as __version__
-from ._waiting import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY, Backoff, DelayCallback, StatusCallback
+from ._waiting import (
+    DEFAULT_MAX_DELAY,
+    DEFAULT_MIN_DELAY,
+    DEFAULT_STALE_GRACE,
+    Backoff,
+    DelayCallback,
+    StatusCallback,
+)
 
 __all__ = [
     "DEFAULT_CONFIG",
     "DEFAULT_MAX_DELAY",
     "DEFAULT_MIN_DELAY",
+    "DEFAULT_STALE_GRACE",
     "NO_ITEMS",
     "AccessDeniedError",
     "Asset",

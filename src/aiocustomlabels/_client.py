@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypeVar
 import cattrs
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
-from botocore.exceptions import BotoCoreError
+from botocore import UNSIGNED
+from botocore.exceptions import BotoCoreError, NoCredentialsError
 
 from ._arns import ProjectArn, ProjectVersionArn
 from ._converters import converter as default_converter
@@ -168,8 +169,10 @@ class CustomLabelsClient(AsyncResource):
             An awaitable async context manager that gives the client.
 
         Raises:
-            ConfigurationError: botocore cannot make a client: no region, an
-                unknown profile, an invalid endpoint.
+            ConfigurationError: botocore cannot make a client: no credentials
+                (unless ``config`` asks for unsigned requests), no region, an
+                unknown profile, an endpoint that is not a URL. Raised here,
+                before any request.
         """
 
         async def open_() -> Self:
@@ -181,9 +184,16 @@ class CustomLabelsClient(AsyncResource):
             try:
                 raw = await opening.__aenter__()
             except (BotoCoreError, ValueError) as exc:
-                # No region, an unknown profile, a bad endpoint (botocore's ValueError): say so in our terms.
+                # No region, an unknown profile, an endpoint that is not a URL
+                # (botocore's ValueError): say so in our terms.
                 msg = f"cannot create a Rekognition client: {exc}"
                 raise ConfigurationError(msg) from exc
+            # Found now, not at the first request: no retry mends missing credentials.
+            # The session resolved them for the client just made; this reads its cache.
+            if merged.signature_version is not UNSIGNED and await chosen.get_credentials() is None:
+                await opening.__aexit__(None, None, None)
+                msg = f"cannot create a Rekognition client: {NoCredentialsError()}"
+                raise ConfigurationError(msg) from NoCredentialsError()
             client = cls(raw)
 
             async def close_raw() -> None:

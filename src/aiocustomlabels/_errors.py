@@ -10,8 +10,8 @@ original as ``__cause__``::
     ├── VersionNotFoundError (also LookupError)     the project has no version of that name
     ├── ProjectNotFoundError (also LookupError)     no project holds that version, in its region and account
     ├── ClientClosedError                           the client was closed: its calls, waits and listings end
-    ├── ConfigurationError                          botocore cannot send: no credentials, no region
-    ├── TransportError                              no answer: connection failed, dropped, timed out
+    ├── ConfigurationError                          nothing can be sent: no credentials, region, profile
+    ├── TransportError                              no whole answer: refused, reset, timed out, cut off
     ├── ServiceError                                the service answered with an error code
     │   ├── AccessDeniedError                       AccessDeniedException
     │   ├── InternalServerError                     InternalServerError
@@ -127,16 +127,21 @@ class ClientClosedError(CustomLabelsError):
 
 
 class ConfigurationError(CustomLabelsError):
-    """botocore cannot make the request: no credentials, no region, a bad setting.
+    """Nothing can be sent, and no retry will mend it: no credentials, no region, a bad setting.
 
-    ``__cause__`` is botocore's error.
+    ``CustomLabelsClient.create()`` raises it before any request where it
+    can: missing credentials or region, an unknown profile, an endpoint that
+    is not a URL. ``__cause__`` is botocore's error. Waits raise it at once.
     """
 
 
 class TransportError(CustomLabelsError):
-    """No answer came back: the connection failed, was dropped, or timed out.
+    """No whole answer came back: refused, reset, timed out, cut off mid-body, or a proxy unreachable.
 
-    Raised once botocore's own retries are spent; ``__cause__`` is botocore's error.
+    The classes of botocore's ``ConnectionError`` and ``HTTPClientError``
+    families, which its own retries count as transient. Raised once those
+    retries are spent; ``__cause__`` is botocore's error. Waits ride it out
+    while time remains.
     """
 
 

@@ -18,7 +18,6 @@ import attrs
 from ._arns import ProjectArn, ProjectVersionArn
 from ._errors import (
     InvalidParameterError,
-    MalformedResponseError,
     ResourceInUseError,
     UnitsMismatchError,
     VersionNotFoundError,
@@ -129,16 +128,14 @@ class Hosting:
             params["MaxInferenceUnits"] = units.max
         data = await self._transport.call("StartProjectVersion", **params)
         status = self._transport.structure(data, StartProjectVersionResponse).status
-        if status is None:
-            raise MalformedResponseError("StartProjectVersion answered without a status", ("Status",))
+        assert status is not None  # noqa: S101 -- Transport refuses an answer without Status
         return status
 
     async def stop(self, version: ProjectVersionArn) -> ProjectVersionStatus:
         """Send StopProjectVersion."""
         data = await self._transport.call("StopProjectVersion", ProjectVersionArn=version)
         status = self._transport.structure(data, StopProjectVersionResponse).status
-        if status is None:
-            raise MalformedResponseError("StopProjectVersion answered without a status", ("Status",))
+        assert status is not None  # noqa: S101 -- Transport refuses an answer without Status
         return status
 
     async def start_and_wait(

@@ -17,7 +17,6 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 from ._arns import ProjectArn, ProjectVersionArn
 from ._errors import MalformedResponseError, ProjectNotFoundError, ResourceNotFoundError, VersionNotFoundError
 from ._models import (
-    NO_ITEMS,
     CustomizationFeature,
     DescribeProjectsResponse,
     DescribeProjectVersionsResponse,
@@ -78,11 +77,9 @@ class Listing:
         """One page of DescribeProjectVersions.
 
         Raises:
-            MalformedResponseError: The answer has no ``ProjectVersionDescriptions``.
-                The service always sends the list, empty when nothing matches;
-                an answer without it is not the operation's output (botocore
-                reads a proxy's HTML page as ``{}``) and is never taken for an
-                empty project.
+            MalformedResponseError: The answer has no ``ProjectVersionDescriptions``
+                (``Transport`` checks it: an answer without the list is never
+                taken for an empty project), or does not fit the schema.
         """
         params: dict[str, Any] = {"ProjectArn": project, "MaxResults": page_size}
         if names is not None:
@@ -90,11 +87,7 @@ class Listing:
         if token is not None:
             params["NextToken"] = token
         data = await self._transport.call("DescribeProjectVersions", **params)
-        page = self._transport.structure(data, DescribeProjectVersionsResponse)
-        if page.project_version_descriptions is NO_ITEMS:
-            msg = "DescribeProjectVersions answered without ProjectVersionDescriptions"
-            raise MalformedResponseError(msg, ("ProjectVersionDescriptions",))
-        return page
+        return self._transport.structure(data, DescribeProjectVersionsResponse)
 
     async def projects_page(
         self,
@@ -107,8 +100,8 @@ class Listing:
         """One page of DescribeProjects.
 
         Raises:
-            MalformedResponseError: The answer has no ``ProjectDescriptions``,
-                which the service always sends.
+            MalformedResponseError: The answer has no ``ProjectDescriptions``
+                (``Transport`` checks it), or does not fit the schema.
         """
         params: dict[str, Any] = {"MaxResults": page_size}
         if names is not None:
@@ -118,11 +111,7 @@ class Listing:
         if token is not None:
             params["NextToken"] = token
         data = await self._transport.call("DescribeProjects", **params)
-        page = self._transport.structure(data, DescribeProjectsResponse)
-        if page.project_descriptions is NO_ITEMS:
-            msg = "DescribeProjects answered without ProjectDescriptions"
-            raise MalformedResponseError(msg, ("ProjectDescriptions",))
-        return page
+        return self._transport.structure(data, DescribeProjectsResponse)
 
     def versions(
         self,

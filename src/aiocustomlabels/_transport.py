@@ -1,22 +1,53 @@
 """The transport: one aiobotocore client, its requests, their errors, and closing it.
 
 Every request of the library goes through ``Transport.call``, which maps
-botocore's exceptions to ours (see ``_errors``) and ends the request at once
-when the client is closed. Whether closing also closes the aiobotocore client
-depends on who made it: ``CustomLabelsClient.create()`` makes and owns one; a
-client passed in stays its caller's.
+botocore's exceptions to ours by their classes (see ``_errors``), checks that
+the answer is the operation's output, and ends the request at once when the
+client is closed. Whether closing also closes the aiobotocore client depends
+on who made it: ``CustomLabelsClient.create()`` makes and owns one; a client
+passed in stays its caller's.
+
+What each botocore error becomes:
+
+* ``ClientError`` (the service answered with an error code): the
+  ``ServiceError`` of its code;
+* botocore's ``ConnectionError`` family (refused, DNS, connect timeout, proxy,
+  TLS), ``HTTPClientError`` and its family (reset, closed mid-body, read
+  timeout, response streaming), ``IncompleteReadError`` and
+  ``CapacityNotAvailableError``: ``TransportError``, the classes botocore's own
+  retries count as transient;
+* parameter validation: ``InvalidRequestError``;
+* a parser that fails on the body: ``MalformedResponseError``, with the path of
+  the bad member, found in the raw body that botocore's ``before-parse`` event
+  hands over;
+* any other ``BotoCoreError`` (no credentials, a credential provider that
+  fails, a bad setting): ``ConfigurationError``;
+* anything at all while the aiobotocore client underneath is closed:
+  ``ClientClosedError``, never a transient error.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import json
 from collections.abc import Awaitable, Callable, Coroutine
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 
 import cattrs
-from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError, ParamValidationError
+from botocore.exceptions import (
+    BotoCoreError,
+    CapacityNotAvailableError,
+    ClientError,
+    HTTPClientError,
+    IncompleteReadError,
+    ParamValidationError,
+    ValidationError,
+)
+from botocore.exceptions import ConnectionError as BotoConnectionError
 
+from ._converters import make_wire_converter
 from ._errors import (
     ClientClosedError,
     ConfigurationError,
@@ -25,6 +56,12 @@ from ._errors import (
     TransportError,
     error_from_client_error,
 )
+from ._models import (
+    DescribeProjectsResponse,
+    DescribeProjectVersionsResponse,
+    StartProjectVersionResponse,
+    StopProjectVersionResponse,
+)
 
 if TYPE_CHECKING:
     from types_aiobotocore_rekognition import RekognitionClient
@@ -32,6 +69,9 @@ if TYPE_CHECKING:
 __all__ = ["AsyncResource", "Transport"]
 
 T = TypeVar("T")
+
+#: botocore's event before each answer of a Rekognition operation is parsed.
+_EVENT: Final = "before-parse.rekognition"
 
 #: The aiobotocore method of each CloudWatch operation the library sends.
 CLOUDWATCH_METHODS: Final = {"GetMetricData": "get_metric_data"}
@@ -46,6 +86,90 @@ METHODS: Final = {
     "StartProjectVersion": "start_project_version",
     "StopProjectVersion": "stop_project_version",
 }
+
+#: The output model of each operation: what a rejected body is walked against.
+OUTPUTS: Final[dict[str, type]] = {
+    "DescribeProjects": DescribeProjectsResponse,
+    "DescribeProjectVersions": DescribeProjectVersionsResponse,
+    "StartProjectVersion": StartProjectVersionResponse,
+    "StopProjectVersion": StopProjectVersionResponse,
+}
+
+#: The members each operation always sends. The service sends the list even
+#: when it is empty; an answer without them is not the operation's output (a
+#: proxy's HTML page, which botocore reads as ``{}``), never data.
+REQUIRED: Final = {
+    "DescribeProjects": "ProjectDescriptions",
+    "DescribeProjectVersions": "ProjectVersionDescriptions",
+    "GetMetricData": "MetricDataResults",
+    "StartProjectVersion": "Status",
+    "StopProjectVersion": "Status",
+}
+
+#: No whole answer came back: the classes botocore's retries count as transient
+#: (``ConnectionError``: refused, DNS, connect timeout, proxy, TLS;
+#: ``HTTPClientError``: reset, closed mid-body, read timeout, streaming), a
+#: body cut short, and the client-side retry capacity spent.
+NO_ANSWER: Final = (BotoConnectionError, HTTPClientError, IncompleteReadError, CapacityNotAvailableError)
+
+#: What botocore's parsers raise on a body that does not fit the model.
+PARSE_ERRORS: Final = (AttributeError, KeyError, TypeError, ValueError)
+
+#: The raw body of the answer being parsed, per request: set by ``before-parse``.
+_BODY: contextvars.ContextVar[list[bytes] | None] = contextvars.ContextVar(
+    "aiocustomlabels_body", default=None
+)
+
+_wire_converter = make_wire_converter()
+
+
+def _keep_body(response_dict: dict[str, Any] | None = None, **_: Any) -> None:
+    """Keep the raw body for the request under way, if ours: the ``before-parse`` handler."""
+    box = _BODY.get()
+    if box is not None and response_dict is not None:
+        body = response_dict.get("body")
+        box[:] = [body] if isinstance(body, bytes) else []
+
+
+def raw_closed(raw: object, *, requested: bool = False) -> bool:
+    """Whether the aiobotocore client ``raw`` is closed or closing, or was never opened.
+
+    aiobotocore has no public flag: its HTTP session's ``_sessions`` is
+    ``None`` outside its ``async with``, and empty while it closes. Once a
+    request has reached the network (``requested``), its session is in there
+    unless the client is closing, so empty means closing. Anything that does
+    not look like that session counts as open.
+    """
+    session = getattr(getattr(raw, "_endpoint", None), "http_session", None)
+    if session is None:
+        return False
+    sessions = getattr(session, "_sessions", {})
+    return sessions is None or (requested and isinstance(sessions, dict) and not sessions)
+
+
+def locate(operation: str, body: bytes | None, error: Exception) -> MalformedResponseError:
+    """The ``MalformedResponseError`` for a body botocore's parser raised ``error`` on.
+
+    The raw body is walked with the checked converter, timestamps read as
+    botocore reads them, so that the error names the path of the member
+    botocore rejected, list indexes included. When the body cannot be walked
+    (it was not kept, or the walk finds nothing wrong), the path is ``$``.
+    """
+    fallback = MalformedResponseError(f"{operation}: botocore could not parse the response: {error!r}")
+    if body is None:
+        return fallback
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return MalformedResponseError(f"{operation}: the body is not JSON: {body[:60]!r}")
+    output = OUTPUTS.get(operation)
+    if output is None:  # CloudWatch's: no model of ours to walk it with
+        return fallback
+    try:
+        _wire_converter.structure(data, output)
+    except MalformedResponseError as exc:
+        return exc
+    return fallback
 
 
 class AsyncResource:
@@ -96,6 +220,14 @@ class Transport:
         self._inside: dict[asyncio.Task[Any], int] = {}
         self._cancelled: set[asyncio.Task[Any]] = set()
         self._left: asyncio.Event | None = None
+        events = getattr(getattr(raw, "meta", None), "events", None)
+        self._events = events if hasattr(events, "register") else None
+        if self._events is not None:
+            self._events.register(_EVENT, _keep_body, unique_id=self._handler_id)
+
+    @property
+    def _handler_id(self) -> str:
+        return f"aiocustomlabels-body-{id(self)}"
 
     def owns(self, close_raw: Callable[[], Awaitable[object]]) -> None:
         """Take ownership of the raw client: ``close_raw`` closes it when the transport closes."""
@@ -131,11 +263,12 @@ class Transport:
                 self._cloudwatch, self._close_cloudwatch = client, close
         return self._cloudwatch
 
-    async def _method(self, operation: str) -> Callable[..., Awaitable[dict[str, Any]]]:
-        """The aiobotocore method that sends ``operation``, from the client of its service."""
+    async def _method(self, operation: str) -> tuple[Any, Callable[..., Awaitable[dict[str, Any]]]]:
+        """The aiobotocore client of ``operation``'s service, and its method that sends it."""
         if operation in CLOUDWATCH_METHODS:
-            return getattr(await self._cloudwatch_client(), CLOUDWATCH_METHODS[operation])  # type: ignore[no-any-return]
-        return getattr(self.raw, METHODS[operation])  # type: ignore[no-any-return]
+            client = await self._cloudwatch_client()
+            return client, getattr(client, CLOUDWATCH_METHODS[operation])
+        return self.raw, getattr(self.raw, METHODS[operation])
 
     @property
     def closed(self) -> bool:
@@ -143,9 +276,11 @@ class Transport:
         return self._closed
 
     def check_open(self) -> None:
-        """Raise ``ClientClosedError`` if the client was closed."""
+        """Raise ``ClientClosedError`` if the client, or the aiobotocore client underneath, was closed."""
         if self._closed:
             raise ClientClosedError("the client is closed")
+        if raw_closed(self.raw):
+            raise ClientClosedError("the aiobotocore client underneath is closed")
 
     async def guard(self, work: Coroutine[Any, Any, T]) -> T:
         """Await ``work`` in this task, and end it with ``ClientClosedError`` if the client closes.
@@ -183,33 +318,48 @@ class Transport:
 
         Raises:
             ServiceError: The service answered with an error code (its subclass for the code).
-            TransportError: No whole answer came back.
-            ConfigurationError: botocore cannot send the request.
+            TransportError: No whole answer came back, once botocore's retries were spent.
+            ConfigurationError: botocore cannot send the request: no credentials, a bad setting.
             InvalidRequestError: botocore's own parameter validation refused it.
-            MalformedResponseError: botocore could not parse the answer.
-            ClientClosedError: The client was closed.
+            MalformedResponseError: The answer is not the operation's output, or
+                botocore could not parse it; the path names the bad member.
+            ClientClosedError: The client, or the aiobotocore client underneath, was closed.
         """
         return await self.guard(self._send(operation, params))
 
     async def _send(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
-        method = await self._method(operation)
+        self.check_open()
+        client, method = await self._method(operation)
+        box: list[bytes] = []
+        token = _BODY.set(box)
         try:
             response: dict[str, Any] = await method(**params)
         except ClientError as exc:
             raise error_from_client_error(exc, operation) from exc
-        except ParamValidationError as exc:
+        except (ParamValidationError, ValidationError) as exc:
             raise InvalidRequestError(str(exc)) from exc
-        except HTTPClientError as exc:
-            msg = f"{operation}: no answer from the service: {exc}"
-            raise TransportError(msg) from exc
-        except BotoCoreError as exc:
-            msg = f"{operation}: {exc}"
-            raise ConfigurationError(msg) from exc
-        except (AttributeError, KeyError, TypeError, ValueError) as exc:
-            # botocore's parsers fail this way on a body that does not fit the model.
-            msg = f"{operation}: botocore could not parse the response: {exc!r}"
-            raise MalformedResponseError(msg) from exc
+        except Exception as exc:
+            # A closed session fails in ways that look transient: say what it is.
+            if raw_closed(client, requested=isinstance(exc, NO_ANSWER)):
+                msg = "the aiobotocore client underneath was closed"
+                raise ClientClosedError(msg) from exc
+            if isinstance(exc, NO_ANSWER):
+                msg = f"{operation}: no answer from the service: {exc}"
+                raise TransportError(msg) from exc
+            if isinstance(exc, BotoCoreError):
+                msg = f"{operation}: {exc}"
+                raise ConfigurationError(msg) from exc
+            if isinstance(exc, PARSE_ERRORS):
+                raise locate(operation, box[0] if box else None, exc) from exc
+            raise
+        finally:
+            _BODY.reset(token)
         response.pop("ResponseMetadata", None)
+        required = REQUIRED[operation]
+        if required not in response:
+            body = box[0] if box else b""
+            msg = f"{operation} answered without {required}: not the operation's output (body {body[:60]!r})"
+            raise MalformedResponseError(msg, (required,))
         return response
 
     def structure(self, data: Any, cls: type[T]) -> T:
@@ -238,6 +388,9 @@ class Transport:
                 self._left.clear()
                 await self._left.wait()
         finally:
+            if self._events is not None:
+                # A client passed in stays the caller's: leave nothing of ours on it.
+                self._events.unregister(_EVENT, _keep_body, unique_id=self._handler_id)
             for close in (self._close_cloudwatch, self._close_raw):
                 if close is not None:
                     await close()

@@ -16,7 +16,7 @@ import logging
 import math
 import random
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Final
+from typing import Any, Final, TypeGuard
 
 import attrs
 
@@ -24,6 +24,7 @@ from ._arns import ProjectArn
 from ._errors import (
     ClientClosedError,
     InternalServerError,
+    InvalidParameterError,
     InvalidRequestError,
     MalformedResponseError,
     ModelStartError,
@@ -41,6 +42,7 @@ from ._rules import batches
 __all__ = [
     "DEFAULT_MAX_DELAY",
     "DEFAULT_MIN_DELAY",
+    "DEFAULT_STALE_GRACE",
     "START_PLAN",
     "STOP_PLAN",
     "Backoff",
@@ -87,6 +89,11 @@ DelayCallback = Callable[[float], object]
 """What a delay callback is: a plain function given each delay, in seconds, before it is slept."""
 
 
+def _is_seconds(value: object) -> TypeGuard[float]:
+    """Whether ``value`` is a finite number (``bool`` is not): NaN and infinity never make a delay."""
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+
+
 @attrs.frozen(kw_only=True)
 class Backoff:
     """The Smithy waiter delay rule.
@@ -102,11 +109,11 @@ class Backoff:
     def __attrs_post_init__(self) -> None:
         low: object = self.min_delay  # callers without type checking may pass anything
         high: object = self.max_delay
-        if isinstance(low, bool) or not (isinstance(low, int | float) and low > 0):
-            msg = f"min_delay must be a positive number of seconds, not {self.min_delay!r}"
+        if not (_is_seconds(low) and low > 0):
+            msg = f"min_delay must be a positive, finite number of seconds, not {self.min_delay!r}"
             raise InvalidRequestError(msg)
-        if isinstance(high, bool) or not (isinstance(high, int | float) and high >= low):
-            msg = f"max_delay must be at least min_delay ({self.min_delay}), not {self.max_delay!r}"
+        if not (_is_seconds(high) and high >= low):
+            msg = f"max_delay must be a finite number of seconds, at least min_delay ({self.min_delay}), not {self.max_delay!r}"
             raise InvalidRequestError(msg)
 
     def delay(self, attempt: int, *, remaining: float | None, rng: random.Random) -> float:
@@ -167,10 +174,8 @@ class WaitOptions:
         Raises:
             InvalidRequestError: An argument of the wrong kind, or a timeout that is not positive.
         """
-        if timeout is not None and (
-            isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0
-        ):
-            msg = f"timeout must be a positive number of seconds or None, not {timeout!r}"
+        if timeout is not None and not (_is_seconds(timeout) and timeout > 0):
+            msg = f"timeout must be a positive, finite number of seconds, or None for no deadline, not {timeout!r}"
             raise InvalidRequestError(msg)
         if backoff is not None and not isinstance(backoff, Backoff):
             msg = f"backoff must be a Backoff or None, not {type(backoff).__name__}"
@@ -194,77 +199,87 @@ class Action(enum.Enum):
     WAIT = "wait"
     ACT = "act"
     FAIL = "fail"
+    #: After acting, the status acted on still shows: the change may not be visible yet.
+    STALE = "stale"
+
+
+DEFAULT_STALE_GRACE: Final = 120.0
+"""Seconds of loop time that the old status may still show after a start or stop was accepted.
+
+AWS does not document how soon DescribeProjectVersions shows a start (or a
+stop); its own waiters never fail on a status that lingers. Within this
+grace the old status is "not visible yet"; after it, the action is sent once
+more, and only a second grace that ends the same way fails the wait.
+"""
 
 
 @attrs.frozen(kw_only=True)
 class WaitPlan:
-    """The status table of one kind of wait.
+    """The status table of one kind of wait, as sets of statuses.
+
+    Before acting, a status in ``done`` ends the wait, one in ``act_on`` is
+    acted on (started, stopped), one in ``wait_on`` is waited on, and any other
+    known status fails. After acting, ``goal`` ends the wait, ``acting`` is
+    waited on, a status of ``act_on`` is ``STALE`` (see ``DEFAULT_STALE_GRACE``),
+    and any other known status fails. A status this release does not know is
+    waited on, before and after: AWS adds statuses.
 
     Attributes:
         goal: The status that ends the wait.
-        before: What to do on each status before acting (starting or stopping).
-        after: What to do on each status after acting.
-        unknown: What to do on a status this release does not know.
-        pre_act: Statuses that may still show, for a few polls, right after acting,
-            before the service's change is visible.
+        acting: The status the action leads through (STARTING, STOPPING).
+        act_on: The statuses the action is sent from.
+        wait_on: The statuses waited on before acting.
+        done: The statuses that end the wait before acting; ``goal`` among them.
         failure: The exception raised on FAIL.
         verb: The action's name, for messages and logs.
     """
 
     goal: ProjectVersionStatus
-    before: dict[ProjectVersionStatus, Action]
-    after: dict[ProjectVersionStatus, Action]
-    pre_act: frozenset[ProjectVersionStatus]
+    acting: ProjectVersionStatus
+    act_on: frozenset[ProjectVersionStatus]
+    wait_on: frozenset[ProjectVersionStatus]
+    done: frozenset[ProjectVersionStatus]
     failure: type[WaitError]
     verb: str
-    # AWS adds statuses: one this release does not know is waited on, never failed on.
-    unknown: Action = Action.WAIT
 
-    def action(self, status: ProjectVersionStatus | None, *, acted: bool, stale: int) -> Action:
-        """What to do on ``status``."""
+    def action(self, status: ProjectVersionStatus | None, *, acted: bool) -> Action:  # noqa: PLR0911 -- a return per row
+        """What to do on ``status``, before or after acting."""
         if status is None or not status.is_known:
-            return self.unknown
-        if acted and status in self.pre_act and stale < STALE_POLLS:
             return Action.WAIT
-        table = self.after if acted else self.before
-        return table.get(status, Action.FAIL)
+        if acted:
+            if status is self.goal:
+                return Action.DONE
+            if status is self.acting:
+                return Action.WAIT
+            return Action.STALE if status in self.act_on else Action.FAIL
+        if status in self.done:
+            return Action.DONE
+        if status in self.act_on:
+            return Action.ACT
+        return Action.WAIT if status in self.wait_on else Action.FAIL
 
 
-#: Polls after a start or stop that may still show the old status.
-STALE_POLLS: Final = 2
-
-_STARTABLE = frozenset({S.TRAINING_COMPLETED, S.STOPPED, S.COPYING_COMPLETED})
+_HOSTED = frozenset({S.STARTING, S.RUNNING, S.STOPPING})
 
 START_PLAN: Final = WaitPlan(
     goal=S.RUNNING,
-    before={
-        S.RUNNING: Action.DONE,
-        S.STARTING: Action.WAIT,
-        S.STOPPING: Action.WAIT,
-        S.TRAINING_IN_PROGRESS: Action.WAIT,
-        S.COPYING_IN_PROGRESS: Action.WAIT,
-        **dict.fromkeys(_STARTABLE, Action.ACT),
-        # FAILED, TRAINING_FAILED, COPYING_FAILED, DELETING, DEPRECATED and
-        # EXPIRED: RUNNING cannot follow, so they fail.
-    },
-    after={S.RUNNING: Action.DONE, S.STARTING: Action.WAIT},
-    pre_act=_STARTABLE,
+    acting=S.STARTING,
+    act_on=frozenset({S.TRAINING_COMPLETED, S.STOPPED, S.COPYING_COMPLETED}),
+    wait_on=frozenset({S.STARTING, S.STOPPING, S.TRAINING_IN_PROGRESS, S.COPYING_IN_PROGRESS}),
+    # FAILED, TRAINING_FAILED, COPYING_FAILED, DELETING, DEPRECATED and EXPIRED
+    # fail: RUNNING cannot follow them (FAILED is never restarted: see docs/waiting.md).
+    done=frozenset({S.RUNNING}),
     failure=ModelStartError,
     verb="start",
 )
 
-_HOSTED = frozenset({S.STARTING, S.RUNNING, S.STOPPING})
-
 STOP_PLAN: Final = WaitPlan(
     goal=S.STOPPED,
-    before={
-        **{status: Action.DONE for status in S if status not in _HOSTED},
-        S.STARTING: Action.WAIT,
-        S.RUNNING: Action.ACT,
-        S.STOPPING: Action.WAIT,
-    },
-    after={S.STOPPED: Action.DONE, S.STOPPING: Action.WAIT},
-    pre_act=frozenset({S.RUNNING}),
+    acting=S.STOPPING,
+    act_on=frozenset({S.RUNNING}),
+    wait_on=frozenset({S.STARTING, S.STOPPING}),
+    # Whatever is not hosted is as stopped as it gets.
+    done=frozenset(status for status in S if status not in _HOSTED),
     failure=ModelStopError,
     verb="stop",
 )
@@ -290,13 +305,17 @@ FetchBatch = Callable[[Sequence[str]], Awaitable[dict[str, ProjectVersionDescrip
 
 
 def _tell_delay(member: _Member, delay: float) -> None:
-    """Give a member its delay; what its callback raises ends that wait, and only that one."""
+    """Give a member its delay; what its callback raises ends that wait, and only that one.
+
+    The callback runs in the shared poller's task: nothing it raises, not even
+    ``CancelledError``, may end that task, on which the other waits depend.
+    """
     callback = member.options.on_delay
     if callback is None:
         return
     try:
         callback(delay)
-    except Exception as exc:
+    except (Exception, asyncio.CancelledError) as exc:
         if member.future is not None and not member.future.done():
             member.future.set_exception(_CallbackError(exc))
 
@@ -437,6 +456,14 @@ class SharedPoller:
                 return
 
     async def _run(self) -> None:
+        """The rounds, until no wait wants one: never ends leaving a wait waiting.
+
+        Whatever ends the task (a bug, an error nobody foresaw) reaches every
+        wait taking part, and the task itself ends quietly, so that asyncio
+        has no exception to report as never retrieved; the next wait to ask
+        for a round starts a new task. A cancellation (the last wait left, or
+        the client closed) stays one.
+        """
         try:
             while self._members:
                 await self._gather()
@@ -449,10 +476,14 @@ class SharedPoller:
                         _tell_delay(member, delay)
                     await asyncio.sleep(delay)
                 await self._round([m for m in self._members if m.wants])
-        except Exception as exc:
-            # Never leave a wait waiting on a poller that is gone: each gets the error.
-            self._fail_all(exc)
+        except asyncio.CancelledError:
+            for member in self._members:
+                if member.future is not None and not member.future.done():
+                    member.future.cancel()
             raise
+        except Exception as exc:
+            logger.exception("the shared poller failed; its waits end with its error")
+            self._fail_all(exc)
 
     def _fail_all(self, exc: BaseException) -> None:
         for member in self._members:
@@ -496,6 +527,61 @@ class SharedPoller:
                 future.set_result(outcome)
 
 
+@attrs.define
+class _Acted:
+    """A start (or stop) accepted, or found under way, and what was seen since.
+
+    Attributes:
+        first: Loop time of the first acceptance.
+        last: Loop time of the latest.
+        repeated: Whether the action was sent a second time.
+        progressed: Whether the action's own status (STARTING, STOPPING) showed since.
+    """
+
+    first: float
+    last: float
+    repeated: bool = False
+    progressed: bool = False
+
+    @classmethod
+    def now(cls, now: float) -> _Acted:
+        """The first acceptance, at ``now``."""
+        return cls(first=now, last=now)
+
+    def again(self, now: float) -> _Acted:
+        """The action accepted a second time, at ``now``: a second grace begins."""
+        return attrs.evolve(self, last=now, repeated=True, progressed=False)
+
+    def stale(
+        self, plan: WaitPlan, description: ProjectVersionDescription, *, name: str, now: float
+    ) -> Action:
+        """What to do on the status acted on, seen again after acting.
+
+        Raises:
+            WaitError: The second grace ended with the status still shown (``plan.failure``).
+        """
+        if self.progressed:
+            # It showed STARTING (or STOPPING), then went back: a real change, not a stale read.
+            return Action.FAIL
+        shown = now - self.last
+        if shown < DEFAULT_STALE_GRACE:
+            return Action.WAIT  # not visible yet
+        if not self.repeated:
+            logger.warning(
+                "%s: still %s %.0f s after the %s was accepted; sending it again",
+                name,
+                description.status,
+                shown,
+                plan.verb,
+            )
+            return Action.ACT
+        msg = (
+            f"{name}: the {plan.verb} did not take: still {description.status} "
+            f"{now - self.first:.0f} s after it was first accepted, and {shown:.0f} s after it was sent again"
+        )
+        raise plan.failure(msg, description)
+
+
 class _MissingError(Exception):
     """The round's answer had no description of the version."""
 
@@ -503,7 +589,7 @@ class _MissingError(Exception):
 class _CallbackError(Exception):
     """What a wait's own callback raised, carried to that wait as it is."""
 
-    def __init__(self, error: Exception) -> None:
+    def __init__(self, error: BaseException) -> None:
         super().__init__(error)
         self.error = error
 
@@ -549,8 +635,7 @@ async def wait_for(  # noqa: PLR0912, PLR0915 -- the loop reads best as one piec
     hard_stop = None if deadline is None else deadline + options.backoff.min_delay
     last: ProjectVersionDescription | None = None
     last_status: ProjectVersionStatus | None = None
-    acted = False
-    stale = 0
+    acted: _Acted | None = None
     member = poller.join(version, options, deadline=deadline)
 
     def timed_out() -> WaitTimeoutError:
@@ -567,6 +652,33 @@ async def wait_for(  # noqa: PLR0912, PLR0915 -- the loop reads best as one piec
             if hard_stop is not None and loop.time() >= hard_stop:
                 raise timed_out() from exc
             raise
+
+    # Whether the service accepted an action of ours: a version someone else acts on is checked.
+    accepted = False
+
+    async def send(description: ProjectVersionDescription, *, repeat: bool) -> bool:
+        """Start (or stop); whether it was accepted or found under way, False if it may be sent again."""
+        nonlocal accepted
+        try:
+            await bounded(act(description))
+        except ResourceInUseError as exc:
+            # Busy: someone else's start or stop, or our own, is under way. Follow it.
+            logger.info("%s: %s refused, under way: %s", name, plan.verb, exc.message)
+        except InvalidParameterError as exc:
+            if not repeat:
+                raise
+            # The repeat is refused for a status other than the one Describe
+            # shows (a stop of a model already stopped): the read is stale.
+            logger.info("%s: %s sent again refused: %s", name, plan.verb, exc.message)
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            logger.warning("%s: %s failed, will try again: %s", name, plan.verb, exc)
+            return False
+        else:
+            logger.info("%s: %s requested", name, plan.verb)
+            accepted = True
+        return True
 
     try:
         while True:
@@ -588,31 +700,23 @@ async def wait_for(  # noqa: PLR0912, PLR0915 -- the loop reads best as one piec
                     logger.info("%s: %s", name, status)
                     last_status = status
                     await _notify(options.on_status, description)
-                if check is not None and not acted:
+                if check is not None and not accepted:
                     check(description)
-                action = plan.action(status, acted=acted, stale=stale)
+                action = plan.action(status, acted=acted is not None)
+                if acted is not None and status is plan.acting:
+                    acted.progressed = True
+                if action is Action.STALE:
+                    assert acted is not None  # noqa: S101 -- STALE comes only after acting
+                    action = acted.stale(plan, description, name=name, now=loop.time())
                 if action is Action.DONE:
                     return description
                 if action is Action.FAIL:
                     detail = f": {description.status_message}" if description.status_message else ""
                     msg = f"{name}: cannot {plan.verb}, status {status}{detail}"
                     raise plan.failure(msg, description)
-                if action is Action.ACT:
-                    try:
-                        await bounded(act(description))
-                    except ResourceInUseError as exc:
-                        # Someone else is starting or stopping it: watch what happens.
-                        logger.info("%s: %s refused, version busy: %s", name, plan.verb, exc.message)
-                    except Exception as exc:
-                        if not is_transient(exc):
-                            raise
-                        logger.warning("%s: %s failed, will try again: %s", name, plan.verb, exc)
-                    else:
-                        logger.info("%s: %s requested", name, plan.verb)
-                        acted, stale = True, 0
-                        poller.acted()
-                elif acted and status in plan.pre_act:
-                    stale += 1
+                if action is Action.ACT and await send(description, repeat=acted is not None):
+                    acted = _Acted.now(loop.time()) if acted is None else acted.again(loop.time())
+                    poller.acted()
             if deadline is not None and deadline - loop.time() <= 0:
                 raise timed_out()
     finally:

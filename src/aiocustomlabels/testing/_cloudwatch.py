@@ -516,8 +516,10 @@ def dispatch(  # noqa: PLR0911 -- one return per kind of answer
     delay, fault = fake.faults.take(OPERATION)
     if fault is not None and fault.kind is FaultKind.ERROR:
         code = _FAULT_CODES.get(fault.code, fault.code)
-        # A server error keeps the 5xx it was scripted with; others take CloudWatch's status.
-        status = fault.status if fault.status >= 500 or code not in _ERRORS else None  # noqa: PLR2004
+        # A server error keeps the 5xx it was scripted with; others take CloudWatch's status
+        # (throttling is a 500 for Rekognition, a 400 for CloudWatch).
+        server = _ERRORS.get(code, ("", fault.status, ""))[2] == "Receiver"
+        status = fault.status if code not in _ERRORS or (server and fault.status >= 500) else None  # noqa: PLR2004
         return form.error(code, fault.message, request_id, status=status, delay=delay)
     if fault is not None and fault.kind is FaultKind.DROP:
         return WireReply(status=0, headers={}, body=b"", drop=True, operation=OPERATION, delay=delay)

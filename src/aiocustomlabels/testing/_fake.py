@@ -41,7 +41,9 @@ S = ProjectVersionStatus
 #: The operations the fake serves.
 OPERATIONS = ("DescribeProjects", "DescribeProjectVersions", "StartProjectVersion", "StopProjectVersion")
 
-_STARTABLE = frozenset({S.TRAINING_COMPLETED, S.STOPPED, S.COPYING_COMPLETED, S.FAILED})
+# FAILED is not startable (assumed: AWS does not say). start_and_wait never
+# restarts a FAILED version either, so the fake and the library agree.
+_STARTABLE = frozenset({S.TRAINING_COMPLETED, S.STOPPED, S.COPYING_COMPLETED})
 _BUSY = frozenset(
     {S.STARTING, S.RUNNING, S.STOPPING, S.TRAINING_IN_PROGRESS, S.COPYING_IN_PROGRESS, S.DELETING}
 )
@@ -605,6 +607,14 @@ class FakeCustomLabels(Generic[ClockT_co]):
     def _describe_project_versions(self, params: Mapping[str, Any]) -> dict[str, Any]:
         project_arn = _arn_param(params, "ProjectArn", ProjectArn, required=True)
         page_size = params.get("MaxResults", MAX_PAGE_SIZE)
+        if type(page_size) is int and not is_page_size(page_size):
+            # The model's own words: "If you specify a value greater than 100, a
+            # ValidationException error occurs." Below 1 is assumed alike.
+            raise FakeServiceError(
+                "ValidationException",
+                f"1 validation error detected: Value '{page_size}' at 'maxResults' failed to satisfy "
+                f"constraint: Member must have value between 1 and {MAX_PAGE_SIZE}",
+            )
         if not is_page_size(page_size):
             raise _invalid(
                 f"1 validation error detected: Value '{page_size}' at 'maxResults' failed to satisfy "

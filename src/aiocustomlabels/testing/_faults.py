@@ -51,7 +51,9 @@ class Fault:
 
 
 # Error codes answered with a 5xx status; everything else is the caller's 400.
-_SERVER_STATUS = {"InternalServerError": 500, "ServiceUnavailableException": 503}
+# InternalServerError and ThrottlingException are server faults in the service
+# model ("fault": true), and the API reference gives HTTP 500 for both.
+_SERVER_STATUS = {"InternalServerError": 500, "ThrottlingException": 500, "ServiceUnavailableException": 503}
 
 
 class FaultPlan:
@@ -85,7 +87,7 @@ class FaultPlan:
         message: str | None = None,
         status: int | None = None,
     ) -> Fault:
-        """Answer with the service error ``code`` (HTTP 400, or 500 for server errors)."""
+        """Answer with the service error ``code`` (HTTP 400; 500 for the model's server faults, 503 for ServiceUnavailable)."""
         return self.add(
             Fault(
                 kind=FaultKind.ERROR,

@@ -10,7 +10,7 @@ from typing import Self
 from aiohttp import web
 
 from ._fake import FakeCustomLabels
-from ._wire import dispatch
+from ._wire import MAX_REQUEST_BYTES, dispatch
 
 __all__ = ["Emulator", "ThreadedEmulator"]
 
@@ -21,7 +21,7 @@ def make_app(fake: FakeCustomLabels) -> web.Application:
     """The aiohttp application that serves ``fake`` at ``POST /``."""
 
     async def handle(request: web.Request) -> web.StreamResponse:
-        body = await request.read()
+        body = await _read_body(request)
         reply = dispatch(fake, method=request.method, path=request.path, headers=request.headers, body=body)
         if reply.delay:
             await asyncio.sleep(reply.delay)
@@ -32,6 +32,17 @@ def make_app(fake: FakeCustomLabels) -> web.Application:
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", handle)
     return app
+
+
+async def _read_body(request: web.Request) -> bytes:
+    """The body, but never more than one byte past ``MAX_REQUEST_BYTES``: enough for ``dispatch`` to refuse it."""
+    body = bytearray()
+    while len(body) <= MAX_REQUEST_BYTES:
+        chunk = await request.content.read(MAX_REQUEST_BYTES + 1 - len(body))
+        if not chunk:
+            break
+        body += chunk
+    return bytes(body)
 
 
 async def _break(request: web.Request, body: bytes | None, headers: object) -> web.StreamResponse:
@@ -84,7 +95,12 @@ class Emulator:
         if self._runner is not None:
             msg = "the emulator is already running"
             raise RuntimeError(msg)
-        runner = web.AppRunner(make_app(self.fake), access_log=None, handle_signals=False)
+        # A client that hangs up cancels its handler, as it ends a real request:
+        # an answer delayed by a latency fault does not outlive its client, nor
+        # hold up stop().
+        runner = web.AppRunner(
+            make_app(self.fake), access_log=None, handle_signals=False, handler_cancellation=True
+        )
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
         try:

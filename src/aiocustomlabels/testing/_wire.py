@@ -1,12 +1,16 @@
 """The awsJson1_1 protocol of the fake: HTTP requests in, HTTP answers out.
 
 Both transports, in-process and loopback, go through ``dispatch``, so they
-answer byte for byte alike.
+answer byte for byte alike. Every request gets an answer the service could
+give, with ``__type``, whatever its body holds; what the fake does with a
+request it cannot read is in ``docs/testing.md`` ("assumed": AWS documents
+none of it).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Mapping
 
@@ -15,10 +19,17 @@ import attrs
 from ._fake import FakeCustomLabels, FakeServiceError
 from ._faults import FaultKind
 
-__all__ = ["CONTENT_TYPE", "TARGET_PREFIX", "WireReply", "dispatch"]
+__all__ = ["CONTENT_TYPE", "MAX_REQUEST_BYTES", "TARGET_PREFIX", "WireReply", "dispatch"]
+
+logger = logging.getLogger("aiocustomlabels.testing")
 
 CONTENT_TYPE = "application/x-amz-json-1.1"
 TARGET_PREFIX = "RekognitionService."
+
+#: The largest request body the fake reads (assumed: 1 MiB, aiohttp's own
+#: default, and thousands of times what these operations send). A transport
+#: needs to hand ``dispatch`` no more than one byte past it.
+MAX_REQUEST_BYTES = 1024 * 1024
 
 
 @attrs.frozen(kw_only=True)
@@ -72,9 +83,13 @@ def dispatch(  # noqa: PLR0911 -- one return per kind of answer
     if not target.startswith(TARGET_PREFIX):
         return error_reply("UnknownOperationException", f"Unknown target {target!r}.", 400, request_id)
     operation = target.removeprefix(TARGET_PREFIX)
+    if len(body) > MAX_REQUEST_BYTES:
+        message = f"Request body must not exceed {MAX_REQUEST_BYTES} bytes."
+        return error_reply("ValidationException", message, 413, request_id)
     try:
         params = json.loads(body) if body else {}
-    except ValueError:
+    except (ValueError, RecursionError):
+        # Not JSON, or nested deeper than a parser follows (the service's Jackson stops at 1000).
         params = None
     if not isinstance(params, dict):
         return error_reply(
@@ -97,6 +112,12 @@ def dispatch(  # noqa: PLR0911 -- one return per kind of answer
         result = fake.call(operation, params)
     except FakeServiceError as exc:
         return error_reply(exc.code, exc.message, exc.status, request_id, operation=operation, delay=delay)
+    except Exception:
+        # A bug of the fake's: still an answer as the service's, and loud in the log.
+        logger.exception("the fake failed on %s %r", operation, params)
+        return error_reply(
+            "InternalServerError", "The fake failed.", 500, request_id, operation=operation, delay=delay
+        )
     truncate = fault is not None and fault.kind is FaultKind.TRUNCATED
     return WireReply(
         status=200,
