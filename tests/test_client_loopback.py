@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 
 import pytest
@@ -123,3 +124,22 @@ async def test_cancel_mid_iteration_over_http(fake: FakeCustomLabels, client: Cu
         await task
     await asyncio.sleep(0)
     assert not client_tasks()
+
+
+@pytest.mark.asyncio
+async def test_a_listing_keeps_no_response_body_alive(
+    fake: FakeCustomLabels, client: CustomLabelsClient
+) -> None:
+    """Once listed, no page's raw body stays referenced (by a context that aiohttp's timers copied, say)."""
+    project = fake.add_project("p")
+    for i in range(30):
+        fake.add_version(project, f"v{i:02}")
+    assert len([v async for v in client.describe_project_versions(project, page_size=5)]) == 30
+    gc.collect()
+    bodies = [
+        o
+        for o in gc.get_referents(*gc.get_objects())
+        if isinstance(o, bytes) and o.startswith(b'{"ProjectVersionDescriptions"')
+    ]
+    # Six pages were read; the emulator, in this process, may still hold its last answer.
+    assert len(bodies) <= 1

@@ -353,12 +353,15 @@ class Transport:
                 raise locate(operation, box[0] if box else None, exc) from exc
             raise
         finally:
+            head = box[0][:60] if box else b""
+            # aiohttp's callbacks copy the context the request ran in, and some outlive
+            # it (keep-alive timers): they must not keep the body alive with them.
+            box.clear()
             _BODY.reset(token)
         response.pop("ResponseMetadata", None)
         required = REQUIRED[operation]
         if required not in response:
-            body = box[0] if box else b""
-            msg = f"{operation} answered without {required}: not the operation's output (body {body[:60]!r})"
+            msg = f"{operation} answered without {required}: not the operation's output (body {head!r})"
             raise MalformedResponseError(msg, (required,))
         return response
 
