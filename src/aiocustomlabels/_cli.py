@@ -91,15 +91,19 @@ def _port(text: str) -> int:
     return _whole(text, "a TCP port (0 picks a free one)", 0, 65535)
 
 
-def _seconds(text: str) -> float:
+def _non_negative(text: str, what: str) -> float:
     try:
         value = float(text)
     except ValueError:
         value = -1.0
     if not 0 <= value < float("inf"):
-        msg = f"expected a number of seconds, 0 or more; got {text!r}"
+        msg = f"expected {what}, 0 or more; got {text!r}"
         raise argparse.ArgumentTypeError(msg)
     return value
+
+
+def _seconds(text: str) -> float:
+    return _non_negative(text, "a number of seconds")
 
 
 def _delay(text: str) -> float:
@@ -269,14 +273,7 @@ def _stop_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _price(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value < float("inf"):
-        msg = f"expected a price per inference-unit hour, 0 or more; got {text!r}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+    return _non_negative(text, "a price per inference-unit hour")
 
 
 def _concurrency(text: str) -> int:

@@ -29,17 +29,14 @@ from ._metrics import InferenceUnitsSample, Metrics
 from ._models import ProjectVersionDescription, ProjectVersionStatus
 from ._rules import (
     MAX_PAGE_SIZE,
-    MAX_VERSION_NAMES,
     InferenceUnits,
     check_arn,
     check_flag,
+    check_listing,
     check_name,
-    check_page_size,
     check_period,
     check_seconds,
-    check_token,
     check_window,
-    name_batches,
 )
 from ._transport import AsyncResource, Transport
 from ._waiting import Backoff, DelayCallback, StatusCallback, WaitOptions
@@ -281,14 +278,9 @@ class CustomLabelsClient(AsyncResource):
                 (raised here, before any request).
         """
         project = check_arn(ProjectArn, project_arn, "project_arn")
-        size = check_page_size(page_size)
-        batches = name_batches(version_names)
-        token = check_token(starting_token)
-        if token is not None and batches is not None and len(batches) > 1:
-            msg = f"starting_token cannot resume a listing of more than {MAX_VERSION_NAMES} version names"
-            raise InvalidRequestError(msg)
+        listing = check_listing(page_size, version_names, starting_token, argument="version_names")
         self._transport.check_open()
-        return self._listing.versions(project, page_size=size, batches=batches, starting_token=token)
+        return self._listing.versions(project, listing)
 
     async def describe_project_version(
         self, project_arn: str, version_name: str
@@ -314,28 +306,15 @@ class CustomLabelsClient(AsyncResource):
 
         Lazy and one page ahead, like ``describe_project_versions``.
 
-        Args:
-            project_names: Only these projects. More than 10 names (the
-                service's limit per call) are asked for in calls of 10.
-            page_size: Projects per request, 1 to 100.
-            starting_token: Resume after the page whose ``next_token`` this is
-                (see ``pages()``). Not with more than 10 ``project_names``.
+        Args and errors are ``describe_project_versions``'s, with
+        ``project_names`` (10 a call) for ``version_names``.
 
         Returns:
-            An async iterator of descriptions; its ``pages()`` gives whole pages.
-
-        Raises:
-            InvalidRequestError: An argument breaks the service's rules
-                (raised here, before any request).
+            An async iterator of project descriptions, with ``pages()``.
         """
-        size = check_page_size(page_size)
-        batches = name_batches(project_names, "project_names")
-        token = check_token(starting_token)
-        if token is not None and batches is not None and len(batches) > 1:
-            msg = f"starting_token cannot resume a listing of more than {MAX_VERSION_NAMES} project names"
-            raise InvalidRequestError(msg)
+        listing = check_listing(page_size, project_names, starting_token, argument="project_names")
         self._transport.check_open()
-        return self._listing.projects(page_size=size, batches=batches, starting_token=token)
+        return self._listing.projects(listing)
 
     async def project_arn_of(self, project_version_arn: str) -> ProjectArn:
         """The ARN of the project a version belongs to.
@@ -563,11 +542,11 @@ class CustomLabelsClient(AsyncResource):
             InvalidRequestError: A bad argument (raised here; nothing is sent).
         """
         return RunningVersion(
-            self._hosting,
-            check_arn(ProjectArn, project_arn, "project_arn"),
-            check_name(version_name),
-            InferenceUnits(min_inference_units, max_inference_units),
-            WaitOptions.of(timeout=timeout, backoff=backoff, on_status=on_status, on_delay=on_delay),
+            hosting=self._hosting,
+            project=check_arn(ProjectArn, project_arn, "project_arn"),
+            name=check_name(version_name),
+            units=InferenceUnits(min_inference_units, max_inference_units),
+            options=WaitOptions.of(timeout=timeout, backoff=backoff, on_status=on_status, on_delay=on_delay),
             reconfigure=check_flag(reconfigure, "reconfigure"),
             stop_on_exit=None if stop_on_exit is None else check_flag(stop_on_exit, "stop_on_exit"),
             wait_for_stop=check_flag(wait_for_stop, "wait_for_stop"),

@@ -226,6 +226,7 @@ class Hosting:
         return await self._transport.guard(wait())
 
 
+@attrs.define(kw_only=True)
 class RunningVersion:
     """A model version RUNNING for the duration of an ``async with`` block: a lease.
 
@@ -239,30 +240,18 @@ class RunningVersion:
         started: Whether this block started the version (and so stops it).
     """
 
-    def __init__(
-        self,
-        hosting: Hosting,
-        project: ProjectArn,
-        name: str,
-        units: InferenceUnits,
-        options: WaitOptions,
-        *,
-        reconfigure: bool,
-        stop_on_exit: bool | None,
-        wait_for_stop: bool,
-        stop_timeout: float,
-    ) -> None:
-        self._hosting = hosting
-        self._project = project
-        self._name = name
-        self._units = units
-        self._options = options
-        self._reconfigure = reconfigure
-        self._stop_on_exit = stop_on_exit
-        self._wait_for_stop = wait_for_stop
-        self._stop_timeout = stop_timeout
-        self._record = Started()
-        self.description: ProjectVersionDescription | None = None
+    # Checked by CustomLabelsClient.running(), which makes it.
+    _hosting: Hosting
+    _project: ProjectArn
+    _name: str
+    _units: InferenceUnits
+    _options: WaitOptions
+    _reconfigure: bool
+    _stop_on_exit: bool | None
+    _wait_for_stop: bool
+    _stop_timeout: float
+    _record: Started = attrs.field(factory=Started, init=False)
+    description: ProjectVersionDescription | None = attrs.field(default=None, init=False)
 
     @property
     def started(self) -> bool:

@@ -12,7 +12,8 @@ import asyncio
 import contextlib
 from collections import deque
 from collections.abc import Callable, Coroutine, Iterable, Sequence
-from typing import Any, Generic, Protocol, Self, TypeVar
+from operator import attrgetter
+from typing import Any, Final, Generic, Protocol, Self, TypeVar
 
 from ._arns import ProjectArn, ProjectVersionArn
 from ._errors import MalformedResponseError, ProjectNotFoundError, ResourceNotFoundError, VersionNotFoundError
@@ -24,7 +25,7 @@ from ._models import (
     ProjectVersionDescription,
     ProjectVersionStatus,
 )
-from ._rules import MAX_PAGE_SIZE
+from ._rules import MAX_PAGE_SIZE, ListingArgs
 from ._transport import AsyncResource, Transport
 
 __all__ = [
@@ -44,6 +45,7 @@ class _Page(Protocol):
 
 P = TypeVar("P", bound=_Page)
 T = TypeVar("T")
+PagesT = TypeVar("PagesT", bound="_Pages[Any]")
 
 #: Fetches one page: (names or None, token or None) -> page.
 FetchPage = Callable[[Sequence[str] | None, str | None], Coroutine[Any, Any, P]]
@@ -52,6 +54,9 @@ FetchPage = Callable[[Sequence[str] | None, str | None], Coroutine[Any, Any, P]]
 HOSTED: frozenset[ProjectVersionStatus] = frozenset(
     {ProjectVersionStatus.STARTING, ProjectVersionStatus.RUNNING, ProjectVersionStatus.STOPPING}
 )
+
+#: A whole listing, in pages of the most the service gives.
+_ALL: Final = ListingArgs(MAX_PAGE_SIZE, None, None)
 
 #: What DescribeProjects is asked for when looking for a version's project: every kind.
 _ALL_FEATURES = [feature.value for feature in CustomizationFeature]
@@ -113,36 +118,21 @@ class Listing:
         data = await self._transport.call("DescribeProjects", **params)
         return self._transport.structure(data, DescribeProjectsResponse)
 
-    def versions(
-        self,
-        project: ProjectArn,
-        *,
-        page_size: int,
-        batches: Sequence[Sequence[str]] | None,
-        starting_token: str | None,
-    ) -> ProjectVersionIterator:
-        """The versions of ``project``, lazily: ``batches`` of names, or all when ``None``."""
+    def versions(self, project: ProjectArn, args: ListingArgs) -> ProjectVersionIterator:
+        """The versions of ``project``, lazily."""
 
         async def fetch(names: Sequence[str] | None, token: str | None) -> DescribeProjectVersionsResponse:
-            return await self.page(project, page_size, names, token)
+            return await self.page(project, args.page_size, names, token)
 
-        pages = ProjectVersionPages(
-            fetch, [None] if batches is None else batches, starting_token, check=self._transport.check_open
-        )
-        return ProjectVersionIterator(pages)
+        return ProjectVersionIterator(ProjectVersionPages(fetch, args, check=self._transport.check_open))
 
-    def projects(
-        self, *, page_size: int, batches: Sequence[Sequence[str]] | None, starting_token: str | None
-    ) -> ProjectIterator:
-        """The projects of the region, lazily: ``batches`` of names, or all when ``None``."""
+    def projects(self, args: ListingArgs) -> ProjectIterator:
+        """The projects of the region, lazily."""
 
         async def fetch(names: Sequence[str] | None, token: str | None) -> DescribeProjectsResponse:
-            return await self.projects_page(page_size, names, token)
+            return await self.projects_page(args.page_size, names, token)
 
-        pages = ProjectPages(
-            fetch, [None] if batches is None else batches, starting_token, check=self._transport.check_open
-        )
-        return ProjectIterator(pages)
+        return ProjectIterator(ProjectPages(fetch, args, check=self._transport.check_open))
 
     def hosted(self, *, concurrency: int) -> HostedVersionIterator:
         """Every version STARTING, RUNNING or STOPPING, across the region's projects."""
@@ -152,9 +142,7 @@ class Listing:
         """The hosted versions of one project; none if the project is gone meanwhile."""
         found: list[ProjectVersionDescription] = []
         try:
-            async with self.versions(
-                project, page_size=MAX_PAGE_SIZE, batches=None, starting_token=None
-            ) as each:
+            async with self.versions(project, _ALL) as each:
                 found.extend([v async for v in each if v.status in HOSTED])
         except ResourceNotFoundError:
             # Deleted between DescribeProjects and now: it hosts nothing.
@@ -218,18 +206,13 @@ class _Pages(AsyncResource, Generic[P]):
     """
 
     def __init__(
-        self,
-        fetch: FetchPage[P],
-        batches: Sequence[Sequence[str] | None],
-        starting_token: str | None,
-        *,
-        check: Callable[[], None] | None = None,
+        self, fetch: FetchPage[P], args: ListingArgs, *, check: Callable[[], None] | None = None
     ) -> None:
         self._fetch = fetch
         self._check = check
-        self._batches = list(batches)
+        self._batches: list[Sequence[str] | None] = [None] if args.batches is None else list(args.batches)
         self._batch = 0
-        self._token = starting_token
+        self._token = args.starting_token
         self._next: asyncio.Task[P] | None = None
         self._done = not self._batches
 
@@ -320,21 +303,25 @@ class ProjectPages(_Pages[DescribeProjectsResponse]):
     """An async iterator of typed DescribeProjects pages, fetched one ahead, as ``ProjectVersionPages``."""
 
 
-class _Items(AsyncResource, Generic[P, T]):
-    """The items of the pages of a ``_Pages``, one at a time."""
+class _Items(AsyncResource, Generic[PagesT, T]):
+    """The items of the pages of a ``_Pages``, one at a time; ``pages()`` gives the pages instead."""
 
-    def __init__(self, pages: _Pages[P]) -> None:
+    def __init__(self, pages: PagesT, items: Callable[[Any], Iterable[T]]) -> None:
         self._pages = pages
+        self._items = items
         self._buffer: deque[T] = deque()
         self._iterating = False
 
-    def _items(self, page: P) -> Iterable[T]:  # pragma: no cover - every subclass defines it
-        raise NotImplementedError
+    def pages(self) -> PagesT:
+        """The pages themselves, typed, with the ``next_token`` that resumes after each.
 
-    def _check_pages(self) -> None:
+        Raises:
+            RuntimeError: Iteration over the items has already begun.
+        """
         if self._iterating:
             msg = "pages() must be called before iterating over the items"
             raise RuntimeError(msg)
+        return self._pages
 
     def __aiter__(self) -> Self:
         return self
@@ -354,7 +341,7 @@ class _Items(AsyncResource, Generic[P, T]):
         await self._pages.aclose()
 
 
-class ProjectVersionIterator(_Items[DescribeProjectVersionsResponse, ProjectVersionDescription]):
+class ProjectVersionIterator(_Items[ProjectVersionPages, ProjectVersionDescription]):
     """An async iterator of ``ProjectVersionDescription``, newest first.
 
     Returned by ``CustomLabelsClient.describe_project_versions``; see there.
@@ -362,23 +349,10 @@ class ProjectVersionIterator(_Items[DescribeProjectVersionsResponse, ProjectVers
     """
 
     def __init__(self, pages: ProjectVersionPages) -> None:
-        super().__init__(pages)
-        self._typed_pages = pages
-
-    def _items(self, page: DescribeProjectVersionsResponse) -> Iterable[ProjectVersionDescription]:
-        return page.project_version_descriptions
-
-    def pages(self) -> ProjectVersionPages:
-        """The pages themselves, typed, with the ``next_token`` that resumes after each.
-
-        Raises:
-            RuntimeError: Iteration over the versions has already begun.
-        """
-        self._check_pages()
-        return self._typed_pages
+        super().__init__(pages, attrgetter("project_version_descriptions"))
 
 
-class ProjectIterator(_Items[DescribeProjectsResponse, ProjectDescription]):
+class ProjectIterator(_Items[ProjectPages, ProjectDescription]):
     """An async iterator of ``ProjectDescription``.
 
     Returned by ``CustomLabelsClient.describe_projects``; see there. Use
@@ -386,20 +360,7 @@ class ProjectIterator(_Items[DescribeProjectsResponse, ProjectDescription]):
     """
 
     def __init__(self, pages: ProjectPages) -> None:
-        super().__init__(pages)
-        self._typed_pages = pages
-
-    def _items(self, page: DescribeProjectsResponse) -> Iterable[ProjectDescription]:
-        return page.project_descriptions
-
-    def pages(self) -> ProjectPages:
-        """The pages themselves, typed, with the ``next_token`` that resumes after each.
-
-        Raises:
-            RuntimeError: Iteration over the projects has already begun.
-        """
-        self._check_pages()
-        return self._typed_pages
+        super().__init__(pages, attrgetter("project_descriptions"))
 
 
 class HostedVersionIterator(AsyncResource):
@@ -413,7 +374,7 @@ class HostedVersionIterator(AsyncResource):
 
     def __init__(self, listing: Listing, *, concurrency: int) -> None:
         self._listing = listing
-        self._projects = listing.projects(page_size=MAX_PAGE_SIZE, batches=None, starting_token=None)
+        self._projects = listing.projects(_ALL)
         self._concurrency = concurrency
         self._running: deque[tuple[ProjectArn, asyncio.Task[list[ProjectVersionDescription]]]] = deque()
         self._buffer: deque[ProjectVersionDescription] = deque()

@@ -22,38 +22,6 @@ import attrs
 from ._arns import ProjectArn, ProjectVersionArn
 from ._rules import InferenceUnits
 
-__all__ = [
-    "NO_ITEMS",
-    "OPEN_ENUMS",
-    "Asset",
-    "CustomizationFeature",
-    "CustomizationFeatureConfig",
-    "CustomizationFeatureContentModerationConfig",
-    "DatasetMetadata",
-    "DatasetStatus",
-    "DatasetStatusMessageCode",
-    "DatasetType",
-    "DescribeProjectVersionsResponse",
-    "DescribeProjectsResponse",
-    "EvaluationResult",
-    "GroundTruthManifest",
-    "OutputConfig",
-    "ProjectAutoUpdate",
-    "ProjectDescription",
-    "ProjectStatus",
-    "ProjectVersionDescription",
-    "ProjectVersionStatus",
-    "S3Object",
-    "StartProjectVersionResponse",
-    "StopProjectVersionResponse",
-    "Summary",
-    "TestingData",
-    "TestingDataResult",
-    "TrainingData",
-    "TrainingDataResult",
-    "ValidationData",
-]
-
 
 class _NoItems(tuple):  # type: ignore[type-arg]
     """The type of ``NO_ITEMS``: an empty tuple that marks an absent list member."""

@@ -259,3 +259,39 @@ def check_window(start: object, end: object, now: datetime) -> tuple[datetime, d
         msg = f"start ({start.isoformat()}) must come before end ({end.isoformat()})"
         raise InvalidRequestError(msg)
     return start, end
+
+
+@attrs.frozen
+class ListingArgs:
+    """A listing's checked arguments: its page size, its batches of names, the token it resumes from.
+
+    Attributes:
+        page_size: ``MaxResults``.
+        batches: The names asked for, 10 a call; ``None`` for all.
+        starting_token: The ``NextToken`` to resume from, if any.
+    """
+
+    page_size: int
+    batches: list[tuple[str, ...]] | None
+    starting_token: str | None
+
+
+def check_listing(page_size: object, names: object, starting_token: object, *, argument: str) -> ListingArgs:
+    """The arguments of a listing (DescribeProjectVersions, DescribeProjects), checked.
+
+    Args:
+        page_size: ``MaxResults``, 1 to 100.
+        names: The names asked for, or ``None`` for all.
+        starting_token: The token to resume from, or ``None``.
+        argument: What the caller calls ``names``, for messages.
+
+    Raises:
+        InvalidRequestError: One breaks the service's rules, or a token is given
+            to resume a listing of more than 10 names (several calls).
+    """
+    batches = name_batches(names, argument)
+    token = check_token(starting_token)
+    if token is not None and batches is not None and len(batches) > 1:
+        msg = f"starting_token cannot resume a listing of more than {MAX_VERSION_NAMES} {argument}"
+        raise InvalidRequestError(msg)
+    return ListingArgs(check_page_size(page_size), batches, token)
