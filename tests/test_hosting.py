@@ -80,19 +80,21 @@ def test_running_stops_on_an_exception_and_raises_the_blocks_own() -> None:
     assert operations(fake) == ["StartProjectVersion", "StopProjectVersion"]
 
 
+async def in_a_lease(client: CustomLabelsClient, project: str, inside: asyncio.Event) -> None:
+    """Hold v0 RUNNING in a lease, and wait in its block for an hour."""
+    async with client.running(project, "v0", min_inference_units=1):
+        inside.set()
+        await asyncio.sleep(3600)
+
+
 def test_running_stops_when_the_task_is_cancelled() -> None:
     """Cancelling the task inside the block sends the stop, leaves nothing pending, and stays a cancellation."""
     fake, project, _ = scene()
     inside = asyncio.Event()
 
-    async def work(client: CustomLabelsClient) -> None:
-        async with client.running(project, "v0", min_inference_units=1):
-            inside.set()
-            await asyncio.sleep(3600)
-
     async def main() -> None:
         async with client_for(fake) as client:
-            task = asyncio.create_task(work(client))
+            task = asyncio.create_task(in_a_lease(client, project, inside))
             await inside.wait()
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
@@ -108,14 +110,9 @@ def test_a_second_cancellation_does_not_cut_the_stop_short() -> None:
     fake.faults.latency(5, "StopProjectVersion")
     inside = asyncio.Event()
 
-    async def work(client: CustomLabelsClient) -> None:
-        async with client.running(project, "v0", min_inference_units=1):
-            inside.set()
-            await asyncio.sleep(3600)
-
     async def main() -> None:
         async with client_for(fake) as client:
-            task = asyncio.create_task(work(client))
+            task = asyncio.create_task(in_a_lease(client, project, inside))
             await inside.wait()
             task.cancel()
             await asyncio.sleep(1)  # the stop is in flight now

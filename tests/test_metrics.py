@@ -58,8 +58,8 @@ def rows(samples: list[InferenceUnitsSample]) -> list[tuple[float | None, ...]]:
     return [(s.in_service, s.desired, s.min_inference_units, s.max_inference_units) for s in samples]
 
 
-def test_the_samples_follow_the_scaling_rule_minute_by_minute() -> None:
-    """Min 1, max 4; demand 0.5, 3.2, 6, 0: the library's samples are what the scaling rule says at each minute."""
+def the_whole_curve() -> tuple[FakeCustomLabels, list[InferenceUnitsSample]]:
+    """The curve played, then read back whole through the library: the fake and the samples."""
     fake, (project, version) = curve_fake()
 
     async def main() -> list[InferenceUnitsSample]:
@@ -67,7 +67,12 @@ def test_the_samples_follow_the_scaling_rule_minute_by_minute() -> None:
             await play_the_curve(fake, version)
             return await client.inference_units(project, "v1", start=at(-5), end=at(END_MINUTE + 5))
 
-    samples = run(main)
+    return fake, run(main)
+
+
+def test_the_samples_follow_the_scaling_rule_minute_by_minute() -> None:
+    """Min 1, max 4; demand 0.5, 3.2, 6, 0: the library's samples are what the scaling rule says at each minute."""
+    _, samples = the_whole_curve()
     assert [s.timestamp for s in samples] == [at(m) for m in range(len(EXPECTED))]
     assert all(s.timestamp.tzinfo is UTC for s in samples)
     expected = [tuple(None if v is None else float(v) for v in row) for row in EXPECTED]
@@ -121,14 +126,7 @@ def test_periods_average_the_minutes() -> None:
 def test_pages_are_followed_and_merged(monkeypatch: pytest.MonkeyPatch) -> None:
     """When CloudWatch pages its answer (NextToken), every page is asked for and the series are merged."""
     monkeypatch.setattr(fake_cloudwatch, "DEFAULT_MAX_DATAPOINTS", 25)
-    fake, (project, version) = curve_fake()
-
-    async def main() -> list[InferenceUnitsSample]:
-        async with client_for(fake) as client:
-            await play_the_curve(fake, version)
-            return await client.inference_units(project, "v1", start=at(-5), end=at(END_MINUTE + 5))
-
-    samples = run(main)
+    fake, samples = the_whole_curve()
     requests = fake.requests_for(GET)
     assert len(requests) > 4
     assert ["NextToken" in r.params for r in requests] == [False] + [True] * (len(requests) - 1)
