@@ -371,3 +371,34 @@ def test_repr_says_closed() -> None:
     before, after = run(main)
     assert before.startswith("<CustomLabelsClient us-east-1 https://rekognition.us-east-1.amazonaws.com")
     assert after.endswith(" closed>")
+
+
+def test_a_closing_cancellation_the_work_swallows_is_taken_back() -> None:
+    """Work that swallows the cancellation of a close returns as it likes, and leaves none pending in its task."""
+    from aiocustomlabels import converter  # noqa: PLC0415
+    from aiocustomlabels._transport import Transport  # noqa: PLC0415
+
+    async def main() -> tuple[str, int]:
+        transport = Transport(object(), converter=converter)  # type: ignore[arg-type]  # no request is made
+        started = asyncio.Event()
+
+        async def stubborn() -> str:
+            started.set()
+            try:
+                await asyncio.sleep(10)
+            except asyncio.CancelledError:
+                return "swallowed"
+            return "slept"
+
+        async def caller() -> tuple[str, int]:
+            result = await transport.guard(stubborn())
+            current = asyncio.current_task()
+            assert current is not None
+            return result, current.cancelling()
+
+        task = asyncio.create_task(caller())
+        await started.wait()
+        await transport.aclose()
+        return await task
+
+    assert run(main) == ("swallowed", 0)

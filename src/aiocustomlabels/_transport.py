@@ -310,8 +310,14 @@ class Transport:
             depth = self._inside.pop(task) - 1
             if depth:
                 self._inside[task] = depth
-            elif self._left is not None:
-                self._left.set()
+            else:
+                if task in self._cancelled:
+                    # Our cancellation never came out (the work swallowed it): take it
+                    # back, so that no asyncio.timeout() of the caller mistakes it for its own.
+                    self._cancelled.discard(task)
+                    task.uncancel()
+                if self._left is not None:
+                    self._left.set()
 
     async def call(self, operation: str, **params: Any) -> dict[str, Any]:
         """Send one request; return its response members, without ``ResponseMetadata``.
