@@ -131,7 +131,7 @@ async def test_a_listing_keeps_no_response_body_alive(
     fake: FakeCustomLabels, client: CustomLabelsClient
 ) -> None:
     """Once listed, no page's raw body stays referenced (by a context that aiohttp's timers copied, say)."""
-    project = fake.add_project("p")
+    project = fake.add_project("keeps-no-body")
     for i in range(30):
         fake.add_version(project, f"v{i:02}")
     assert len([v async for v in client.describe_project_versions(project, page_size=5)]) == 30
@@ -139,7 +139,7 @@ async def test_a_listing_keeps_no_response_body_alive(
     bodies = [
         o
         for o in gc.get_referents(*gc.get_objects())
-        if isinstance(o, bytes) and o.startswith(b'{"ProjectVersionDescriptions"')
+        if isinstance(o, bytes) and o.startswith(b'{"ProjectVersionDescriptions"') and b"keeps-no-body" in o
     ]
     # Six pages were read; the emulator, in this process, may still hold its last answer.
     assert len(bodies) <= 1
