@@ -285,6 +285,7 @@ def test_a_failed_entry_before_any_start_sends_no_stop() -> None:
         {"min_inference_units": 1, "stop_on_exit": "yes"},
         {"min_inference_units": 1, "wait_for_stop": 1},
         {"min_inference_units": 1, "stop_timeout": 0},
+        {"min_inference_units": 1, "stop_timeout": float("inf")},
         {"min_inference_units": 1, "reconfigure": None},
         {"min_inference_units": 1, "timeout": -1},
     ],

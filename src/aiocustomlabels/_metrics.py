@@ -144,8 +144,8 @@ def _merge(data: dict[str, Any], found: dict[datetime, dict[str, float]]) -> Non
     """Add one page's datapoints to ``found``, by timestamp and then by field."""
     results = data.get("MetricDataResults")
     if not isinstance(results, list):
-        # A 200 without the member GetMetricData always sends is not its output (a proxy's page).
-        msg = "GetMetricData answered without MetricDataResults"
+        # The transport has checked that the member is there; a proxy's page may still give it another shape.
+        msg = "GetMetricData answered MetricDataResults that is not a list"
         raise MalformedResponseError(msg, ("MetricDataResults",))
     for index, result in enumerate(results):
         path: tuple[str | int, ...] = ("MetricDataResults", index)

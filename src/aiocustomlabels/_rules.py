@@ -10,10 +10,11 @@ says otherwise.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Final, TypeVar
+from typing import Final, TypeGuard, TypeVar
 
 import attrs
 
@@ -218,14 +219,19 @@ def check_flag(value: object, argument: str) -> bool:
     return value
 
 
+def is_seconds(value: object) -> TypeGuard[float]:
+    """Whether ``value`` is a finite number (``bool`` is not): NaN and infinity never make a delay or a deadline."""
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+
+
 def check_seconds(value: object, argument: str) -> float:
-    """``value`` as a positive number of seconds.
+    """``value`` as a positive, finite number of seconds.
 
     Raises:
         InvalidRequestError: It is not one.
     """
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        msg = f"{argument} must be a positive number of seconds, not {value!r}"
+    if not (is_seconds(value) and value > 0):
+        msg = f"{argument} must be a positive, finite number of seconds, not {value!r}"
         raise InvalidRequestError(msg)
     return float(value)
 

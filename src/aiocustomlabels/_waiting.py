@@ -16,7 +16,7 @@ import logging
 import math
 import random
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Final, TypeGuard
+from typing import Any, Final
 
 import attrs
 
@@ -37,7 +37,7 @@ from ._errors import (
     WaitTimeoutError,
 )
 from ._models import ProjectVersionDescription, ProjectVersionStatus
-from ._rules import batches
+from ._rules import batches, is_seconds
 
 __all__ = [
     "DEFAULT_MAX_DELAY",
@@ -89,11 +89,6 @@ DelayCallback = Callable[[float], object]
 """What a delay callback is: a plain function given each delay, in seconds, before it is slept."""
 
 
-def _is_seconds(value: object) -> TypeGuard[float]:
-    """Whether ``value`` is a finite number (``bool`` is not): NaN and infinity never make a delay."""
-    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
-
-
 @attrs.frozen(kw_only=True)
 class Backoff:
     """The Smithy waiter delay rule.
@@ -109,10 +104,10 @@ class Backoff:
     def __attrs_post_init__(self) -> None:
         low: object = self.min_delay  # callers without type checking may pass anything
         high: object = self.max_delay
-        if not (_is_seconds(low) and low > 0):
+        if not (is_seconds(low) and low > 0):
             msg = f"min_delay must be a positive, finite number of seconds, not {self.min_delay!r}"
             raise InvalidRequestError(msg)
-        if not (_is_seconds(high) and high >= low):
+        if not (is_seconds(high) and high >= low):
             msg = f"max_delay must be a finite number of seconds, at least min_delay ({self.min_delay}), not {self.max_delay!r}"
             raise InvalidRequestError(msg)
 
@@ -174,7 +169,7 @@ class WaitOptions:
         Raises:
             InvalidRequestError: An argument of the wrong kind, or a timeout that is not positive.
         """
-        if timeout is not None and not (_is_seconds(timeout) and timeout > 0):
+        if timeout is not None and not (is_seconds(timeout) and timeout > 0):
             msg = f"timeout must be a positive, finite number of seconds, or None for no deadline, not {timeout!r}"
             raise InvalidRequestError(msg)
         if backoff is not None and not isinstance(backoff, Backoff):
