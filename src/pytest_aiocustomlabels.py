@@ -100,11 +100,12 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     except BaseException:
         if run.misuse is None:
             raise
-        # What the test saw (a cancellation, mostly) says less than this.
-        pytest.fail(run.misuse, pytrace=False)
+        # What the test saw (a cancellation, mostly) says less than the misuse, which is
+        # raised below, outside this block: inside it, pytest would print "During handling
+        # of the above exception" above the message.
     finally:
         item.config.stash[_RUNNING] = None
-    if run.misuse is not None:  # the test caught the failure: it still failed
+    if run.misuse is not None:  # also when the test caught the failure: it still failed
         pytest.fail(run.misuse, pytrace=False)
 
 

@@ -8,6 +8,7 @@ rather than stalls the suite.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -262,8 +263,11 @@ def test_a_loop_that_does_not_fast_forward_fails_the_test_instead_of_hanging(use
     result = user.runpytest_subprocess("-p", "no:cacheprovider", timeout=HANG)
     result.assert_outcomes(failed=2)
     text = result.stdout.str()
-    assert text.count("does not fast-forward time") == 2, text
+    # Per test, not a count of lines: with CI set, pytest's short summary repeats each message whole.
+    failing = set(re.findall(r"::(test_\w+): the running loop \(\w+\) does not fast-forward time", text))
+    assert failing == {"test_switched_off", "test_own_loop"}, text
     assert "looptime(False)" in text
+    assert "During handling" not in text  # the message alone, not a chain of what the test saw
 
 
 def test_the_fixtures_set_dummy_credentials_and_region_only_for_the_test(user: pytest.Pytester) -> None:
