@@ -277,7 +277,9 @@ def _price(text: str) -> float:
 
 
 def _concurrency(text: str) -> int:
-    return _whole(text, "projects listed at once", 1, 16)
+    from ._rules import MAX_CONCURRENCY  # noqa: PLC0415
+
+    return _whole(text, "projects listed at once", 1, MAX_CONCURRENCY)
 
 
 def _hosted_arguments(parser: argparse.ArgumentParser) -> None:
@@ -554,6 +556,7 @@ async def _in_service(
 async def _versions(args: argparse.Namespace) -> int:
     from ._converters import json_converter  # noqa: PLC0415
     from ._format import IN_SERVICE_HEADER, TABLE_HEADER, in_service_text, version_row  # noqa: PLC0415
+    from ._rules import IN_SERVICE_METRIC  # noqa: PLC0415
 
     out = sys.stdout
     # Nothing is printed before the first answer: a failure prints its line alone.
@@ -573,7 +576,7 @@ async def _versions(args: argparse.Namespace) -> int:
                 else:
                     record = json_converter.unstructure(version)
                     if args.units and in_service is not None:
-                        record["InServiceInferenceUnits"] = in_service
+                        record[IN_SERVICE_METRIC] = in_service
                     text = json.dumps(record, sort_keys=True)
                     text = f"{',' if count else ''}\n  {text}" if args.output == "json" else text + "\n"
                 out.write((opening if not count else "") + text)

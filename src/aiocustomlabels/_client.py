@@ -28,6 +28,7 @@ from ._listing import HostedVersionIterator, Listing, ProjectIterator, ProjectVe
 from ._metrics import InferenceUnitsSample, Metrics
 from ._models import ProjectVersionDescription, ProjectVersionStatus
 from ._rules import (
+    MAX_CONCURRENCY,
     MAX_PAGE_SIZE,
     InferenceUnits,
     check_arn,
@@ -47,8 +48,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_CONFIG", "CustomLabelsClient"]
 
-#: The most projects ``hosted_versions`` lists at once: more would be throttled, not faster.
-_MAX_CONCURRENCY: Final = 16
 
 C = TypeVar("C", bound="CustomLabelsClient")
 
@@ -358,8 +357,8 @@ class CustomLabelsClient(AsyncResource):
         Raises:
             InvalidRequestError: A bad ``concurrency``.
         """
-        if type(concurrency) is not int or not 1 <= concurrency <= _MAX_CONCURRENCY:
-            msg = f"concurrency must be an int from 1 to {_MAX_CONCURRENCY}, not {concurrency!r}"
+        if type(concurrency) is not int or not 1 <= concurrency <= MAX_CONCURRENCY:
+            msg = f"concurrency must be an int from 1 to {MAX_CONCURRENCY}, not {concurrency!r}"
             raise InvalidRequestError(msg)
         self._transport.check_open()
         return self._listing.hosted(concurrency=concurrency)

@@ -1,13 +1,14 @@
 """How a model version reads on a terminal: one row formatter for every table and the demo.
 
-Standard library only (and the models, for their types): the command line
-imports it without loading aiobotocore.
+Formatting only: the command line and the demo print through it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
+
+from ._rules import DESIRED_METRIC, IN_SERVICE_METRIC, MAX_METRIC, MIN_METRIC
 
 if TYPE_CHECKING:
     from ._arns import ProjectArn
@@ -180,8 +181,8 @@ def units_record(sample: InferenceUnitsSample) -> dict[str, object]:
     """A sample as one JSON object, with CloudWatch's metric names; absent datapoints as null."""
     return {
         "Timestamp": sample.timestamp.isoformat(),
-        "InServiceInferenceUnits": sample.in_service,
-        "DesiredInferenceUnits": sample.desired,
-        "MinInferenceUnits": sample.min_inference_units,
-        "MaxInferenceUnits": sample.max_inference_units,
+        IN_SERVICE_METRIC: sample.in_service,
+        DESIRED_METRIC: sample.desired,
+        MIN_METRIC: sample.min_inference_units,
+        MAX_METRIC: sample.max_inference_units,
     }

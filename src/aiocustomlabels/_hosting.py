@@ -22,8 +22,9 @@ from ._errors import (
     UnitsMismatchError,
     VersionNotFoundError,
 )
-from ._listing import HOSTED, Listing
+from ._listing import Listing
 from ._models import (
+    HOSTED_STATUSES,
     ProjectVersionDescription,
     ProjectVersionStatus,
     StartProjectVersionResponse,
@@ -332,6 +333,6 @@ class RunningVersion:
                 return  # already stopping
             except InvalidParameterError:
                 # Not hosted any more (stopped by someone else)? Then there is nothing to stop.
-                if (await self._hosting.describe(self._project, self._name)).status in HOSTED:
+                if (await self._hosting.describe(self._project, self._name)).status in HOSTED_STATUSES:
                     raise
             logger.info("%s/%s: stop requested on leaving", self._project.project_name, self._name)

@@ -18,12 +18,12 @@ from typing import Any, Final, Generic, Protocol, Self, TypeVar
 from ._arns import ProjectArn, ProjectVersionArn
 from ._errors import MalformedResponseError, ProjectNotFoundError, ResourceNotFoundError, VersionNotFoundError
 from ._models import (
+    HOSTED_STATUSES,
     CustomizationFeature,
     DescribeProjectsResponse,
     DescribeProjectVersionsResponse,
     ProjectDescription,
     ProjectVersionDescription,
-    ProjectVersionStatus,
 )
 from ._rules import MAX_PAGE_SIZE, ListingArgs
 from ._transport import AsyncResource, Transport
@@ -50,10 +50,6 @@ PagesT = TypeVar("PagesT", bound="_Pages[Any]")
 #: Fetches one page: (names or None, token or None) -> page.
 FetchPage = Callable[[Sequence[str] | None, str | None], Coroutine[Any, Any, P]]
 
-#: The statuses in which a version is hosted, and billed.
-HOSTED: frozenset[ProjectVersionStatus] = frozenset(
-    {ProjectVersionStatus.STARTING, ProjectVersionStatus.RUNNING, ProjectVersionStatus.STOPPING}
-)
 
 #: A whole listing, in pages of the most the service gives.
 _ALL: Final = ListingArgs(MAX_PAGE_SIZE, None, None)
@@ -143,7 +139,7 @@ class Listing:
         found: list[ProjectVersionDescription] = []
         try:
             async with self.versions(project, _ALL) as each:
-                found.extend([v async for v in each if v.status in HOSTED])
+                found.extend([v async for v in each if v.status in HOSTED_STATUSES])
         except ResourceNotFoundError:
             # Deleted between DescribeProjects and now: it hosts nothing.
             return []

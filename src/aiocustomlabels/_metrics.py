@@ -22,19 +22,18 @@ import attrs
 
 from ._arns import ProjectArn
 from ._errors import MalformedResponseError
+from ._rules import DESIRED_METRIC, IN_SERVICE_METRIC, MAX_METRIC, METRICS_NAMESPACE, MIN_METRIC
 from ._time import loop_now
 from ._transport import Transport
 
 __all__ = ["InferenceUnitsSample", "Metrics"]
 
-NAMESPACE: Final = "AWS/Rekognition"
-
 #: The sample's field of each metric, which is also the query's Id (a lowercase letter first).
 _QUERIES: Final = {
-    "in_service": "InServiceInferenceUnits",
-    "desired": "DesiredInferenceUnits",
-    "min_inference_units": "MinInferenceUnits",
-    "max_inference_units": "MaxInferenceUnits",
+    "in_service": IN_SERVICE_METRIC,
+    "desired": DESIRED_METRIC,
+    "min_inference_units": MIN_METRIC,
+    "max_inference_units": MAX_METRIC,
 }
 
 #: How far back ``units_in_service`` looks, in periods of a minute.
@@ -95,7 +94,11 @@ class Metrics:
             {
                 "Id": query_id,
                 "MetricStat": {
-                    "Metric": {"Namespace": NAMESPACE, "MetricName": metric, "Dimensions": dimensions},
+                    "Metric": {
+                        "Namespace": METRICS_NAMESPACE,
+                        "MetricName": metric,
+                        "Dimensions": dimensions,
+                    },
                     "Period": period,
                     "Stat": "Average",
                 },

@@ -100,6 +100,17 @@ class ProjectVersionStatus(_OpenStrEnum):
     """Expired: the version cannot be started."""
 
 
+_S = ProjectVersionStatus
+
+#: The statuses in which a version is hosted, and billed for its inference units.
+HOSTED_STATUSES: Final = frozenset({_S.STARTING, _S.RUNNING, _S.STOPPING})
+
+#: The statuses from which StartProjectVersion starts a version. FAILED is not among them
+#: (assumed: AWS does not say whether a FAILED version can be started again); the fake and
+#: ``start_and_wait`` agree on this set.
+STARTABLE_STATUSES: Final = frozenset({_S.TRAINING_COMPLETED, _S.STOPPED, _S.COPYING_COMPLETED})
+
+
 class CustomizationFeature(_OpenStrEnum):
     """The feature a model version customizes; unknown values are accepted."""
 

@@ -46,7 +46,25 @@ MAX_VERSION_NAMES: Final = 10
 #: The longest ``NextToken`` the service accepts.
 MAX_TOKEN_LENGTH: Final = 1024
 #: Periods below a minute that CloudWatch takes (for high-resolution metrics); above, multiples of 60.
-_SHORT_PERIODS: Final = frozenset({1, 5, 10, 20, 30})
+#: The CloudWatch periods (seconds) shorter than a minute; longer ones are multiples of 60.
+SHORT_PERIODS: Final = frozenset({1, 5, 10, 20, 30})
+#: A minute, CloudWatch's standard resolution, in seconds.
+MINUTE: Final = 60
+
+#: Where the service publishes a version's inference units (Custom Labels guide,
+#: "Reporting running duration and inference units used").
+METRICS_NAMESPACE: Final = "AWS/Rekognition"
+IN_SERVICE_METRIC: Final = "InServiceInferenceUnits"
+DESIRED_METRIC: Final = "DesiredInferenceUnits"
+MIN_METRIC: Final = "MinInferenceUnits"
+MAX_METRIC: Final = "MaxInferenceUnits"
+#: The inference-unit metrics, in the order the library reads and the fake publishes them.
+UNIT_METRICS: Final = (IN_SERVICE_METRIC, DESIRED_METRIC, MIN_METRIC, MAX_METRIC)
+#: The dimensions of every inference-unit datapoint.
+METRIC_DIMENSIONS: Final = ("ProjectName", "VersionName")
+
+#: The most projects listed at once (``hosted_versions``): more would be throttled, not faster.
+MAX_CONCURRENCY: Final = 16
 #: ``InferenceUnits`` in the model: an Integer (32-bit) with ``min`` 1.
 MIN_INFERENCE_UNITS: Final = 1
 MAX_INFERENCE_UNITS: Final = 2**31 - 1
@@ -236,13 +254,18 @@ def check_seconds(value: object, argument: str) -> float:
     return float(value)
 
 
+def is_period(period: int) -> bool:
+    """Whether CloudWatch takes ``period`` seconds: 1, 5, 10, 20, 30 or a multiple of a minute."""
+    return period in SHORT_PERIODS or (period > 0 and period % MINUTE == 0)
+
+
 def check_period(period: object) -> int:
     """``period``, in seconds, as CloudWatch takes it.
 
     Raises:
         InvalidRequestError: Not 1, 5, 10, 20, 30 or a multiple of 60.
     """
-    if type(period) is not int or not (period in _SHORT_PERIODS or (period > 0 and period % 60 == 0)):
+    if type(period) is not int or not is_period(period):
         msg = f"period must be 1, 5, 10, 20, 30 or a multiple of 60 seconds, not {period!r}"
         raise InvalidRequestError(msg)
     return period

@@ -36,7 +36,7 @@ from ._errors import (
     WaitError,
     WaitTimeoutError,
 )
-from ._models import ProjectVersionDescription, ProjectVersionStatus
+from ._models import HOSTED_STATUSES, STARTABLE_STATUSES, ProjectVersionDescription, ProjectVersionStatus
 from ._rules import batches, is_seconds
 
 __all__ = [
@@ -254,12 +254,10 @@ class WaitPlan:
         return Action.WAIT if status in self.wait_on else Action.FAIL
 
 
-_HOSTED = frozenset({S.STARTING, S.RUNNING, S.STOPPING})
-
 START_PLAN: Final = WaitPlan(
     goal=S.RUNNING,
     acting=S.STARTING,
-    act_on=frozenset({S.TRAINING_COMPLETED, S.STOPPED, S.COPYING_COMPLETED}),
+    act_on=STARTABLE_STATUSES,
     wait_on=frozenset({S.STARTING, S.STOPPING, S.TRAINING_IN_PROGRESS, S.COPYING_IN_PROGRESS}),
     # FAILED, TRAINING_FAILED, COPYING_FAILED, DELETING, DEPRECATED and EXPIRED
     # fail: RUNNING cannot follow them (FAILED is never restarted: see docs/waiting.md).
@@ -274,7 +272,7 @@ STOP_PLAN: Final = WaitPlan(
     act_on=frozenset({S.RUNNING}),
     wait_on=frozenset({S.STARTING, S.STOPPING}),
     # Whatever is not hosted is as stopped as it gets.
-    done=frozenset(status for status in S if status not in _HOSTED),
+    done=frozenset(status for status in S if status not in HOSTED_STATUSES),
     failure=ModelStopError,
     verb="stop",
 )

@@ -28,6 +28,7 @@ from typing import Any
 
 import attrs
 
+from .._rules import is_period
 from . import _cbor
 from ._fake import FakeCustomLabels
 from ._faults import FaultKind
@@ -53,8 +54,6 @@ OPERATION = "GetMetricData"
 
 MAX_QUERIES = 500
 DEFAULT_MAX_DATAPOINTS = 100_800
-#: The periods below a minute that CloudWatch accepts (for high-resolution metrics).
-SHORT_PERIODS = frozenset({1, 5, 10, 20, 30})
 _ID = re.compile(r"^[a-z][a-zA-Z0-9_]{0,254}$")
 _DAY = 86_400.0
 
@@ -190,7 +189,7 @@ def _query(raw: Any, index: int) -> _Query:
     where = f"{path}.MetricStat"
     metric = _member(stat, where, "Metric", dict)
     period = _member(stat, where, "Period", int)
-    if period not in SHORT_PERIODS and (period < 60 or period % 60):  # noqa: PLR2004 -- a minute
+    if not is_period(period):
         raise _invalid(
             f"The parameter {where}.Period must be a multiple of 60, or one of 1, 5, 10, 20 or 30."
         )

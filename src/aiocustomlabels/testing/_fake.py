@@ -19,7 +19,12 @@ import attrs
 
 from .._arns import ProjectArn, ProjectVersionArn
 from .._converters import converter
-from .._models import CustomizationFeature, ProjectVersionDescription, ProjectVersionStatus
+from .._models import (
+    STARTABLE_STATUSES,
+    CustomizationFeature,
+    ProjectVersionDescription,
+    ProjectVersionStatus,
+)
 from .._rules import (
     MAX_INFERENCE_UNITS,
     MAX_PAGE_SIZE,
@@ -41,9 +46,6 @@ S = ProjectVersionStatus
 #: The operations the fake serves.
 OPERATIONS = ("DescribeProjects", "DescribeProjectVersions", "StartProjectVersion", "StopProjectVersion")
 
-# FAILED is not startable (assumed: AWS does not say). start_and_wait never
-# restarts a FAILED version either, so the fake and the library agree.
-_STARTABLE = frozenset({S.TRAINING_COMPLETED, S.STOPPED, S.COPYING_COMPLETED})
 _BUSY = frozenset(
     {S.STARTING, S.RUNNING, S.STOPPING, S.TRAINING_IN_PROGRESS, S.COPYING_IN_PROGRESS, S.DELETING}
 )
@@ -713,7 +715,7 @@ class FakeCustomLabels(Generic[ClockT_co]):
                 "ResourceInUseException",
                 f"The model version is {version.status.value} and cannot be started.",
             )
-        if version.status not in _STARTABLE:
+        if version.status not in STARTABLE_STATUSES:
             raise _invalid(f"A model version in status {version.status.value} cannot be started.")
         if self.inference_unit_quota is not None:
             now = self.clock.now()

@@ -32,7 +32,15 @@ from datetime import UTC, datetime
 
 import attrs
 
-from .._models import ProjectVersionStatus
+from .._models import HOSTED_STATUSES, ProjectVersionStatus
+from .._rules import DESIRED_METRIC as DESIRED
+from .._rules import IN_SERVICE_METRIC as IN_SERVICE
+from .._rules import MAX_METRIC as MAX
+from .._rules import METRIC_DIMENSIONS as DIMENSIONS
+from .._rules import METRICS_NAMESPACE as NAMESPACE
+from .._rules import MIN_METRIC as MIN
+from .._rules import MINUTE
+from .._rules import UNIT_METRICS as METRIC_NAMES
 
 __all__ = [
     "DESIRED",
@@ -46,20 +54,8 @@ __all__ = [
     "UnitsMinute",
 ]
 
+
 S = ProjectVersionStatus
-
-NAMESPACE = "AWS/Rekognition"
-IN_SERVICE = "InServiceInferenceUnits"
-DESIRED = "DesiredInferenceUnits"
-MIN = "MinInferenceUnits"
-MAX = "MaxInferenceUnits"
-#: The inference-unit metrics the service publishes per model version.
-METRIC_NAMES = (IN_SERVICE, DESIRED, MIN, MAX)
-#: Their dimensions, by name: every datapoint carries exactly these two.
-DIMENSIONS = ("ProjectName", "VersionName")
-
-MINUTE = 60
-_HOSTED = frozenset({S.STARTING, S.RUNNING, S.STOPPING})
 
 
 @attrs.frozen(kw_only=True)
@@ -122,7 +118,7 @@ class _State:
 
     @property
     def held(self) -> int:
-        if self.status not in _HOSTED:
+        if self.status not in HOSTED_STATUSES:
             return 0
         return self.in_service if self.in_service is not None else self.low
 
