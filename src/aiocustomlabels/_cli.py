@@ -400,6 +400,14 @@ def _emulator_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--stop-seconds", type=_seconds, default=3.0, metavar="SECONDS", help="how long a stop takes"
     )
+    parser.add_argument(
+        "--seconds-per-request",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="fake time stands still, and moves SECONDS at each request: every run answers the same, "
+        "whatever the machine's speed (default: fake time is real time)",
+    )
 
 
 def _demo_arguments(parser: argparse.ArgumentParser) -> None:

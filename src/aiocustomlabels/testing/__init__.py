@@ -19,7 +19,7 @@ The pytest fixtures ``fake_custom_labels``, ``custom_labels_in_process`` and
 module ``pytest_aiocustomlabels``).
 """
 
-from ._clock import Clock, ScaledClock, VirtualClock
+from ._clock import Clock, ScaledClock, StepClock, VirtualClock
 from ._demo import DayProject, DemoProject, run_main_job, seed_day, seed_demo
 from ._fake import FakeCustomLabels, FakeServiceError, RecordedRequest
 from ._faults import Fault, FaultKind, FaultPlan
@@ -43,6 +43,7 @@ __all__ = [
     "LoopClock",
     "RecordedRequest",
     "ScaledClock",
+    "StepClock",
     "ThreadedEmulator",
     "UnitsMinute",
     "VirtualClock",

@@ -12,7 +12,7 @@ if sys.version_info >= (3, 13):
 else:  # TypeVar's default= came with 3.13
     from typing_extensions import TypeVar
 
-__all__ = ["Clock", "ClockT_co", "ScaledClock", "VirtualClock"]
+__all__ = ["Clock", "ClockT_co", "ScaledClock", "StepClock", "VirtualClock"]
 
 
 class Clock(Protocol):
@@ -60,6 +60,34 @@ class VirtualClock:
 
     def __repr__(self) -> str:
         return f"VirtualClock(now={self.now()})"
+
+
+class StepClock(VirtualClock):
+    """A ``VirtualClock`` that also moves ``step`` seconds at each request the fake receives.
+
+    Between requests it stands still, so what a client sees depends only on the
+    requests it sends, never on how fast the machine runs them: a start of 2
+    seconds on a clock of 1-second steps is RUNNING at the second request after
+    it, on any machine. The emulator's ``--seconds-per-request`` runs on it.
+
+    Args:
+        step: The seconds each request moves the clock, 0 or more.
+        start: The time the clock shows first, in seconds since the epoch.
+    """
+
+    def __init__(self, step: float = 1.0, *, start: float = 1_700_000_000.0) -> None:
+        if not step >= 0:
+            msg = f"step must be 0 or more seconds, not {step}"
+            raise ValueError(msg)
+        super().__init__(start)
+        self.step = step
+
+    def on_request(self) -> None:
+        """Move the clock by one step: the fake calls this as each request arrives."""
+        self.advance(self.step)
+
+    def __repr__(self) -> str:
+        return f"StepClock(step={self.step}, now={self.now()})"
 
 
 class ScaledClock:

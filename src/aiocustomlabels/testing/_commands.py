@@ -11,13 +11,14 @@ import argparse
 import asyncio
 import errno
 import signal
+import time
 
 from aiobotocore.session import get_session
 
 from .._cli import CommandError
 from .._client import CustomLabelsClient
 from .._waiting import Backoff
-from ._clock import Clock, ScaledClock, VirtualClock
+from ._clock import Clock, ScaledClock, StepClock, VirtualClock
 from ._demo import DAY, run_main_job, seed_day, seed_demo
 from ._fake import FakeCustomLabels
 from ._server import Emulator
@@ -45,9 +46,12 @@ async def serve(args: argparse.Namespace) -> int:
             f"Auto-scaling day ({day.start:%Y-%m-%d}, UTC; the clock stands at its end): {day.version_arn}"
         )
     else:
-        fake = FakeCustomLabels(
-            clock=ScaledClock(), start_seconds=args.start_seconds, stop_seconds=args.stop_seconds
+        clock: Clock = (
+            ScaledClock()
+            if args.seconds_per_request is None
+            else StepClock(args.seconds_per_request, start=time.time())
         )
+        fake = FakeCustomLabels(clock=clock, start_seconds=args.start_seconds, stop_seconds=args.stop_seconds)
         if args.seed == "demo":
             lines.append(f"Demo project: {seed_demo(fake).project_arn}")
     stop = asyncio.Event()

@@ -35,7 +35,7 @@ from .._rules import (
     is_token,
     is_units,
 )
-from ._clock import Clock, ClockT_co, VirtualClock
+from ._clock import Clock, ClockT_co, StepClock, VirtualClock
 from ._faults import FaultPlan
 from ._metrics import UnitsHistory, UnitsMinute
 
@@ -579,7 +579,12 @@ class FakeCustomLabels(Generic[ClockT_co]):
     # -- operations ------------------------------------------------------------
 
     def record(self, operation: str, params: Mapping[str, Any]) -> None:
-        """Note a request as received; the transports call this before any fault."""
+        """Note a request as received; the transports call this before any fault.
+
+        On a ``StepClock``, the clock moves one step first: the request arrives at the new time.
+        """
+        if isinstance(self._clock, StepClock):
+            self._clock.on_request()
         with self._lock:
             self._requests.append(
                 RecordedRequest(operation=operation, params=dict(params), at=self.clock.now())
