@@ -1,8 +1,8 @@
-"""The ``emulator`` and ``demo`` commands of the command line.
+"""``emulator`` and ``demo``: the fake service on loopback HTTP, and the main job against it.
 
-They live on the testing side: only these two commands import
-``aiocustomlabels.testing``, and only when they run; the operator commands
-(``versions``, ``start``, ``stop``) never do.
+The only commands that use ``aiocustomlabels.testing``, whose extra
+(``aiocustomlabels[testing]``) the operator commands do not need: the command
+table imports this module only when one of them runs.
 """
 
 from __future__ import annotations
@@ -15,13 +15,11 @@ import time
 
 from aiobotocore.session import get_session
 
-from .._cli import CommandError
 from .._client import CustomLabelsClient
 from .._waiting import Backoff
-from ._clock import Clock, ScaledClock, StepClock, VirtualClock
-from ._demo import DAY, run_main_job, seed_day, seed_demo
-from ._fake import FakeCustomLabels
-from ._server import Emulator
+from ..testing import Clock, Emulator, FakeCustomLabels, ScaledClock, StepClock, VirtualClock
+from ..testing._demo import DAY, run_main_job, seed_day, seed_demo
+from ._failures import EXIT_OK, CommandError
 
 __all__ = ["demo", "serve"]
 
@@ -29,9 +27,15 @@ __all__ = ["demo", "serve"]
 DEMO_BACKOFF = Backoff(min_delay=0.25, max_delay=1.0)
 
 
-async def serve(args: argparse.Namespace) -> int:
-    """``emulator``: serve the fake on loopback HTTP until SIGINT or SIGTERM."""
-    lines: list[str] = []
+def _clock(seconds_per_request: float | None) -> Clock:
+    """Real time; or, with ``--seconds-per-request``, time that moves only with the requests."""
+    if seconds_per_request is None:
+        return ScaledClock()
+    return StepClock(seconds_per_request, start=time.time())
+
+
+def _fake(args: argparse.Namespace) -> tuple[FakeCustomLabels[Clock], list[str]]:
+    """The fake the emulator serves, as --seed says, and the lines that tell what it holds."""
     if args.seed == "day":
         # A day already played: its clock stands still at the day's end, so that its
         # metrics read the same whenever they are asked for.
@@ -41,19 +45,19 @@ async def serve(args: argparse.Namespace) -> int:
             stop_seconds=args.stop_seconds,
         )
         day = seed_day(day_fake)
-        fake: FakeCustomLabels[Clock] = day_fake
-        lines.append(
-            f"Auto-scaling day ({day.start:%Y-%m-%d}, UTC; the clock stands at its end): {day.version_arn}"
-        )
-    else:
-        clock: Clock = (
-            ScaledClock()
-            if args.seconds_per_request is None
-            else StepClock(args.seconds_per_request, start=time.time())
-        )
-        fake = FakeCustomLabels(clock=clock, start_seconds=args.start_seconds, stop_seconds=args.stop_seconds)
-        if args.seed == "demo":
-            lines.append(f"Demo project: {seed_demo(fake).project_arn}")
+        held = f"Auto-scaling day ({day.start:%Y-%m-%d}, UTC; the clock stands at its end): {day.version_arn}"
+        return day_fake, [held]
+    fake: FakeCustomLabels[Clock] = FakeCustomLabels(
+        clock=_clock(args.seconds_per_request),
+        start_seconds=args.start_seconds,
+        stop_seconds=args.stop_seconds,
+    )
+    return fake, [f"Demo project: {seed_demo(fake).project_arn}"] if args.seed == "demo" else []
+
+
+async def serve(args: argparse.Namespace) -> int:
+    """``emulator``: serve the fake on loopback HTTP until SIGINT or SIGTERM."""
+    fake, lines = _fake(args)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -75,7 +79,7 @@ async def serve(args: argparse.Namespace) -> int:
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
-    return 0
+    return EXIT_OK
 
 
 def _bind_failure(host: str, port: int, exc: OSError) -> str:
@@ -90,7 +94,9 @@ def _bind_failure(host: str, port: int, exc: OSError) -> str:
 
 async def demo(args: argparse.Namespace) -> int:
     """``demo``: the main job on an embedded emulator; no AWS account involved."""
-    fake = FakeCustomLabels(clock=ScaledClock(), start_seconds=args.start_seconds, stop_seconds=1.0)
+    fake = FakeCustomLabels(
+        clock=_clock(args.seconds_per_request), start_seconds=args.start_seconds, stop_seconds=1.0
+    )
     seeded = seed_demo(fake)
     async with Emulator(fake) as emulator:
         print(f"Embedded Custom Labels emulator on {emulator.endpoint_url} (no AWS account involved)")
@@ -99,6 +105,6 @@ async def demo(args: argparse.Namespace) -> int:
         session.set_credentials("demo", "demo")
         async with CustomLabelsClient.create(
             region_name="us-east-1", endpoint_url=emulator.endpoint_url, session=session
-        ) as client:
-            await run_main_job(client, seeded.project_arn, seeded.ready_version, backoff=DEMO_BACKOFF)
-    return 0
+        ) as opened:
+            await run_main_job(opened, seeded.project_arn, seeded.ready_version, backoff=DEMO_BACKOFF)
+    return EXIT_OK
