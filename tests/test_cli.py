@@ -1,4 +1,11 @@
-"""The command line, end to end: the installed console script against the loopback emulator."""
+"""The command line, end to end against the loopback emulator: in-process, or as the installed script.
+
+Most tests call ``main(argv)`` in this process; a subprocess runs only what needs
+a process of its own: the installed script, exit codes and no traceback as a
+shell sees them, a closed pipe, Ctrl-C, missing credentials, a busy port. The
+emulator's fake runs on a ``StepClock``: its time moves a second per request,
+so a lifecycle reads the same however fast the machine runs.
+"""
 
 from __future__ import annotations
 
@@ -6,34 +13,30 @@ import dataclasses
 import hashlib
 import importlib.metadata
 import json
-import os
-import pty
 import re
-import select
 import shlex
 import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import aiocustomlabels
-from aiocustomlabels import ProjectArn, ProjectVersionStatus
-from aiocustomlabels import _cli as cli_module
-from aiocustomlabels.testing import FakeCustomLabels, ScaledClock, ThreadedEmulator
+from aiocustomlabels import ProjectArn, ProjectVersionArn, ProjectVersionStatus
+from aiocustomlabels._cli import _billing, _main
+from aiocustomlabels.testing import FakeCustomLabels, StepClock, ThreadedEmulator
+from tests._cli_support import FAST, SCRIPT, Done, InProcess, Terminal, environment, in_process_cli
 
 S = ProjectVersionStatus
-SCRIPT = str(Path(sys.executable).with_name("aiocustomlabels"))
 
 
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[ThreadedEmulator]:
-    """One emulator for the module; its time runs 100 times faster than real time."""
-    fake = FakeCustomLabels(clock=ScaledClock(100.0), start_seconds=100.0, stop_seconds=50.0)
+    """One emulator for the module; its time moves a second per request: starts take 3, stops 2."""
+    fake = FakeCustomLabels(clock=StepClock(1.0), start_seconds=3.0, stop_seconds=2.0)
     with ThreadedEmulator(fake) as served:
         yield served
 
@@ -51,42 +54,37 @@ def project(emulator: ThreadedEmulator, request: pytest.FixtureRequest) -> Proje
     return arn
 
 
-def environment() -> dict[str, str]:
-    """The environment of a run: dummy credentials, no AWS configuration files, no asyncio debug mode.
-
-    The suite runs asyncio in debug mode (conftest.py), which logs slow steps on stderr: not
-    what a user sees.
-    """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "PYTHONASYNCIODEBUG"}
-    env.update(
-        AWS_ACCESS_KEY_ID="test",
-        AWS_SECRET_ACCESS_KEY="test",
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_CONFIG_FILE="/nonexistent/config",
-        AWS_EC2_METADATA_DISABLED="true",  # no credentials must not mean a wait for the instance's
-        AWS_SHARED_CREDENTIALS_FILE="/nonexistent/credentials",
-    )
-    return env
+@pytest.fixture
+def cli(
+    emulator: ThreadedEmulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> InProcess:
+    """The command line in this process, against the emulator."""
+    return in_process_cli(monkeypatch, capsys, emulator.endpoint_url)
 
 
-def cli(emulator: ThreadedEmulator, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """Run the console script against the emulator."""
+def version_of(emulator: ThreadedEmulator, project: ProjectArn, name: str) -> ProjectVersionArn:
+    """The ARN of the project's version of that name."""
+    (arn,) = [a for a in emulator.fake._versions if f"/{project.project_name}/version/{name}/" in a]
+    return ProjectVersionArn(arn)
+
+
+def script(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed console script with exactly these arguments."""
     return subprocess.run(
-        [SCRIPT, *args, "--endpoint-url", emulator.endpoint_url],
+        [SCRIPT, *args],
         capture_output=True,
         text=True,
-        env=environment(),
-        timeout=timeout,
+        env=environment() if env is None else env,
+        timeout=60,
         check=False,
     )
 
 
-FAST = ("--min-delay", "0.05", "--max-delay", "0.2")
-
-
-def test_versions_table_streams_every_version(emulator: ThreadedEmulator, project: ProjectArn) -> None:
+def test_versions_table_streams_every_version(
+    cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn
+) -> None:
     """The versions command prints a header and one row per version, newest first, with status, units and F1."""
-    done = cli(emulator, "versions", project, "--page-size", "2")
+    done = cli("versions", project, "--page-size", "2")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].split() == ["NAME", "STATUS", "UNITS", "CREATED", "F1"]
@@ -99,49 +97,70 @@ def test_versions_table_streams_every_version(emulator: ThreadedEmulator, projec
     assert len(emulator.fake.requests_for("DescribeProjectVersions")) >= 2
 
 
-def test_versions_json_is_one_document(emulator: ThreadedEmulator, project: ProjectArn) -> None:
+def test_versions_json_is_one_document(
+    cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn
+) -> None:
     """--output json prints one JSON array of descriptions in the service's member names."""
-    done = cli(emulator, "versions", project, "--output", "json")
+    done = cli("versions", project, "--output", "json")
     assert done.returncode == 0, done.stderr
     versions = json.loads(done.stdout)
     assert [v["Status"] for v in versions] == ["RUNNING", "TRAINING_FAILED", "STOPPED"]
     assert versions[0]["MaxInferenceUnits"] == 4
 
 
-def test_versions_jsonl_with_filter(emulator: ThreadedEmulator, project: ProjectArn) -> None:
+def test_versions_jsonl_with_filter(cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn) -> None:
     """--output jsonl prints a JSON object per line; --version-name filters."""
-    done = cli(
-        emulator, "versions", project, "--output", "jsonl", "--version-name", "v1", "--version-name", "v3"
-    )
+    done = cli("versions", project, "--output", "jsonl", "--version-name", "v1", "--version-name", "v3")
     assert done.returncode == 0, done.stderr
     assert [json.loads(line)["Status"] for line in done.stdout.splitlines()] == ["RUNNING", "STOPPED"]
 
 
-def test_versions_json_of_nothing_is_an_empty_array(emulator: ThreadedEmulator, project: ProjectArn) -> None:
+def test_versions_json_of_nothing_is_an_empty_array(
+    cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn
+) -> None:
     """An empty listing in JSON is still valid JSON."""
-    done = cli(emulator, "versions", project, "--output", "json", "--version-name", "nope")
+    done = cli("versions", project, "--output", "json", "--version-name", "nope")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == []
 
 
-def test_global_options_go_before_the_command(emulator: ThreadedEmulator, project: ProjectArn) -> None:
+def test_global_options_go_before_the_command(
+    cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn
+) -> None:
     """--endpoint-url and --region are accepted before the command too, as the AWS CLI accepts them."""
-    done = subprocess.run(
-        [SCRIPT, "--region", "us-east-1", "--endpoint-url", emulator.endpoint_url, "versions", project],
-        capture_output=True,
-        text=True,
-        env=environment(),
-        timeout=60,
-        check=False,
+    done = cli(
+        "--region", "us-east-1", "--endpoint-url", emulator.endpoint_url, "versions", project, endpoint=False
     )
     assert done.returncode == 0, done.stderr
 
 
-def test_unknown_project_is_exit_1_without_traceback(emulator: ThreadedEmulator) -> None:
-    """A service error exits 1 with the code and message on stderr, and no traceback."""
-    done = cli(emulator, "versions", "arn:aws:rekognition:us-east-1:111122223333:project/none/1")
+def test_an_unknown_project_is_named(cli: InProcess) -> None:
+    """A project the service does not find: exit 1, one line naming the project asked for."""
+    unknown = "arn:aws:rekognition:us-east-1:111122223333:project/none/1"
+    done = cli("versions", unknown)
     assert done.returncode == 1
-    assert "ResourceNotFoundException" in done.stderr
+    assert done.stderr.splitlines() == [
+        f"aiocustomlabels: ResourceNotFoundException: no project {unknown}: check the ARN, and the account"
+        " and region of your credentials"
+    ]
+
+
+def test_an_unknown_version_is_named(cli: InProcess, project: ProjectArn) -> None:
+    """A version ARN the service does not find: exit 1, one line naming the version asked for."""
+    unknown = f"arn:aws:rekognition:us-east-1:111122223333:project/{project.project_name}/version/v7/1"
+    done = cli("stop", unknown)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"aiocustomlabels: ResourceNotFoundException: no model version {unknown}: check the ARN, and the"
+        " account and region of your credentials"
+    ]
+
+
+def test_bad_input_is_exit_2_without_traceback_in_a_shell() -> None:
+    """As a shell sees it: a bad argument is the usage and one error line, exit 2, no traceback."""
+    done = script("start", "v1", "--min-inference-units", "abc")
+    assert done.returncode == 2
+    assert done.stderr.startswith("usage: aiocustomlabels start")
     assert "Traceback" not in done.stderr
 
 
@@ -178,7 +197,7 @@ OTHER_VERSION = "arn:aws:rekognition:us-east-1:111122223333:project/other/versio
                 "--max-inference-units",
                 "2",
             ),
-            ("--max-inference-units", "--min-inference-units (3)", "not 2"),
+            ("--max-inference-units (2) is below --min-inference-units (3)",),
         ),
         (("start", "v1", "--project-arn", "PROJECT"), ("--min-inference-units",)),
         (
@@ -220,10 +239,14 @@ OTHER_VERSION = "arn:aws:rekognition:us-east-1:111122223333:project/other/versio
     ],
 )
 def test_usage_errors_show_the_commands_usage_and_name_the_option_and_value(
-    emulator: ThreadedEmulator, project: ProjectArn, args: tuple[str, ...], named: tuple[str, ...]
+    cli: InProcess,
+    emulator: ThreadedEmulator,
+    project: ProjectArn,
+    args: tuple[str, ...],
+    named: tuple[str, ...],
 ) -> None:
     """A bad argument exits 2 with the subcommand's usage and a line naming the option and the value."""
-    done = cli(emulator, *(project if a == "PROJECT" else a for a in args))
+    done = cli(*(project if a == "PROJECT" else a for a in args))
     assert done.returncode == 2, (done.stdout, done.stderr)
     command = args[0] if args[0] != "frobnicate" else ""
     assert done.stderr.startswith(f"usage: aiocustomlabels {command}".rstrip()), done.stderr
@@ -247,11 +270,15 @@ def test_usage_errors_show_the_commands_usage_and_name_the_option_and_value(
     ],
 )
 def test_a_missing_project_arn_says_why_and_the_form_to_pass(
-    emulator: ThreadedEmulator, project: ProjectArn, args: tuple[str, ...], named: tuple[str, ...]
+    cli: InProcess,
+    emulator: ThreadedEmulator,
+    project: ProjectArn,
+    args: tuple[str, ...],
+    named: tuple[str, ...],
 ) -> None:
     """Without --project-arn where it is needed, the error says why, and shows the ARN to pass."""
-    (version,) = [a for a in emulator.fake._versions if f"/{project.project_name}/version/v3/" in a]
-    done = cli(emulator, *(version if a == "VERSION_ARN" else a for a in args))
+    version = version_of(emulator, project, "v3")
+    done = cli(*(version if a == "VERSION_ARN" else a for a in args))
     assert done.returncode == 2, done.stderr
     error = done.stderr.splitlines()[-1]
     assert "--project-arn is needed" in error
@@ -265,9 +292,11 @@ def test_a_missing_project_arn_says_why_and_the_form_to_pass(
     )
 
 
-def test_short_unit_options_are_aliases(emulator: ThreadedEmulator, project: ProjectArn) -> None:
+def test_short_unit_options_are_aliases(
+    cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn
+) -> None:
     """--min-units and --max-units still work, as the AWS CLI's long spellings do."""
-    done = cli(emulator, "start", "v1", "--project-arn", project, "--min-units", "1", "--max-units", "2")
+    done = cli("start", "v1", "--project-arn", project, "--min-units", "1", "--max-units", "2")
     assert done.returncode == 0, done.stderr
     (start,) = [
         r
@@ -277,10 +306,11 @@ def test_short_unit_options_are_aliases(emulator: ThreadedEmulator, project: Pro
     assert (start.params["MinInferenceUnits"], start.params["MaxInferenceUnits"]) == (1, 2)
 
 
-def test_start_without_wait_prints_the_status(emulator: ThreadedEmulator, project: ProjectArn) -> None:
+def test_start_without_wait_prints_the_status(
+    cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn
+) -> None:
     """The start command sends Min and Max units as given and prints STARTING."""
     done = cli(
-        emulator,
         "start",
         "v1",
         "--project-arn",
@@ -300,26 +330,30 @@ def test_start_without_wait_prints_the_status(emulator: ThreadedEmulator, projec
     assert [(r.params["MinInferenceUnits"], r.params.get("MaxInferenceUnits")) for r in starts] == [(1, 3)]
 
 
-def test_stop_without_wait_prints_the_status(emulator: ThreadedEmulator, project: ProjectArn) -> None:
+def test_stop_without_wait_prints_the_status(
+    cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn
+) -> None:
     """The stop command sends StopProjectVersion for the version named and prints STOPPING."""
-    done = cli(emulator, "stop", "v3", "--project-arn", project)
+    done = cli("stop", "v3", "--project-arn", project)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "v3: STOPPING"
 
 
-def test_start_by_version_arn_without_project(emulator: ThreadedEmulator, project: ProjectArn) -> None:
+def test_start_by_version_arn_without_project(
+    cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn
+) -> None:
     """A version ARN is enough to start without waiting: no project ARN is needed."""
-    (arn,) = [str(a) for a in emulator.fake._versions if f"/{project.project_name}/version/v1/" in a]
-    done = cli(emulator, "start", arn, "--min-inference-units", "1")
+    arn = version_of(emulator, project, "v1")
+    done = cli("start", arn, "--min-inference-units", "1")
     assert done.returncode == 0, done.stderr
     assert "STARTING" in done.stdout
 
 
-def test_start_wait_prints_a_line_per_change(emulator: ThreadedEmulator, project: ProjectArn) -> None:
+def test_start_wait_prints_a_line_per_change(
+    cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn
+) -> None:
     """With --wait and no terminal, progress is one line per status change on stderr; the result on stdout."""
-    done = cli(
-        emulator, "start", "v1", "--project-arn", project, "--min-inference-units", "1", "--wait", *FAST
-    )
+    done = cli("start", "v1", "--project-arn", project, "--min-inference-units", "1", "--wait", *FAST)
     assert done.returncode == 0, done.stderr
     assert [line.split()[-1] for line in done.stderr.splitlines()] == ["STOPPED", "STARTING", "RUNNING"]
     assert done.stdout.split()[:2] == ["v1", "RUNNING"]
@@ -327,63 +361,55 @@ def test_start_wait_prints_a_line_per_change(emulator: ThreadedEmulator, project
 
 
 def test_start_of_a_failed_version_is_exit_1_with_reason(
-    emulator: ThreadedEmulator, project: ProjectArn
+    cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn
 ) -> None:
     """A version that cannot start exits 1 and says why, with the service's status message."""
-    done = cli(
-        emulator, "start", "v2", "--project-arn", project, "--min-inference-units", "1", "--wait", *FAST
-    )
+    done = cli("start", "v2", "--project-arn", project, "--min-inference-units", "1", "--wait", *FAST)
     assert done.returncode == 1
     assert "TRAINING_FAILED" in done.stderr
     assert "The manifest has no labels." in done.stderr
 
 
 def stop_command_in(stderr: str) -> list[str]:
-    """The stop command a note printed, as argv for this environment's script."""
+    """The stop command a note printed, as argv (the program's name first)."""
     (line,) = [line for line in stderr.splitlines() if line.startswith("  aiocustomlabels stop ")]
-    argv = shlex.split(line)
-    return [SCRIPT, *argv[1:]]
+    return shlex.split(line)
 
 
 def test_wait_timeout_is_exit_3_and_says_what_is_still_billing(
-    emulator: ThreadedEmulator, project: ProjectArn
+    cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn
 ) -> None:
     """A wait that outlasts --timeout exits 3, with the last status and the exact command that stops it."""
+    fake = emulator.fake
+    # STARTING before the command, for longer than any number of polls: STARTING is all it can see.
+    slow = fake.add_version(project, "slow", status=S.STOPPED, start_seconds=1e9)
+    fake.call("StartProjectVersion", {"ProjectVersionArn": slow, "MinInferenceUnits": 1})
     done = cli(
-        emulator, "start", "v1", "--project-arn", project, "--min-inference-units", "1", "--wait",
-        "--timeout", "0.2", *FAST,
+        "start", "slow", "--project-arn", project, "--min-inference-units", "1", "--wait", "--timeout", "1",
+        *FAST,
     )  # fmt: skip
     assert done.returncode == 3, done.stderr
     lines = done.stderr.splitlines()
-    assert "aiocustomlabels: timed out: " in lines[-3]
-    assert lines[-2].startswith(
-        (
-            "aiocustomlabels: v1 was STARTING: it will go on to RUNNING",
-            "aiocustomlabels: v1 was STOPPED: the start may have been sent",
-        )
-    )
-    assert lines[-2].endswith("To stop it:")
-    argv = stop_command_in(done.stderr)
-    (arn,) = [a for a in emulator.fake._versions if f"/{project.project_name}/version/v1/" in a]
-    assert argv[2:] == [
-        arn,
-        "--project-arn",
-        project,
-        "--region",
-        "us-east-1",
-        "--endpoint-url",
-        emulator.endpoint_url,
-        "--wait",
-        *FAST,
+    assert lines[-3:-1] == [
+        "aiocustomlabels: timed out: "
+        f"{project.project_name}/slow: not RUNNING after 1.0 s (last status STARTING)",
+        "aiocustomlabels: slow was STARTING: it will go on to RUNNING, and bill by the hour until it is"
+        " stopped. To stop it:",
     ]
-    stopped = subprocess.run(argv, capture_output=True, text=True, env=environment(), timeout=60, check=False)
+    argv = stop_command_in(done.stderr)
+    assert argv == [
+        "aiocustomlabels", "stop", slow, "--project-arn", project, "--region", "us-east-1",
+        "--endpoint-url", emulator.endpoint_url, "--wait", *FAST,
+    ]  # fmt: skip
+    fake.set_status(slow, S.RUNNING)
+    stopped = cli(*argv[1:], endpoint=False)
     assert stopped.returncode == 0, stopped.stderr
-    assert stopped.stdout.split()[:2] == ["v1", "STOPPED"]
+    assert stopped.stdout.split()[:2] == ["slow", "STOPPED"]
 
 
-def test_stop_wait_reaches_stopped(emulator: ThreadedEmulator, project: ProjectArn) -> None:
+def test_stop_wait_reaches_stopped(cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn) -> None:
     """The stop command with --wait stops a RUNNING version and prints it STOPPED."""
-    done = cli(emulator, "stop", "v3", "--project-arn", project, "--wait", *FAST)
+    done = cli("stop", "v3", "--project-arn", project, "--wait", *FAST)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[:2] == ["v3", "STOPPED"]
     assert [line.split()[-1] for line in done.stderr.splitlines()] == ["RUNNING", "STOPPING", "STOPPED"]
@@ -452,7 +478,7 @@ def test_ctrl_c_during_stop_wait_on_starting_says_it_will_run_and_bill(
     fake.set_status(version, S.RUNNING)
     argv = stop_command_in(err)
     assert argv[2] == version
-    stopped = subprocess.run(argv, capture_output=True, text=True, env=environment(), timeout=60, check=False)
+    stopped = script(*argv[1:])
     assert stopped.returncode == 0, stopped.stderr
     assert fake.describe(version).status in {S.STOPPING, S.STOPPED}
 
@@ -470,91 +496,49 @@ def test_ctrl_c_during_a_stop_under_way_says_nothing_of_billing(
     assert err.splitlines()[-1] == "aiocustomlabels: interrupted"
 
 
-def test_tty_progress_line_redraws(emulator: ThreadedEmulator, project: ProjectArn) -> None:
+def test_tty_progress_line_redraws(
+    cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """On a terminal the progress line is redrawn in place and shows elapsed time and the next poll."""
-    fake = emulator.fake
-    arn = fake.add_project(f"{project.project_name[:40]}-tty")
-    fake.add_version(arn, "slow", status=S.STOPPED, start_seconds=250.0)  # 2.5 s of real time
-    controller, terminal = pty.openpty()
-    try:
-        with subprocess.Popen(
-            [
-                SCRIPT,
-                "start",
-                "slow",
-                "--project-arn",
-                arn,
-                "--min-inference-units",
-                "1",
-                "--wait",
-                "--min-delay",
-                "0.2",
-                "--max-delay",
-                "0.4",
-                "--endpoint-url",
-                emulator.endpoint_url,
-            ],
-            stdin=terminal,
-            stdout=terminal,
-            stderr=terminal,
-            env=environment(),
-        ) as process:
-            os.close(terminal)
-            terminal = -1
-            output = b""
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                ready, _, _ = select.select([controller], [], [], 1.0)
-                if ready:
-                    try:
-                        chunk = os.read(controller, 4096)
-                    except OSError:  # the terminal closed: the process is done
-                        break
-                    if not chunk:
-                        break
-                    output += chunk
-                elif process.poll() is not None:
-                    break
-            process.wait(timeout=30)
-    finally:
-        os.close(controller)
-        if terminal >= 0:
-            os.close(terminal)
-    text = output.decode(errors="replace")
-    assert process.returncode == 0, text
-    assert "\r\x1b[2K" in text
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    done = cli("start", "v1", "--project-arn", project, "--min-inference-units", "1", "--wait", *FAST)
+    text = terminal.getvalue()
+    assert done.returncode == 0, text
+    assert text.count("\r\x1b[2K") == 3  # STOPPED, STARTING, RUNNING: each drawn over the last
     assert "elapsed" in text
     assert "next poll in" in text
-    assert "RUNNING" in text
+    assert text.endswith("\n")
+    assert done.stdout.split()[:2] == ["v1", "RUNNING"]
 
 
 def test_debug_logs_botocore(emulator: ThreadedEmulator, project: ProjectArn) -> None:
-    """--debug turns on botocore's debug logging, on stderr."""
-    done = cli(emulator, "versions", project, "--debug")
+    """--debug turns on botocore's debug logging, on stderr (a process of its own: it sets up logging)."""
+    done = script("versions", project, "--debug", "--endpoint-url", emulator.endpoint_url)
     assert done.returncode == 0
     assert "botocore" in done.stderr
     assert "DEBUG" in done.stderr
 
 
-def test_help_exits_0() -> None:
+def test_help_lists_the_commands(cli: InProcess) -> None:
     """--help prints the commands and exits 0."""
-    done = subprocess.run([SCRIPT, "--help"], capture_output=True, text=True, check=False, timeout=60)
+    done = cli("--help", endpoint=False)
     assert done.returncode == 0
-    for command in ("versions", "start", "stop", "emulator", "demo"):
+    for command in ("versions", "start", "stop", "units", "hosted", "emulator", "demo"):
         assert command in done.stdout
 
 
 def test_module_entry_point_matches_script() -> None:
     """Running the package as a module gives the same command line."""
     done = subprocess.run(
-        [sys.executable, "-m", "aiocustomlabels", "--help"],
+        [sys.executable, "-m", "aiocustomlabels", "--version"],
         capture_output=True,
         text=True,
         check=False,
         timeout=60,
     )
     assert done.returncode == 0
-    assert "versions" in done.stdout
+    assert done.stdout.strip() == f"aiocustomlabels {importlib.metadata.version('aiocustomlabels')}"
 
 
 def test_import_stays_light() -> None:
@@ -571,25 +555,22 @@ def test_import_stays_light() -> None:
     assert done.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ("versions", "PROJECT"),
-        ("start", "v1", "--project-arn", "PROJECT", "--min-inference-units", "1", "--wait", *FAST),
-        ("stop", "v1", "--project-arn", "PROJECT", "--wait", *FAST),
-    ],
-)
 def test_operator_commands_never_import_the_test_tooling(
-    emulator: ThreadedEmulator, project: ProjectArn, args: tuple[str, ...]
+    emulator: ThreadedEmulator, project: ProjectArn
 ) -> None:
-    """versions, start and stop run without importing aiocustomlabels.testing (nor aiohttp.web)."""
-    argv = [str(project) if a == "PROJECT" else a for a in args] + ["--endpoint-url", emulator.endpoint_url]
+    """versions, start and stop run without importing aiocustomlabels.testing (nor aiohttp.web): no extra needed."""
+    runs = [
+        ["versions", str(project)],
+        ["start", "v1", "--project-arn", str(project), "--min-inference-units", "1", "--wait", *FAST],
+        ["stop", "v1", "--project-arn", str(project), "--wait", *FAST],
+    ]
+    argvs = [[*argv, "--endpoint-url", emulator.endpoint_url] for argv in runs]
     probe = (
         "import sys\n"
         "from aiocustomlabels._cli import main\n"
-        f"code = main({argv!r})\n"
+        f"codes = [main(argv) for argv in {argvs!r}]\n"
         "loaded = [m for m in ('aiocustomlabels.testing', 'aiohttp.web') if m in sys.modules]\n"
-        "print('LOADED', loaded, code)\n"
+        "print('LOADED', loaded, codes)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe],
@@ -599,25 +580,13 @@ def test_operator_commands_never_import_the_test_tooling(
         timeout=60,
         check=False,
     )
-    assert done.stdout.strip().splitlines()[-1:] == ["LOADED [] 0"], (done.stdout, done.stderr)
+    assert done.stdout.strip().splitlines()[-1:] == ["LOADED [] [0, 0, 0]"], (done.stdout, done.stderr)
 
 
 # -- no traceback, whatever the environment ---------------------------------------------------------
 
 
-def script(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the console script with exactly these arguments."""
-    return subprocess.run(
-        [SCRIPT, *args],
-        capture_output=True,
-        text=True,
-        env=environment() if env is None else env,
-        timeout=60,
-        check=False,
-    )
-
-
-def one_error_line(done: subprocess.CompletedProcess[str]) -> str:
+def one_error_line(done: subprocess.CompletedProcess[str] | Done) -> str:
     """The one line a failure prints on stderr, checked to be the only one and no traceback."""
     assert done.returncode == 1, (done.stdout, done.stderr)
     lines = done.stderr.splitlines()
@@ -626,50 +595,59 @@ def one_error_line(done: subprocess.CompletedProcess[str]) -> str:
     return lines[0]
 
 
+def test_no_credentials_is_one_line_and_exit_1_in_a_shell(
+    emulator: ThreadedEmulator, project: ProjectArn
+) -> None:
+    """As a shell sees it: no credentials is one line saying where they come from, exit 1."""
+    env = {k: v for k, v in environment().items() if k not in {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}}
+    line = one_error_line(script("versions", project, "--endpoint-url", emulator.endpoint_url, env=env))
+    assert "no AWS credentials (Unable to locate credentials)" in line
+
+
 @pytest.mark.parametrize(
     ("unset", "extra", "said"),
     [
-        (
-            ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"),
-            (),
-            "no AWS credentials (Unable to locate credentials)",
-        ),
         (("AWS_DEFAULT_REGION",), (), "no AWS region: pass --region"),
         ((), ("--profile", "nope"), "The config profile (nope) could not be found: name a profile"),
     ],
-    ids=["no-credentials", "no-region", "unknown-profile"],
+    ids=["no-region", "unknown-profile"],
 )
 def test_missing_configuration_is_one_line_and_exit_1(
-    emulator: ThreadedEmulator, project: ProjectArn, unset: tuple[str, ...], extra: tuple[str, ...], said: str
+    cli: InProcess,
+    monkeypatch: pytest.MonkeyPatch,
+    project: ProjectArn,
+    unset: tuple[str, ...],
+    extra: tuple[str, ...],
+    said: str,
 ) -> None:
-    """No credentials, no region, an unknown profile: one line saying what to do, exit 1."""
-    env = {k: v for k, v in environment().items() if k not in unset}
-    done = script("versions", project, "--endpoint-url", emulator.endpoint_url, *extra, env=env)
-    assert said in one_error_line(done)
+    """No region, an unknown profile: one line saying what to do, exit 1."""
+    for name in unset:
+        monkeypatch.delenv(name)
+    assert said in one_error_line(cli("versions", project, *extra))
 
 
 def test_an_unreadable_configuration_file_is_one_line_and_exit_1(
-    emulator: ThreadedEmulator, project: ProjectArn, tmp_path: Path
+    cli: InProcess, monkeypatch: pytest.MonkeyPatch, project: ProjectArn, tmp_path: Path
 ) -> None:
     """An AWS config file that does not parse: one line naming it, exit 1."""
     config = tmp_path / "config"
     config.write_text("[default\nregion = us-east-1\n")
-    env = {**environment(), "AWS_CONFIG_FILE": str(config)}
-    line = one_error_line(script("versions", project, "--endpoint-url", emulator.endpoint_url, env=env))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    line = one_error_line(cli("versions", project))
     assert f"Unable to parse config file: {config}" in line
 
 
-def test_a_bad_endpoint_url_is_one_line_and_exit_1(project: ProjectArn) -> None:
+def test_a_bad_endpoint_url_is_one_line_and_exit_1(cli: InProcess, project: ProjectArn) -> None:
     """--endpoint-url that is not a URL: one line naming it, exit 1 (no ValueError traceback)."""
-    line = one_error_line(script("versions", project, "--endpoint-url", "not-a-url"))
+    line = one_error_line(cli("versions", project, "--endpoint-url", "not-a-url", endpoint=False))
     assert line == (
         "aiocustomlabels: --endpoint-url 'not-a-url' is not a URL: give one such as http://127.0.0.1:4566"
     )
 
 
-def test_an_address_that_is_not_ours_is_one_line_and_exit_1() -> None:
+def test_an_address_that_is_not_ours_is_one_line_and_exit_1(cli: InProcess) -> None:
     """The emulator on an address this machine does not have: one line, exit 1."""
-    line = one_error_line(script("emulator", "--host", "192.0.2.1", "--port", "0"))
+    line = one_error_line(cli("emulator", "--host", "192.0.2.1", "--port", "0", endpoint=False))
     assert line.startswith("aiocustomlabels: cannot listen on 192.0.2.1:0: ")
     assert line.endswith(": check --host and --port")
 
@@ -714,15 +692,15 @@ def test_an_unexpected_error_is_one_line_and_exit_1(
         raise RuntimeError("boom")
 
     commands = tuple(
-        dataclasses.replace(c, run=broken) if c.name == "versions" else c for c in cli_module.COMMANDS
+        dataclasses.replace(c, run=broken) if c.name == "versions" else c for c in _main.COMMANDS
     )
-    monkeypatch.setattr(cli_module, "COMMANDS", commands)
-    assert cli_module.main(["versions", project]) == 1
+    monkeypatch.setattr(_main, "COMMANDS", commands)
+    assert _main.main(["versions", project]) == 1
     err = capsys.readouterr().err
     assert err.splitlines() == [
         "aiocustomlabels: unexpected RuntimeError: boom (run with --debug for the traceback, and report it)"
     ]
-    assert cli_module.main(["versions", project, "--debug"]) == 1
+    assert _main.main(["versions", project, "--debug"]) == 1
     assert "Traceback" in capsys.readouterr().err
 
 
@@ -787,4 +765,4 @@ def test_what_a_wait_that_ends_early_says_of_the_bill(
     starting: bool, last: ProjectVersionStatus | None, said: str | None
 ) -> None:
     """The note of a wait that ends early follows the table on docs/cli.md: by command and last status."""
-    assert cli_module._billing_note(starting=starting, last=last, name="v1") == said
+    assert _billing.billing_note(starting=starting, last=last, name="v1") == said

@@ -1,0 +1,112 @@
+"""Running the command line in tests: in-process (``main(argv)``), or as the installed script."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import attrs
+import pytest
+
+from aiocustomlabels._cli import main
+
+SCRIPT = str(Path(sys.executable).with_name("aiocustomlabels"))
+
+#: Polls a few hundredths of a second apart: the fake's time moves with the requests, not with these.
+FAST = ("--min-delay", "0.01", "--max-delay", "0.02")
+
+
+def environment() -> dict[str, str]:
+    """The environment of a script run: dummy credentials, no AWS configuration files, no asyncio debug mode.
+
+    The suite runs asyncio in debug mode (conftest.py), which logs slow steps on stderr: not
+    what a user sees.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "PYTHONASYNCIODEBUG"}
+    env.update(
+        AWS_ACCESS_KEY_ID="test",
+        AWS_SECRET_ACCESS_KEY="test",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_CONFIG_FILE="/nonexistent/config",
+        AWS_EC2_METADATA_DISABLED="true",  # no credentials must not mean a wait for the instance's
+        AWS_SHARED_CREDENTIALS_FILE="/nonexistent/credentials",
+    )
+    return env
+
+
+@attrs.frozen
+class Done:
+    """What a run of the command line ended with.
+
+    Attributes:
+        returncode: The exit code.
+        stdout: What it printed on standard output.
+        stderr: What it printed on standard error.
+    """
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+class Terminal(io.StringIO):
+    """A standard stream that says it is a terminal: what the user types, or where the live line goes."""
+
+    def isatty(self) -> bool:
+        """A terminal, as far as the command line can tell."""
+        return True
+
+
+@attrs.define
+class InProcess:
+    """The command line run in this process, as ``main(argv)``, its output captured by capsys.
+
+    Attributes:
+        monkeypatch: Sets the environment and the standard streams for a run.
+        capsys: Captures what it prints.
+        endpoint_url: Added as ``--endpoint-url`` to every run, unless ``None``.
+    """
+
+    monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str]
+    endpoint_url: str | None = None
+
+    def __call__(self, *args: str, stdin: str | None = None, endpoint: bool = True) -> Done:
+        """Run ``aiocustomlabels ARGS [--endpoint-url URL]``; typed ``stdin`` comes from a terminal."""
+        argv: Sequence[str] = (
+            [*args, "--endpoint-url", self.endpoint_url] if endpoint and self.endpoint_url else args
+        )
+        self.capsys.readouterr()
+        with self.monkeypatch.context() as patch:
+            if stdin is not None:
+                patch.setattr(sys, "stdin", Terminal(stdin))
+            try:
+                code = main(argv)
+            except SystemExit as exc:  # argparse's usage errors and --help
+                code = exc.code if isinstance(exc.code, int) else 1
+        out, err = self.capsys.readouterr()
+        return Done(code, out, err)
+
+
+def in_process_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], endpoint_url: str | None
+) -> InProcess:
+    """The command line in this process, with dummy credentials and region, as a user's shell has them."""
+    for name, value in environment().items():
+        if name.startswith("AWS_"):
+            monkeypatch.setenv(name, value)
+    monkeypatch.delenv("PYTHONASYNCIODEBUG", raising=False)  # debug mode's slow-step logs: not what users see
+    return InProcess(monkeypatch, capsys, endpoint_url)
+
+
+def in_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time is UTC while the generator is suspended; the machine's again after."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
