@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
+import io
 import json
-import os
-import pty
-import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
 
 from aiocustomlabels import ProjectVersionArn, ProjectVersionStatus
-from aiocustomlabels.testing import FakeCustomLabels, ScaledClock, ThreadedEmulator
-from tests.test_cli import FAST, SCRIPT, environment
+from aiocustomlabels.testing import FakeCustomLabels, StepClock, ThreadedEmulator
+from tests._cli_support import FAST, InProcess, in_process_cli
 
 S = ProjectVersionStatus
 
 
 @pytest.fixture
 def emulator() -> Iterator[ThreadedEmulator]:
-    """An emulator of its own (hosted lists a whole region): time runs 100 times faster than real time."""
-    fake = FakeCustomLabels(clock=ScaledClock(100.0), start_seconds=100.0, stop_seconds=50.0)
+    """An emulator of its own (hosted lists a whole region); its time moves a second per request."""
+    fake = FakeCustomLabels(clock=StepClock(1.0), start_seconds=3.0, stop_seconds=2.0)
     with ThreadedEmulator(fake) as served:
         yield served
 
@@ -33,35 +32,28 @@ def hosted(emulator: ThreadedEmulator) -> dict[str, ProjectVersionArn]:
     versions = {
         "v1": fake.add_version(shelf, "v1", status=S.RUNNING, min_inference_units=1, max_inference_units=2),
         "v2": fake.add_version(shelf, "v2", status=S.STOPPED, min_inference_units=1),
-        "v9": fake.add_version(dock, "v9"),
+        "v9": fake.add_version(dock, "v9", start_seconds=20.0),
         "v8": fake.add_version(dock, "v8", status=S.TRAINING_COMPLETED),
     }
-    # Started as the service starts it: STARTING now, RUNNING a (real) second later.
+    # Started as the service starts it: STARTING for the next twenty requests.
     fake.call("StartProjectVersion", {"ProjectVersionArn": versions["v9"], "MinInferenceUnits": 2})
     fake.clear_requests()
     return versions
 
 
+@pytest.fixture
 def cli(
-    emulator: ThreadedEmulator, *args: str, stdin: str | None = None, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    """Run the console script against the emulator; standard input is empty unless given."""
-    return subprocess.run(
-        [SCRIPT, *args, "--endpoint-url", emulator.endpoint_url],
-        capture_output=True,
-        text=True,
-        env=environment(),
-        input=stdin if stdin is not None else "",
-        timeout=timeout,
-        check=False,
-    )
+    emulator: ThreadedEmulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> InProcess:
+    """The command line in this process, against the emulator."""
+    return in_process_cli(monkeypatch, capsys, emulator.endpoint_url)
 
 
 def test_hosted_lists_every_hosted_version_of_the_region(
-    emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
+    cli: InProcess, emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
 ) -> None:
     """Hosted prints a row per STARTING, RUNNING or STOPPING version, across projects, with its units."""
-    done = cli(emulator, "hosted")
+    done = cli("hosted")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].split() == ["PROJECT", "VERSION", "STATUS", "UNITS"]
@@ -71,10 +63,10 @@ def test_hosted_lists_every_hosted_version_of_the_region(
 
 
 def test_hosted_with_a_price_shows_the_hourly_cost(
-    emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
+    cli: InProcess, emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
 ) -> None:
     """With --price-per-unit-hour, each row has the hourly cost at min and at max, and so does the summary."""
-    done = cli(emulator, "hosted", "--price-per-unit-hour", "4")
+    done = cli("hosted", "--price-per-unit-hour", "4")
     assert done.returncode == 0, done.stderr
     rows = {line.split()[1]: line.split()[-2:] for line in done.stdout.splitlines()[1:]}
     assert rows == {"v1": ["4.00", "8.00"], "v9": ["8.00", "8.00"]}
@@ -83,10 +75,10 @@ def test_hosted_with_a_price_shows_the_hourly_cost(
 
 @pytest.mark.parametrize("output", ["json", "jsonl"])
 def test_hosted_as_json(
-    emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn], output: str
+    cli: InProcess, emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn], output: str
 ) -> None:
     """As one JSON array, or one object per line: each with the project, the version, units and costs."""
-    done = cli(emulator, "hosted", "--output", output, "--price-per-unit-hour", "0.5")
+    done = cli("hosted", "--output", output, "--price-per-unit-hour", "0.5")
     assert done.returncode == 0, done.stderr
     records = (
         json.loads(done.stdout)
@@ -101,18 +93,18 @@ def test_hosted_as_json(
     assert v1["HourlyCost"] == {"AtMin": 0.5, "AtMax": 1.0}
 
 
-def test_hosted_in_an_empty_region_says_so(emulator: ThreadedEmulator) -> None:
+def test_hosted_in_an_empty_region_says_so(cli: InProcess, emulator: ThreadedEmulator) -> None:
     """With nothing hosted, the table is empty and the summary says so."""
-    done = cli(emulator, "hosted")
+    done = cli("hosted")
     assert (done.returncode, done.stdout) == (0, "")
     assert done.stderr.strip() == "no model version is hosted in us-east-1"
 
 
 def test_stop_all_with_yes_stops_every_hosted_version(
-    emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
+    cli: InProcess, emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
 ) -> None:
     """--stop-all --yes stops each hosted version (a STARTING one once it runs) and waits until none is hosted."""
-    done = cli(emulator, "hosted", "--stop-all", "--yes", *FAST)
+    done = cli("hosted", "--stop-all", "--yes", *FAST)
     assert done.returncode == 0, done.stderr
     assert sorted(done.stdout.splitlines()[-2:]) == ["dock/v9: STOPPED", "shelf/v1: STOPPED"]
     fake = emulator.fake
@@ -122,10 +114,10 @@ def test_stop_all_with_yes_stops_every_hosted_version(
 
 
 def test_stop_all_without_a_terminal_asks_for_yes_and_stops_nothing(
-    emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
+    cli: InProcess, emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
 ) -> None:
     """--stop-all without --yes, with no terminal to ask on, is a usage error before any request."""
-    done = cli(emulator, "hosted", "--stop-all")
+    done = cli("hosted", "--stop-all")
     assert done.returncode == 2
     assert "--yes" in done.stderr.splitlines()[-1]
     assert emulator.fake.requests == ()
@@ -133,39 +125,62 @@ def test_stop_all_without_a_terminal_asks_for_yes_and_stops_nothing(
 
 @pytest.mark.parametrize(("answer", "code", "stopped"), [("y\n", 0, True), ("n\n", 1, False)])
 def test_stop_all_asks_on_a_terminal(
-    emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn], answer: str, code: int, stopped: bool
+    cli: InProcess,
+    emulator: ThreadedEmulator,
+    hosted: dict[str, ProjectVersionArn],
+    answer: str,
+    code: int,
+    stopped: bool,
 ) -> None:
-    """On a terminal, --stop-all lists what it would stop and asks; only yes stops them."""
-    leader, follower = pty.openpty()
-    try:
-        process = subprocess.Popen(
-            [SCRIPT, "hosted", "--stop-all", *FAST, "--endpoint-url", emulator.endpoint_url],
-            stdin=follower,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=environment(),
-        )
-        os.write(leader, answer.encode())
-        _, err = process.communicate(timeout=60)
-
-    finally:
-        os.close(leader)
-        os.close(follower)
-    assert process.returncode == code, err
-    assert b"Stop these 2 hosted versions? [y/N]" in err
+    """On a terminal, --stop-all lists what it would stop and asks; only yes stops them; no is exit 1."""
+    done = cli("hosted", "--stop-all", *FAST, stdin=answer)
+    assert done.returncode == code, done.stderr
+    assert "Stop these 2 hosted versions? [y/N]" in done.stderr
     assert bool(emulator.fake.requests_for("StopProjectVersion")) is stopped
-    if not stopped:
-        assert b"nothing was stopped" in err
+    assert ("aiocustomlabels: nothing was stopped" in done.stderr) is not stopped
+
+
+def test_the_question_of_one_version_is_in_the_singular(
+    cli: InProcess, emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
+) -> None:
+    """With one version hosted, the question is "Stop this hosted version?"."""
+    emulator.fake.set_status(hosted["v9"], S.STOPPED)
+    done = cli("hosted", "--stop-all", stdin="n\n")
+    assert "Stop this hosted version? [y/N]" in done.stderr
+
+
+def test_stop_all_prints_a_line_as_each_version_stops(
+    cli: InProcess,
+    emulator: ThreadedEmulator,
+    hosted: dict[str, ProjectVersionArn],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each version's line comes as it stops: the quick stop first, not after the slow one is done."""
+    fake = emulator.fake
+    fake.set_status(hosted["v1"], S.STOPPED)
+    fake.add_version(fake.add_project("apron"), "q1", status=S.RUNNING, min_inference_units=1)
+    seen: list[tuple[str, str]] = []
+
+    class Noting(io.StringIO):
+        """Standard output that notes, with each line, whether the slow version was still hosted."""
+
+        def write(self, text: str) -> int:
+            if text.endswith(": STOPPED"):
+                seen.append((text.strip(), str(fake.describe(hosted["v9"]).status)))
+            return super().write(text)
+
+    monkeypatch.setattr(sys, "stdout", Noting())
+    done = cli("hosted", "--stop-all", "--yes", *FAST)
+    assert done.returncode == 0, done.stderr
+    assert seen == [("apron/q1: STOPPED", "STARTING"), ("dock/v9: STOPPED", "STOPPED")]
 
 
 def test_start_with_other_units_is_exit_1_with_both_pairs_and_the_fix(
-    emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
+    cli: InProcess, emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
 ) -> None:
     """Start on a version running with other units exits 1, shows both unit pairs, and names --reconfigure."""
     for wait in ((), ("--wait", *FAST)):
-        done = cli(
-            emulator, "start", hosted["v1"], "--min-inference-units", "1", "--max-inference-units", "5", *wait
-        )
+        done = cli("start", hosted["v1"], "--min-inference-units", "1", "--max-inference-units", "5", *wait)
         assert done.returncode == 1, done.stderr
         error = done.stderr.splitlines()[-1]
         assert "RUNNING with 1..2 inference units, not 1..5 as asked" in error
@@ -176,20 +191,19 @@ def test_start_with_other_units_is_exit_1_with_both_pairs_and_the_fix(
 
 
 def test_start_with_the_same_units_finds_it_running(
-    emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
+    cli: InProcess, emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
 ) -> None:
     """Start without --wait on a version running with the units asked is refused by the service: exit 1, no change."""
-    done = cli(emulator, "start", hosted["v1"], "--min-inference-units", "1", "--max-inference-units", "2")
+    done = cli("start", hosted["v1"], "--min-inference-units", "1", "--max-inference-units", "2")
     assert done.returncode == 1
     assert "ResourceInUseException" in done.stderr
 
 
 def test_reconfigure_restarts_with_the_units_asked(
-    emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
+    cli: InProcess, emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
 ) -> None:
     """--reconfigure stops the version, starts it with the units asked and waits for RUNNING; each status once."""
     done = cli(
-        emulator,
         "start",
         hosted["v1"],
         "--min-inference-units",
@@ -210,20 +224,20 @@ def test_reconfigure_restarts_with_the_units_asked(
 
 
 def test_a_wait_by_version_arn_finds_the_project(
-    emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
+    cli: InProcess, emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
 ) -> None:
     """Stop VERSION_ARN --wait without --project-arn looks the project up with DescribeProjects, and waits."""
-    done = cli(emulator, "stop", hosted["v1"], "--wait", *FAST)
+    done = cli("stop", hosted["v1"], "--wait", *FAST)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[1] == "STOPPED"
     (lookup,) = emulator.fake.requests_for("DescribeProjects")
     assert lookup.params["ProjectNames"] == ["shelf"]
 
 
-def test_a_version_arn_of_no_project_is_exit_1(emulator: ThreadedEmulator) -> None:
+def test_a_version_arn_of_no_project_is_exit_1(cli: InProcess, emulator: ThreadedEmulator) -> None:
     """A version ARN whose project does not exist (in this region) is one line and exit 1."""
     arn = "arn:aws:rekognition:us-east-1:111122223333:project/nowhere/version/v1/1"
-    done = cli(emulator, "start", arn, "--min-inference-units", "1", "--wait")
+    done = cli("start", arn, "--min-inference-units", "1", "--wait")
     assert done.returncode == 1
     assert "no project 'nowhere' in us-east-1" in done.stderr
     assert "Traceback" not in done.stderr
