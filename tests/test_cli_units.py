@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -14,7 +13,7 @@ from aiocustomlabels import InferenceUnitsSample
 from aiocustomlabels._chart import LEGEND, render
 from aiocustomlabels.testing import FakeCustomLabels, ThreadedEmulator, VirtualClock
 from aiocustomlabels.testing._demo import DAY, DayProject, seed_day
-from tests.test_cli import SCRIPT, environment
+from tests._cli_support import InProcess, in_process_cli, in_utc
 
 NOON = ("--start", "2026-11-26T11:00Z", "--end", "2026-11-26T12:00Z")
 
@@ -28,22 +27,20 @@ def day() -> Iterator[tuple[ThreadedEmulator, DayProject]]:
         yield served, played
 
 
-def cli(emulator: ThreadedEmulator, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the console script against the emulator, in UTC."""
-    return subprocess.run(
-        [SCRIPT, *args, "--endpoint-url", emulator.endpoint_url],
-        capture_output=True,
-        text=True,
-        env={**environment(), "TZ": "UTC"},
-        timeout=60,
-        check=False,
-    )
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[InProcess]:
+    """The command line in this process, in UTC; each test gives its emulator's URL."""
+    utc = in_utc(monkeypatch)
+    next(utc)
+    yield in_process_cli(monkeypatch, capsys, None)
+    next(utc, None)
 
 
-def test_units_table_has_a_row_per_period(day: tuple[ThreadedEmulator, DayProject]) -> None:
+def test_units_table_has_a_row_per_period(cli: InProcess, day: tuple[ThreadedEmulator, DayProject]) -> None:
     """The table has the period's start and its four values; a half-filled period shows its average."""
     emulator, played = day
-    done = cli(emulator, "units", played.version_arn, *NOON, "--period", "600")
+    cli.endpoint_url = emulator.endpoint_url
+    done = cli("units", played.version_arn, *NOON, "--period", "600")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].split() == ["TIME", "IN", "SERVICE", "DESIRED", "MIN", "MAX"]
@@ -58,11 +55,14 @@ def test_units_table_has_a_row_per_period(day: tuple[ThreadedEmulator, DayProjec
 
 
 @pytest.mark.parametrize("output", ["json", "jsonl"])
-def test_units_as_json_use_cloudwatchs_names(day: tuple[ThreadedEmulator, DayProject], output: str) -> None:
+def test_units_as_json_use_cloudwatchs_names(
+    cli: InProcess, day: tuple[ThreadedEmulator, DayProject], output: str
+) -> None:
     """JSON records carry ISO 8601 times and CloudWatch's metric names, null where there is no datapoint."""
     emulator, played = day
+    cli.endpoint_url = emulator.endpoint_url
     done = cli(
-        emulator, "units", played.version_arn, "--start", "2026-11-26T06:45Z", "--end", "2026-11-26T07:00Z",
+        "units", played.version_arn, "--start", "2026-11-26T06:45Z", "--end", "2026-11-26T07:00Z",
         "--output", output,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -79,11 +79,11 @@ def test_units_as_json_use_cloudwatchs_names(day: tuple[ThreadedEmulator, DayPro
     assert len(records) == 10
 
 
-def test_the_chart_is_the_days_shape(day: tuple[ThreadedEmulator, DayProject]) -> None:
+def test_the_chart_is_the_days_shape(cli: InProcess, day: tuple[ThreadedEmulator, DayProject]) -> None:
     """The chart has a row per unit up to the max, the axis, the day's first and last times, and the legend."""
     emulator, played = day
+    cli.endpoint_url = emulator.endpoint_url
     done = cli(
-        emulator,
         "units",
         played.version_arn,
         "--since",
@@ -103,20 +103,22 @@ def test_the_chart_is_the_days_shape(day: tuple[ThreadedEmulator, DayProject]) -
     assert "┄" in lines[0]  # the maximum, where nothing reached it
 
 
-def test_the_chart_reads_when_piped(day: tuple[ThreadedEmulator, DayProject]) -> None:
+def test_the_chart_reads_when_piped(cli: InProcess, day: tuple[ThreadedEmulator, DayProject]) -> None:
     """Piped, the chart is plain text: no terminal control sequences."""
     emulator, played = day
-    done = cli(emulator, "units", played.version_arn, *NOON, "--output", "chart")
+    cli.endpoint_url = emulator.endpoint_url
+    done = cli("units", played.version_arn, *NOON, "--output", "chart")
     assert "\x1b" not in done.stdout
     assert done.stdout.endswith("\n")
 
 
-def test_a_version_that_published_nothing_says_so(day: tuple[ThreadedEmulator, DayProject]) -> None:
+def test_a_version_that_published_nothing_says_so(
+    cli: InProcess, day: tuple[ThreadedEmulator, DayProject]
+) -> None:
     """A time with no datapoint is one line on stderr, exit 0: not an error, nothing to show."""
     emulator, played = day
-    done = cli(
-        emulator, "units", played.version_arn, "--start", "2026-11-26T02:00Z", "--end", "2026-11-26T03:00Z"
-    )
+    cli.endpoint_url = emulator.endpoint_url
+    done = cli("units", played.version_arn, "--start", "2026-11-26T02:00Z", "--end", "2026-11-26T03:00Z")
     assert (done.returncode, done.stdout) == (0, "")
     assert "no datapoints" in done.stderr
     assert "August 2022" in done.stderr
@@ -134,30 +136,32 @@ def test_a_version_that_published_nothing_says_so(day: tuple[ThreadedEmulator, D
     ],
 )
 def test_bad_units_options_are_usage_errors(
-    day: tuple[ThreadedEmulator, DayProject], args: tuple[str, ...], named: tuple[str, ...]
+    cli: InProcess, day: tuple[ThreadedEmulator, DayProject], args: tuple[str, ...], named: tuple[str, ...]
 ) -> None:
     """A bad option exits 2 with the command's usage and a line naming it and its value."""
     emulator, played = day
-    done = cli(emulator, "units", played.version_arn, *args)
+    cli.endpoint_url = emulator.endpoint_url
+    done = cli("units", played.version_arn, *args)
     assert done.returncode == 2
     assert done.stderr.startswith("usage: aiocustomlabels units")
     error = done.stderr.splitlines()[-1]
     assert all(word in error for word in named), error
 
 
-def test_start_after_end_is_a_usage_error(day: tuple[ThreadedEmulator, DayProject]) -> None:
+def test_start_after_end_is_a_usage_error(cli: InProcess, day: tuple[ThreadedEmulator, DayProject]) -> None:
     """A start after the end is refused by the library's rule, before any request: exit 2."""
     emulator, played = day
+    cli.endpoint_url = emulator.endpoint_url
     before = len(emulator.fake.requests)
-    done = cli(
-        emulator, "units", played.version_arn, "--start", "2026-11-26T12:00Z", "--end", "2026-11-26T11:00Z"
-    )
+    done = cli("units", played.version_arn, "--start", "2026-11-26T12:00Z", "--end", "2026-11-26T11:00Z")
     assert done.returncode == 2
-    assert "must come before end" in done.stderr
+    assert "must come before --end (2026-11-26T11:00:00+00:00)" in done.stderr
     assert len(emulator.fake.requests) == before
 
 
-def test_versions_units_adds_the_units_in_service() -> None:
+def test_versions_units_adds_the_units_in_service(
+    cli: InProcess,
+) -> None:
     """Versions --units adds IN SERVICE to RUNNING rows, from CloudWatch; others show -."""
     # The fake's clock at the wall clock's time, so that the command's "last minutes" are its last minutes.
     clock = VirtualClock(start=time.time() - 3600)
@@ -168,14 +172,15 @@ def test_versions_units_adds_the_units_in_service() -> None:
     fake.call("StartProjectVersion", {"ProjectVersionArn": running, "MinInferenceUnits": 2})
     clock.advance(3600)
     with ThreadedEmulator(fake) as emulator:
-        done = cli(emulator, "versions", project, "--units")
+        cli.endpoint_url = emulator.endpoint_url
+        done = cli("versions", project, "--units")
         assert done.returncode == 0, done.stderr
         lines = done.stdout.splitlines()
         assert lines[0].split()[-2:] == ["IN", "SERVICE"]
         rows = {line.split()[0]: line.split() for line in lines[1:]}
         assert (rows["v2"][1], rows["v2"][-1]) == ("RUNNING", "2")
         assert rows["v1"][-1] == "-"
-        jsonl = cli(emulator, "versions", project, "--units", "--output", "jsonl")
+        jsonl = cli("versions", project, "--units", "--output", "jsonl")
         records = {
             json.loads(line)["ProjectVersionArn"]: json.loads(line) for line in jsonl.stdout.splitlines()
         }
@@ -211,8 +216,7 @@ def test_the_chart_groups_samples_into_columns() -> None:
     """More samples than columns are grouped: each column shows the highest of its stretch."""
     samples = [sample(m, 1 if m != 7 else 2, 1 if m != 7 else 2, high=None) for m in range(20)]
     lines = render(samples, width=5)
-    assert lines[0] == "2 ┤ ▓   " or lines[0].startswith("2 ┤ ")
-    assert len(lines[0]) == len("2 ┤") + 5
+    assert lines[:2] == ["2 ┤ █   ", "1 ┤█████"]  # minute 7 is in the second stretch of four
 
 
 def test_the_chart_of_nothing_is_one_line() -> None:
