@@ -1,7 +1,12 @@
-"""``python -m aiocustomlabels emulator`` and ``demo``, run as the user runs them."""
+"""``python -m aiocustomlabels emulator`` and ``demo``, run as the user runs them.
+
+The emulator runs in a process of its own (it serves until a signal); the demo
+runs in-process, on fake time that moves with its requests.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import selectors
@@ -15,6 +20,7 @@ import boto3
 import pytest
 
 from aiocustomlabels.testing._demo import DEMO_VERSIONS
+from tests._cli_support import in_process_cli
 from tests._fake_support import CREDENTIALS, REGION
 
 LISTENING = re.compile(r"^Custom Labels emulator listening on (http://([0-9.]+):(\d+))$")
@@ -73,8 +79,8 @@ class Running:
     project_arn: str
 
 
-@pytest.fixture
-def emulator_process() -> Iterator[Running]:
+@contextlib.contextmanager
+def emulator_command() -> Iterator[Running]:
     """``python -m aiocustomlabels emulator --port 0 --seed demo``, started, its first lines read."""
     command = [sys.executable, "-m", "aiocustomlabels", "emulator", "--port", "0", "--seed", "demo"]
     with subprocess.Popen(
@@ -99,19 +105,31 @@ def emulator_process() -> Iterator[Running]:
             process.communicate(timeout=30)
 
 
-def test_emulator_binds_loopback_by_default(emulator_process: Running) -> None:
+@pytest.fixture(scope="module")
+def served() -> Iterator[Running]:
+    """One emulator process for the tests that only talk to it."""
+    with emulator_command() as running:
+        yield running
+
+
+@pytest.fixture
+def emulator_process() -> Iterator[Running]:
+    """An emulator process of its own, for a test that ends it."""
+    with emulator_command() as running:
+        yield running
+
+
+def test_emulator_binds_loopback_by_default(served: Running) -> None:
     """Without --host the emulator listens on 127.0.0.1 only, on the free port it picked."""
-    assert emulator_process.host == "127.0.0.1"
-    assert int(emulator_process.endpoint_url.rsplit(":", 1)[1]) > 0
+    assert served.host == "127.0.0.1"
+    assert int(served.endpoint_url.rsplit(":", 1)[1]) > 0
 
 
-def test_emulator_serves_the_demo_project(emulator_process: Running) -> None:
+def test_emulator_serves_the_demo_project(served: Running) -> None:
     """boto3 pointed at the emulator describes the demo project's five versions, newest first."""
-    client = boto3.client(
-        "rekognition", region_name=REGION, endpoint_url=emulator_process.endpoint_url, **CREDENTIALS
-    )
+    client = boto3.client("rekognition", region_name=REGION, endpoint_url=served.endpoint_url, **CREDENTIALS)
     try:
-        response = client.describe_project_versions(ProjectArn=emulator_process.project_arn)
+        response = client.describe_project_versions(ProjectArn=served.project_arn)
     finally:
         client.close()
     described = [
@@ -130,20 +148,14 @@ def test_emulator_stops_cleanly_on_signal(emulator_process: Running, signum: sig
     assert "Stopping the emulator." in out.splitlines()
 
 
-def test_demo_starts_runs_and_stops() -> None:
-    """``demo --start-seconds 0.5`` exits 0 and shows the version STARTING, then RUNNING, then STOPPED."""
-    result = subprocess.run(
-        [sys.executable, "-m", "aiocustomlabels", "demo", "--start-seconds", "0.5"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env=dict(os.environ),
-    )
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
+def test_demo_starts_runs_and_stops(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``demo`` on fake time of a second per request: the version goes STARTING, RUNNING, then STOPPED."""
+    cli = in_process_cli(monkeypatch, capsys, None)
+    done = cli("demo", "--seconds-per-request", "1", "--start-seconds", "2")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
     began = next(i for i, line in enumerate(lines) if line.startswith("Starting "))
     statuses = [m[1] for line in lines[began:] if (m := PROGRESS.match(line))]
-    firsts = [statuses.index(status) for status in ("STARTING", "RUNNING", "STOPPED")]
-    assert firsts == sorted(firsts)
-    assert statuses[-1] == "STOPPED"
+    assert statuses == ["TRAINING_COMPLETED", "STARTING", "RUNNING", "RUNNING", "STOPPED"]
