@@ -328,6 +328,14 @@ class FakeCustomLabels(Generic[ClockT_co]):
         """The clock the fake's time comes from, as given (a ``VirtualClock`` by default)."""
         return self._clock
 
+    def now(self) -> datetime:
+        """The fake's time now, an aware UTC ``datetime``: the clock's, as a client's "now".
+
+        Hand it to the client (``CustomLabelsClient.create(clock=fake.now)``) so
+        that "the last few minutes" of CloudWatch metrics are the fake's.
+        """
+        return datetime.fromtimestamp(self._clock.now(), UTC)
+
     # -- setting the scene -------------------------------------------------
 
     def _timestamp_ms(self, created: datetime | None) -> int:
