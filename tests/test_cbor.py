@@ -71,23 +71,23 @@ def test_decodes_the_forms_other_encoders_choose(data: bytes, value: Any) -> Non
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        pytest.param(b"", "end of stream", id="empty"),
-        pytest.param(bytes.fromhex("82 01"), "end of stream", id="short-array"),
+        pytest.param(b"", "malformed CBOR", id="empty"),
+        pytest.param(bytes.fromhex("82 01"), "malformed CBOR", id="short-array"),
         pytest.param(bytes.fromhex("0101"), "follow", id="trailing-bytes"),
-        pytest.param(bytes.fromhex("c1 61 78"), "datetime", id="tag-1-text"),
-        pytest.param(bytes.fromhex("c1 f9 7c00"), "datetime", id="tag-1-infinite"),
-        pytest.param(bytes.fromhex("c1 1b 7fffffffffffffff"), "datetime", id="tag-1-huge"),
-        pytest.param(bytes.fromhex("62 c3 28"), "text string", id="bad-utf8"),
-        pytest.param(bytes.fromhex("1c"), "malformed", id="reserved-argument"),
+        pytest.param(bytes.fromhex("c1 61 78"), "malformed CBOR", id="tag-1-text"),
+        pytest.param(bytes.fromhex("c1 f9 7c00"), "malformed CBOR", id="tag-1-infinite"),
+        pytest.param(bytes.fromhex("c1 1b 7fffffffffffffff"), "malformed CBOR", id="tag-1-huge"),
+        pytest.param(bytes.fromhex("62 c3 28"), "malformed CBOR", id="bad-utf8"),
+        pytest.param(bytes.fromhex("1c"), "malformed CBOR", id="reserved-argument"),
         pytest.param(bytes.fromhex("f8 20"), "not supported", id="one-byte-simple"),
         pytest.param(bytes.fromhex("d8 25 50" + "00" * 16), "not supported", id="uuid-tag"),
-        pytest.param(bytes.fromhex("9f 01"), "end of stream", id="unterminated-array"),
-        pytest.param(bytes.fromhex("7f 41 00 ff"), "non-text string", id="bytes-chunk-in-text"),
-        pytest.param(b"\x81" * 100 + b"\x00", "depth", id="deep-nesting"),
+        pytest.param(bytes.fromhex("9f 01"), "malformed CBOR", id="unterminated-array"),
+        pytest.param(bytes.fromhex("7f 41 00 ff"), "malformed CBOR", id="bytes-chunk-in-text"),
+        pytest.param(b"\x81" * 100 + b"\x00", "malformed CBOR", id="deep-nesting"),
     ],
 )
 def test_refuses_what_it_cannot_read(data: bytes, message: str) -> None:
-    """Malformed or unsupported CBOR raises CborError, never anything else."""
+    """Malformed or unsupported CBOR raises CborError, never anything else (cbor2's own words vary by version)."""
     with pytest.raises(CborError, match=message):
         decode(data)
 
