@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.session
 import pytest
 from aiobotocore.session import get_session
 from botocore.exceptions import ClientError
@@ -74,9 +75,10 @@ PAGES_OF_37 = -(-sum(map(len, EXPECTED.values())) // 37)
 @contextlib.contextmanager
 def boto3_cloudwatch(endpoint_url: str, tmp_path: Path, *, cbor: bool) -> Iterator[Any]:
     """A boto3 CloudWatch client of the emulator, in the form asked for; closed afterwards."""
-    session = boto3.Session(region_name=REGION, **CREDENTIALS)
+    core = botocore.session.Session()
     if cbor:
-        session._session.get_component("data_loader").search_paths.insert(0, str(cbor_model_dir(tmp_path)))
+        core.get_component("data_loader").search_paths.insert(0, str(cbor_model_dir(tmp_path)))
+    session = boto3.Session(region_name=REGION, botocore_session=core, **CREDENTIALS)
     client = session.client("cloudwatch", endpoint_url=endpoint_url, config=NO_RETRIES)
     try:
         expected = "smithy-rpc-v2-cbor" if cbor else "json"
