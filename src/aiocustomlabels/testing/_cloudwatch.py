@@ -8,8 +8,8 @@ so it stays right if botocore's choice changes. Errors are awsQueryCompatible:
 ``__type`` names the error shape, and the ``x-amzn-query-error`` header carries
 the code botocore reports (``InvalidParameterValue;Sender``).
 
-Only the inference-unit metrics of ``AWS/Rekognition`` have data; any other
-metric is an empty series, as CloudWatch answers for a metric it does not have.
+The request is checked in ``_cloudwatch_request`` and answered in
+``_cloudwatch_query``; this module only reads and writes the bytes.
 """
 
 from __future__ import annotations
