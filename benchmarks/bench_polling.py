@@ -29,8 +29,9 @@ import attrs
 from botocore.exceptions import WaiterError
 
 from aiocustomlabels import Backoff, CustomLabelsClient, ProjectVersionArn
-from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process, run_virtual
+from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process
 from benchmarks._runner import Target, run_benchmark
+from tests._harness import run_fast
 
 #: One wait: ours at most this many times the AWS waiter's calls, and no later on average.
 TARGET_ONE_CALLS = 1.25
@@ -120,7 +121,7 @@ def run_waits(scene: Callable[[FakeCustomLabels], list[Start]], wait: Wait) -> O
 
                 await asyncio.gather(*(one(start) for start in starts))
 
-    run_virtual(main())
+    run_fast(main())
     by_time: dict[float, int] = {}
     for request in fake.requests_for("DescribeProjectVersions"):
         by_time[request.at] = by_time.get(request.at, 0) + 1

@@ -22,7 +22,7 @@ import argparse
 import asyncio
 
 from aiocustomlabels import CustomLabelsClient, CustomLabelsError, ModelStartError, WaitTimeoutError
-from aiocustomlabels.testing import run_main_job
+from aiocustomlabels.testing._demo import run_main_job
 
 
 async def main(project_arn: str, version_name: str, endpoint_url: str | None) -> int:

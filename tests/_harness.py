@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
+import looptime
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
 
 from aiocustomlabels import CustomLabelsClient, ProjectArn, ProjectVersionArn, ProjectVersionStatus
-from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process, run_virtual
+from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process
 
 T = TypeVar("T")
 
@@ -19,8 +20,18 @@ T = TypeVar("T")
 NO_RETRIES = AioConfig(retries={"mode": "standard", "total_max_attempts": 1})
 
 
+def run_fast(main: Coroutine[Any, Any, T], *, debug: bool | None = None) -> T:
+    """Run ``main`` as ``asyncio.run`` does, on a loop whose time looptime fast-forwards from 0.
+
+    ``asyncio.sleep(600)`` returns at once, 600 loop seconds later; with a
+    ``LoopClock`` the fake ages alike.
+    """
+    with asyncio.Runner(debug=debug, loop_factory=looptime.new_event_loop) as runner:
+        return runner.run(main)
+
+
 def virtual_fake(**kwargs: Any) -> FakeCustomLabels:
-    """A fake whose clock is the running loop's: virtual time under ``run_virtual``."""
+    """A fake whose clock is the running loop's: fast-forwarded under ``run_fast``."""
     # A fixed epoch keeps the times these tests compare the same in every run.
     return FakeCustomLabels(clock=LoopClock(epoch=1_700_000_000.0), **kwargs)
 
@@ -79,7 +90,7 @@ def run(main: Callable[[], Awaitable[T]]) -> T:
             leftover = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
             assert not leftover, f"tasks left behind: {leftover}"
 
-    return run_virtual(checked(), debug=True)
+    return run_fast(checked(), debug=True)
 
 
 def project_with(

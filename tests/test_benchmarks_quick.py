@@ -12,11 +12,11 @@ from aiobotocore.session import get_session
 from botocore.parsers import create_parser
 
 from aiocustomlabels import DescribeProjectVersionsResponse, converter
-from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process, run_virtual
+from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process
 from benchmarks import bench_polling
 from benchmarks._page import wire_page
 from benchmarks.bench_listing import our_loop, paginator_loop
-from tests._harness import project_with
+from tests._harness import project_with, run_fast
 from tests._strategies import shape
 
 
@@ -58,7 +58,7 @@ def _listing_calls(
                 count = await loop_fn(raw, project, work=work, page_size=100 if not work else 10)
                 return count, loop.time() - began
 
-    count, elapsed = run_virtual(main())
+    count, elapsed = run_fast(main())
     assert count == versions
     return len(fake.requests_for("DescribeProjectVersions")), elapsed
 

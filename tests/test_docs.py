@@ -3,7 +3,7 @@
 Python blocks:
 
 Each file's blocks run in order in one namespace (later blocks may use what
-earlier ones defined), on virtual time (``asyncio.run`` is ``run_virtual``),
+earlier ones defined), on fast-forwarded time (``asyncio.run`` is ``run_fast``, on looptime),
 with aiobotocore routed in-process into a fake that holds the project the
 examples name, ``EXAMPLE_PROJECT``, with versions v1 (STOPPED) to v3
 (TRAINING_COMPLETED), unless the page routes to a fake of its own. A file that defines ``async def main(project_arn)`` and
@@ -39,7 +39,9 @@ import attrs
 import pytest
 
 from aiocustomlabels import ProjectVersionStatus
-from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process, run_virtual
+from aiocustomlabels._metrics import Metrics
+from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process
+from tests._harness import run_fast
 from tests.test_fake_emulator_cli import Lines
 
 pytest_plugins = ("pytester",)
@@ -87,17 +89,22 @@ def test_the_docs_have_examples() -> None:
 def test_examples_run(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every Python block of the page runs without error."""
     namespace: dict[str, Any] = {"__name__": f"docs_{page.stem}"}
-    monkeypatch.setattr(asyncio, "run", run_virtual)
+    monkeypatch.setattr(asyncio, "run", run_fast)
     text = page.read_text()
     # A page that routes to a fake of its own must not be routed again (aioresponses does not nest).
-    routing = contextlib.nullcontext() if "in_process(" in text else in_process(example_fake())
+    routing: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
+    if "in_process(" not in text:
+        fake = example_fake()
+        routing = in_process(fake)
+        # The examples' clients ask CloudWatch for "the last minutes": the fake's minutes, on loop time.
+        monkeypatch.setattr(Metrics, "now", lambda _self: fake.now())
     with routing:
         for number, source in enumerate(blocks(page), 1):
             code = compile(source, f"{page.name}[{number}]", "exec")
             exec(code, namespace)  # noqa: S102 -- our own documentation
         main = namespace.get("main")
         if inspect.iscoroutinefunction(main) and "asyncio.run(" not in text:
-            run_virtual(main(EXAMPLE_PROJECT))
+            run_fast(main(EXAMPLE_PROJECT))
 
 
 def test_the_example_script_runs_the_main_job(
@@ -108,7 +115,7 @@ def test_the_example_script_runs_the_main_job(
     namespace = runpy.run_path(str(ROOT / "examples" / "start_model.py"), run_name="example")
     fake = example_fake()
     with in_process(fake):
-        assert run_virtual(namespace["main"](EXAMPLE_PROJECT, "v3", None)) == 0
+        assert run_fast(namespace["main"](EXAMPLE_PROJECT, "v3", None)) == 0
     out = capsys.readouterr().out
     assert "v3 is RUNNING" in out
     assert "1..3" in out

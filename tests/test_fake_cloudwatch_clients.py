@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.session
 import pytest
 from aiobotocore.session import get_session
 from botocore.exceptions import ClientError
+from yarl import URL
 
-from aiocustomlabels.testing import ThreadedEmulator, in_process
+from aiocustomlabels.testing import FakeCustomLabels, ThreadedEmulator, in_process
 from aiocustomlabels.testing._cloudwatch import CBOR_PATH_PREFIX
 from aiocustomlabels.testing._metrics import METRIC_NAMES
 from tests._cloudwatch_support import (
@@ -37,6 +39,7 @@ from tests._cloudwatch_support import (
     whole,
 )
 from tests._fake_support import CREDENTIALS, NO_RETRIES, REGION, cli_environment
+from tests._harness import run_fast
 
 FORMS = [pytest.param(False, id="json"), pytest.param(True, id="cbor")]
 
@@ -72,9 +75,10 @@ PAGES_OF_37 = -(-sum(map(len, EXPECTED.values())) // 37)
 @contextlib.contextmanager
 def boto3_cloudwatch(endpoint_url: str, tmp_path: Path, *, cbor: bool) -> Iterator[Any]:
     """A boto3 CloudWatch client of the emulator, in the form asked for; closed afterwards."""
-    session = boto3.Session(region_name=REGION, **CREDENTIALS)
+    core = botocore.session.Session()
     if cbor:
-        session._session.get_component("data_loader").search_paths.insert(0, str(cbor_model_dir(tmp_path)))
+        core.get_component("data_loader").search_paths.insert(0, str(cbor_model_dir(tmp_path)))
+    session = boto3.Session(region_name=REGION, botocore_session=core, **CREDENTIALS)
     client = session.client("cloudwatch", endpoint_url=endpoint_url, config=NO_RETRIES)
     try:
         expected = "smithy-rpc-v2-cbor" if cbor else "json"
@@ -275,3 +279,26 @@ def test_aiobotocore_sees_cloudwatchs_codes_in_process(scene: Curve) -> None:
     error = asyncio.run(main())
     assert error.response["Error"]["Code"] == "AccessDenied"
     assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+
+def test_botocore_still_sends_cloudwatch_in_aws_json_1_0() -> None:
+    """What botocore sends for GetMetricData is awsJson 1.0: the day it picks another protocol, this fails."""
+    sent: list[Any] = []
+
+    def capture(request: Any, **_: Any) -> None:
+        sent.append(request)
+
+    async def main() -> None:
+        with in_process(FakeCustomLabels()):
+            async with get_session().create_client("cloudwatch", region_name=REGION) as client:
+                client.meta.events.register("before-send.cloudwatch.GetMetricData", capture)
+                await client.get_metric_data(
+                    MetricDataQueries=queries("p", "v1"), StartTime=at(0), EndTime=at(END_MINUTE)
+                )
+
+    run_fast(main())
+    (request,) = sent
+    headers = {k.lower(): v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}
+    assert (request.method, URL(request.url).path) == ("POST", "/")
+    assert headers["x-amz-target"] == "GraniteServiceVersion20100801.GetMetricData"
+    assert headers["content-type"] == "application/x-amz-json-1.0"

@@ -20,7 +20,6 @@ from aiocustomlabels.testing import (
     FaultPlan,
     LoopClock,
     ThreadedEmulator,
-    run_virtual,
 )
 from aiocustomlabels.testing._wire import CONTENT_TYPE, TARGET_PREFIX
 from tests._fake_support import (
@@ -33,6 +32,7 @@ from tests._fake_support import (
     loopback_client,
     make_scene,
 )
+from tests._harness import run_fast
 
 
 def retrying(attempts: int) -> Config:
@@ -47,7 +47,7 @@ def describe_in_process(scene: Scene, config: Config) -> dict[str, Any]:
         async with in_process_client(scene.fake, config) as client:
             return dict(await client.describe_project_versions(ProjectArn=scene.project))
 
-    return run_virtual(main())
+    return run_fast(main())
 
 
 def error_in_process(scene: Scene, config: Config) -> ClientError:
@@ -146,7 +146,7 @@ def test_latency_is_applied_in_virtual_time() -> None:
             await client.describe_project_versions(ProjectArn=scene.project)
             return clock.now()
 
-    answered = run_virtual(main())
+    answered = run_fast(main())
     (request,) = scene.fake.requests_for(DESCRIBE)
     assert answered - request.at == pytest.approx(30.0)
 
@@ -161,7 +161,7 @@ def test_latency_without_it_takes_no_virtual_time() -> None:
             await client.describe_project_versions(ProjectArn=scene.project)
             return clock.now()
 
-    answered = run_virtual(main())
+    answered = run_fast(main())
     (request,) = scene.fake.requests_for(DESCRIBE)
     assert answered - request.at == pytest.approx(0.0, abs=0.01)
 

@@ -7,6 +7,7 @@ import os
 import re
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -15,8 +16,15 @@ from aiobotocore.session import get_session
 from botocore.exceptions import NoCredentialsError
 from yarl import URL
 
-from aiocustomlabels.testing import FakeCustomLabels, ThreadedEmulator, VirtualClock, in_process
-from aiocustomlabels.testing._inprocess import AWS_ENDPOINTS, needs_stream_writer_shim
+from aiocustomlabels.testing import (
+    FakeCustomLabels,
+    ThreadedEmulator,
+    VirtualClock,
+    _aioresponses_shims,
+    in_process,
+)
+from aiocustomlabels.testing._aioresponses_shims import needs_stream_writer_shim
+from aiocustomlabels.testing._inprocess import AWS_ENDPOINTS
 from tests._fake_support import DESCRIBE, REGION, START, Scene, make_scene
 
 
@@ -188,9 +196,7 @@ def test_stream_writer_shim_is_off_once_aioresponses_is_fixed(
     fresh_shim_probe: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """When aioresponses builds responses aiohttp accepts (its fix merged), the shim is not needed."""
-    from aioresponses.core import RequestMatch  # noqa: PLC0415 -- only this test patches it
-
-    monkeypatch.setattr(RequestMatch, "_build_response", lambda self, url, **kwargs: None)
+    monkeypatch.setattr(_aioresponses_shims, "build_probe_response", lambda: None)
     assert needs_stream_writer_shim() is False
 
 
@@ -198,12 +204,11 @@ def test_stream_writer_shim_ignores_other_type_errors(
     fresh_shim_probe: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A TypeError from aioresponses that is not about stream_writer does not turn the shim on."""
-    from aioresponses.core import RequestMatch  # noqa: PLC0415 -- only this test patches it
 
-    def broken(self: Any, url: URL, **kwargs: Any) -> None:
+    def broken() -> None:
         raise TypeError("something else entirely")
 
-    monkeypatch.setattr(RequestMatch, "_build_response", broken)
+    monkeypatch.setattr(_aioresponses_shims, "build_probe_response", broken)
     assert needs_stream_writer_shim() is False
 
 
@@ -260,3 +265,32 @@ def test_emulator_fixture_serves_the_fake_on_loopback(
     assert URL(custom_labels_emulator.endpoint_url).host == "127.0.0.1"
     assert [d["ProjectVersionArn"] for d in response["ProjectVersionDescriptions"]] == scene.versions
     assert len(fake_custom_labels.requests_for(DESCRIBE)) == 1
+
+
+def test_large_body_shim_is_needed_here() -> None:
+    """Aioresponses 0.7.9's body reader fails past its high-water mark: the probe says so."""
+    assert _aioresponses_shims.needs_large_body_shim() is True
+
+
+def test_large_bodies_patches_nothing_once_fixed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the probe finds the reader fixed, large_bodies() leaves aioresponses' reader as it is."""
+    import aioresponses.core  # noqa: PLC0415 -- only to see what is patched
+
+    monkeypatch.setattr(_aioresponses_shims, "needs_large_body_shim", lambda: False)
+    before = vars(aioresponses.core)["stream_reader_factory"]
+    with _aioresponses_shims.large_bodies():
+        assert vars(aioresponses.core)["stream_reader_factory"] is before
+
+
+def test_only_the_shims_module_reaches_into_aioresponses_or_aiohttp() -> None:
+    """The testing package reads no private name of aioresponses or aiohttp outside its shims module."""
+    package = Path(_aioresponses_shims.__file__).parent
+    private = re.compile(
+        r"_build_response|stream_reader_factory|aioresponses\.core|\w\._server\b|\w\._sessions\b"
+    )
+    offenders = [
+        path.name
+        for path in sorted(package.glob("*.py"))
+        if path.name != "_aioresponses_shims.py" and private.search(path.read_text())
+    ]
+    assert offenders == []

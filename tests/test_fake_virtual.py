@@ -1,14 +1,15 @@
-"""Virtual time: a 15-minute start waited out through the in-process face in well under a second."""
+"""Fast-forwarded time: a 15-minute start waited out through the in-process face, on looptime and a LoopClock."""
 
 from __future__ import annotations
 
 import asyncio
-import time
+from datetime import UTC, datetime
 
 import pytest
 
-from aiocustomlabels.testing import FakeCustomLabels, LoopClock, VirtualTimeEventLoop, run_virtual
+from aiocustomlabels.testing import FakeCustomLabels, LoopClock, VirtualClock
 from tests._fake_support import DESCRIBE, NO_RETRIES, START, in_process_client, make_scene
+from tests._harness import run_fast
 
 POLL_SECONDS = 30.0
 START_SECONDS = 900.0
@@ -30,14 +31,11 @@ async def start_and_poll(fake: FakeCustomLabels, project: str, version: str) -> 
             await asyncio.sleep(POLL_SECONDS)
 
 
-def test_fifteen_minute_start_waits_in_under_a_second() -> None:
-    """A 900 s start, polled every 30 s until RUNNING, takes under a second of real time."""
+def test_fifteen_minute_start_is_waited_out_in_loop_time() -> None:
+    """A 900 s start, polled every 30 s, is RUNNING at 900 loop seconds: 31 polls and one start sent."""
     fake = FakeCustomLabels(clock=LoopClock(), start_seconds=START_SECONDS)
     scene = make_scene(fake, 1)
-    began = time.perf_counter()
-    polls = run_virtual(start_and_poll(fake, scene.project, scene.versions[0]))
-    elapsed = time.perf_counter() - began
-    assert elapsed < 1.0
+    polls = run_fast(start_and_poll(fake, scene.project, scene.versions[0]))
     assert polls[-1][0] == pytest.approx(START_SECONDS)
     assert polls[-1][1] == "RUNNING"
     assert {status for _, status in polls[:-1]} == {"STARTING"}
@@ -49,22 +47,22 @@ def test_polls_see_starting_until_the_very_end() -> None:
     """Every poll before 900 s sees STARTING and the one at 900 s RUNNING: the delays are intact."""
     fake = FakeCustomLabels(clock=LoopClock(), start_seconds=START_SECONDS)
     scene = make_scene(fake, 1)
-    polls = run_virtual(start_and_poll(fake, scene.project, scene.versions[0]))
+    polls = run_fast(start_and_poll(fake, scene.project, scene.versions[0]))
     assert [round(at) for at, _ in polls] == [int(i * POLL_SECONDS) for i in range(31)]
     assert [status for _, status in polls] == ["STARTING"] * 30 + ["RUNNING"]
 
 
 def test_requests_are_recorded_at_loop_time() -> None:
-    """With LoopClock, each recorded request carries the virtual loop's time plus the epoch."""
+    """With LoopClock, each recorded request carries the loop's time plus the epoch."""
     clock = LoopClock(epoch=1_000.0)
     fake = FakeCustomLabels(clock=clock, start_seconds=60.0)
     scene = make_scene(fake, 1)
-    run_virtual(start_and_poll(fake, scene.project, scene.versions[0]))
+    run_fast(start_and_poll(fake, scene.project, scene.versions[0]))
     assert [round(r.at - 1_000.0) for r in fake.requests] == [0, 0, 30, 60]
 
 
 def test_virtual_sleep_returns_at_once_with_time_moved() -> None:
-    """asyncio.sleep(600) on the virtual loop moves its clock by 600 s."""
+    """asyncio.sleep(600) on the fast-forwarded loop moves its clock by 600 s."""
 
     async def main() -> float:
         loop = asyncio.get_running_loop()
@@ -72,17 +70,16 @@ def test_virtual_sleep_returns_at_once_with_time_moved() -> None:
         await asyncio.sleep(600)
         return loop.time() - began
 
-    assert run_virtual(main()) == pytest.approx(600.0)
+    assert run_fast(main()) == pytest.approx(600.0)
 
 
-def test_run_virtual_runs_on_a_virtual_loop() -> None:
-    """run_virtual runs the coroutine on a VirtualTimeEventLoop starting at time 0."""
+def test_run_fast_starts_the_loop_at_time_zero() -> None:
+    """run_fast runs the coroutine on a loop whose time starts at 0."""
 
-    async def main() -> tuple[bool, float]:
-        loop = asyncio.get_running_loop()
-        return isinstance(loop, VirtualTimeEventLoop), loop.time()
+    async def main() -> float:
+        return asyncio.get_running_loop().time()
 
-    assert run_virtual(main()) == (True, 0.0)
+    assert run_fast(main()) == 0.0
 
 
 def test_timeouts_fire_in_virtual_time() -> None:
@@ -95,7 +92,7 @@ def test_timeouts_fire_in_virtual_time() -> None:
                 await asyncio.sleep(60)
         return loop.time()
 
-    assert run_virtual(main()) == pytest.approx(5.0)
+    assert run_fast(main()) == pytest.approx(5.0)
 
 
 def test_loop_clock_outside_a_loop_keeps_the_last_time() -> None:
@@ -107,5 +104,42 @@ def test_loop_clock_outside_a_loop_keeps_the_last_time() -> None:
         clock.now()
 
     assert clock.now() == 100.0
-    run_virtual(main())
+    run_fast(main())
     assert clock.now() == pytest.approx(142.0)
+
+
+def test_loop_clock_anchors_itself_on_the_wall_clock() -> None:
+    """Without an epoch, LoopClock takes the wall clock when first read in a loop, less the loop's time."""
+    clock = LoopClock()
+
+    async def main() -> tuple[float, float]:
+        await asyncio.sleep(3600)
+        before = datetime.now(UTC).timestamp()
+        return before, clock.now()
+
+    before, shown = run_fast(main())
+    assert clock.epoch is not None
+    # Read first at loop time 3600: loop time 0 is an hour before the wall clock then.
+    assert before - 3600 <= clock.epoch <= datetime.now(UTC).timestamp() - 3600
+    assert shown == clock.epoch + 3600
+
+
+def test_loop_clock_does_not_run_backwards_on_a_new_loop() -> None:
+    """A second loop, whose time starts again at 0, goes on from the last time the clock showed."""
+    clock = LoopClock(epoch=0.0)
+
+    async def read_sleep_read(seconds: float) -> tuple[float, float]:
+        first = clock.now()
+        await asyncio.sleep(seconds)
+        return first, clock.now()
+
+    assert run_fast(read_sleep_read(100)) == pytest.approx((0.0, 100.0))
+    assert run_fast(read_sleep_read(5)) == pytest.approx((100.0, 105.0))
+
+
+def test_fake_now_is_its_clock_as_an_aware_datetime() -> None:
+    """FakeCustomLabels.now() is the clock's time, in UTC: what a client takes as its clock."""
+    fake = FakeCustomLabels(clock=VirtualClock(start=1_700_000_000.0))
+    fake.clock.advance(90)
+    assert fake.now() == datetime(2023, 11, 14, 22, 14, 50, tzinfo=UTC)
+    assert fake.now().tzinfo is UTC

@@ -19,21 +19,17 @@ The pytest fixtures ``fake_custom_labels``, ``custom_labels_in_process`` and
 module ``pytest_aiocustomlabels``).
 """
 
-from ._clock import Clock, ScaledClock, StepClock, VirtualClock
-from ._demo import DayProject, DemoProject, run_main_job, seed_day, seed_demo
+from ._clock import Clock, LoopClock, ScaledClock, StepClock, VirtualClock
 from ._fake import FakeCustomLabels, FakeServiceError, RecordedRequest
 from ._faults import Fault, FaultKind, FaultPlan
 from ._inprocess import in_process
 from ._metrics import METRIC_NAMES, NAMESPACE, UnitsMinute
 from ._server import Emulator, ThreadedEmulator
-from ._virtual import LoopClock, VirtualTimeEventLoop, run_virtual
 
 __all__ = [
     "METRIC_NAMES",
     "NAMESPACE",
     "Clock",
-    "DayProject",
-    "DemoProject",
     "Emulator",
     "FakeCustomLabels",
     "FakeServiceError",
@@ -47,10 +43,5 @@ __all__ = [
     "ThreadedEmulator",
     "UnitsMinute",
     "VirtualClock",
-    "VirtualTimeEventLoop",
     "in_process",
-    "run_main_job",
-    "run_virtual",
-    "seed_day",
-    "seed_demo",
 ]

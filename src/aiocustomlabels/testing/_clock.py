@@ -1,7 +1,8 @@
-"""Clocks for the fake service: virtual time that tests advance, or scaled real time."""
+"""Clocks for the fake service: virtual time that tests advance, the event loop's, or scaled real time."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import threading
 import time
@@ -12,7 +13,7 @@ if sys.version_info >= (3, 13):
 else:  # TypeVar's default= came with 3.13
     from typing_extensions import TypeVar
 
-__all__ = ["Clock", "ClockT_co", "ScaledClock", "StepClock", "VirtualClock"]
+__all__ = ["Clock", "ClockT_co", "LoopClock", "ScaledClock", "StepClock", "VirtualClock"]
 
 
 class Clock(Protocol):
@@ -112,3 +113,54 @@ class ScaledClock:
 
     def __repr__(self) -> str:
         return f"ScaledClock(scale={self.scale})"
+
+
+class LoopClock:
+    """A clock that reads the running event loop's time: the fake ages as the loop's waits do.
+
+    On a loop that looptime fast-forwards (the ``custom_labels_in_process``
+    fixture, or ``looptime.new_event_loop()``), a 15-minute start is waited out
+    at once, its delays intact. The clock never runs backwards: when the
+    running loop's time is behind the last time it showed (another loop, or
+    looptime taking a loop over), it goes on from that time.
+
+    The clock anchors itself to the wall clock, unless given an epoch: loop
+    time 0 stands for the wall-clock time when it was first read in a loop,
+    less the loop's time then. Until then it shows the wall clock.
+
+    Args:
+        epoch: The time, in seconds since the epoch, that loop time 0 stands
+            for; by default taken when the clock is first read in a loop.
+    """
+
+    def __init__(self, epoch: float | None = None) -> None:
+        self._epoch = epoch
+        self._last = 0.0
+        self._offset = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def epoch(self) -> float | None:
+        """The time that loop time 0 stands for; ``None`` until first read in a loop, if not given."""
+        return self._epoch
+
+    def now(self) -> float:
+        """``epoch`` plus the running loop's time (the last one seen, outside a loop)."""
+        try:
+            loop_time = asyncio.get_running_loop().time()
+        except RuntimeError:
+            # Outside a loop (setting a scene up): the wall clock, until a loop fixes the anchor.
+            with self._lock:
+                return time.time() if self._epoch is None else self._epoch + self._last
+        with self._lock:
+            seen = loop_time + self._offset
+            if self._epoch is None:
+                self._epoch = time.time() - loop_time
+            if seen < self._last:
+                self._offset += self._last - seen
+                seen = self._last
+            self._last = seen
+            return self._epoch + self._last
+
+    def __repr__(self) -> str:
+        return f"LoopClock(epoch={self._epoch})"

@@ -1,16 +1,14 @@
-"""The state and the rules of the fake Custom Labels service."""
+"""The state of the fake Custom Labels service: its projects, versions, their lifecycle and requests.
+
+How it checks requests is in ``_validation``; its tokens in ``_tokens``;
+what its versions say of themselves in ``_descriptions``.
+"""
 
 from __future__ import annotations
 
-import base64
 import bisect
-import hashlib
-import hmac
-import json
 import math
-import secrets
 import threading
-import zlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Generic, overload
@@ -20,204 +18,34 @@ import attrs
 from .._arns import ProjectArn, ProjectVersionArn
 from .._converters import converter
 from .._models import (
+    HOSTED_STATUSES,
     STARTABLE_STATUSES,
     CustomizationFeature,
     ProjectVersionDescription,
     ProjectVersionStatus,
 )
-from .._rules import (
-    MAX_INFERENCE_UNITS,
-    MAX_PAGE_SIZE,
-    MAX_TOKEN_LENGTH,
-    MAX_VERSION_NAMES,
-    is_name,
-    is_page_size,
-    is_token,
-    is_units,
-)
 from ._clock import Clock, ClockT_co, StepClock, VirtualClock
+from ._descriptions import populated_description, project_wire, wire_value
 from ._faults import FaultPlan
 from ._metrics import UnitsHistory, UnitsMinute
+from ._records import MESSAGES, Project, RecordedRequest, Version, metric_key
+from ._tokens import PageTokens, scope_digest
+from ._validation import (
+    FakeServiceError,
+    invalid,
+    not_found,
+    projects_query,
+    start_request,
+    version_arn,
+    versions_query,
+)
 
 __all__ = ["FakeCustomLabels", "FakeServiceError", "RecordedRequest"]
 
 S = ProjectVersionStatus
 
-#: The operations the fake serves.
-OPERATIONS = ("DescribeProjects", "DescribeProjectVersions", "StartProjectVersion", "StopProjectVersion")
-
-_BUSY = frozenset(
-    {S.STARTING, S.RUNNING, S.STOPPING, S.TRAINING_IN_PROGRESS, S.COPYING_IN_PROGRESS, S.DELETING}
-)
-_HOLDING_UNITS = frozenset({S.STARTING, S.RUNNING})
-
-_MESSAGES = {
-    S.STARTING: "The model is being started.",
-    S.RUNNING: "The model is running.",
-    S.STOPPING: "The model is being stopped.",
-    S.STOPPED: "The model is stopped.",
-    S.TRAINING_COMPLETED: "The model is trained and ready to start.",
-}
-
-
-class FakeServiceError(Exception):
-    """An error answer of the fake service, as the wire carries it.
-
-    Attributes:
-        code: The service error code, sent as ``__type``.
-        message: The message, sent as ``message``.
-        status: The HTTP status: 400, or 500 for server errors.
-    """
-
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-        self.status = status
-
-
-def _invalid(message: str) -> FakeServiceError:
-    return FakeServiceError("InvalidParameterException", message)
-
-
-@attrs.frozen(kw_only=True)
-class RecordedRequest:
-    """One request the fake received.
-
-    Attributes:
-        operation: The operation, such as ``"StartProjectVersion"``.
-        params: The request's JSON members, as sent.
-        at: The fake clock's time when it arrived.
-    """
-
-    operation: str
-    params: Mapping[str, Any]
-    at: float
-
-
-@attrs.define(kw_only=True)
-class _Version:
-    arn: ProjectVersionArn
-    name: str
-    created_ms: int
-    description: ProjectVersionDescription
-    wire: dict[str, Any]
-    status: ProjectVersionStatus
-    status_message: str | None
-    min_units: int | None
-    max_units: int | None
-    start_seconds: float | None
-    stop_seconds: float | None
-    fail_next_start: str | None = None
-    # (when, status, message): the transition the service will make by itself.
-    pending: tuple[float, ProjectVersionStatus, str | None] | None = None
-
-    @property
-    def key(self) -> tuple[int, str]:
-        # Sorting ascending on this key lists newest first; names are unique in a project.
-        return (-self.created_ms, self.name)
-
-
-@attrs.define(kw_only=True)
-class _Project:
-    arn: ProjectArn
-    name: str
-    created_ms: int
-    feature: CustomizationFeature
-    wire: dict[str, Any]
-    versions: dict[str, _Version] = attrs.Factory(dict)
-    keys: list[tuple[int, str]] = attrs.Factory(list)
-    by_key: dict[tuple[int, str], _Version] = attrs.Factory(dict)
-
-    @property
-    def key(self) -> tuple[int, str]:
-        # As for versions: ascending on this key lists newest first; names are unique.
-        return (-self.created_ms, self.name)
-
-
-def _project_wire(arn: ProjectArn, feature: CustomizationFeature) -> dict[str, Any]:
-    """A project as DescribeProjects sends it: created, with a training and a test dataset."""
-    created = arn.creation_timestamp / 1000
-    prefix = arn.rsplit("/", 1)[0]
-    datasets = [
-        {
-            "CreationTimestamp": created + 60 * (index + 1),
-            "DatasetType": kind,
-            "DatasetArn": f"{prefix}/dataset/{kind.lower()}/{arn.creation_timestamp + 60_000 * (index + 1)}",
-            "Status": "CREATE_COMPLETE",
-            "StatusMessage": "The dataset was created successfully.",
-            "StatusMessageCode": "SUCCESS",
-        }
-        for index, kind in enumerate(("TRAIN", "TEST"))
-    ]
-    wire: dict[str, Any] = {
-        "ProjectArn": str(arn),
-        "CreationTimestamp": created,
-        "Status": "CREATED",
-        "Feature": feature.value,
-    }
-    if feature is CustomizationFeature.CUSTOM_LABELS:
-        wire["Datasets"] = datasets
-    else:
-        # Adapters have no datasets of this kind, and follow base model updates unless told not to.
-        wire["AutoUpdate"] = "ENABLED"
-    return wire
-
-
-def _wire_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.timestamp()
-    if isinstance(value, dict):
-        return {k: _wire_value(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_wire_value(v) for v in value]
-    return value
-
-
-def populated_description(
-    arn: ProjectVersionArn, created: datetime, *, bucket: str = "custom-labels-console"
-) -> ProjectVersionDescription:
-    """A description with every member a trained Custom Labels model has.
-
-    Written as the service sends it, members by their wire names, and
-    structured by the library's own converter.
-    """
-    project, version = arn.project_name, arn.version_name
-    out = f"output/{project}/{version}"
-
-    def s3(name: str, **extra: str) -> dict[str, Any]:
-        return {"S3Object": {"Bucket": bucket, "Name": name, **extra}}
-
-    def assets(kind: str, **extra: Any) -> dict[str, Any]:
-        manifest = s3(f"datasets/{project}/{kind}.manifest", Version="1")
-        return {"Assets": [{"GroundTruthManifest": manifest}], **extra}
-
-    def data(kind: str, **extra: Any) -> dict[str, Any]:
-        return {
-            "Input": assets(kind, **extra),
-            "Output": assets(f"{kind}-output", **extra),
-            "Validation": assets(f"{kind}-validation"),
-        }
-
-    wire = {
-        "ProjectVersionArn": arn,
-        "CreationTimestamp": created,
-        "BillableTrainingTimeInSeconds": 3600 + len(version),
-        "TrainingEndTimestamp": datetime.fromtimestamp(created.timestamp() + 3600, UTC),
-        "OutputConfig": {"S3Bucket": bucket, "S3KeyPrefix": f"{out}/"},
-        "TrainingDataResult": data("train"),
-        "TestingDataResult": data("test", AutoCreate=False),
-        "EvaluationResult": {
-            # crc32, not hash(): str hashes are salted per process, and a fake's
-            # descriptions should read the same in every run.
-            "F1Score": 0.9 + (zlib.crc32(version.encode()) % 90) / 1000,
-            "Summary": s3(f"{out}/EvaluationResultSummary.json"),
-        },
-        "ManifestSummary": s3(f"{out}/ManifestSummary.json"),
-        "VersionDescription": f"Version {version} of {project}",
-        "Feature": "CUSTOM_LABELS",
-    }
-    return converter.structure(wire, ProjectVersionDescription)
+# The statuses in which a start is refused as ResourceInUse: the version is busy.
+_BUSY = HOSTED_STATUSES | {S.TRAINING_IN_PROGRESS, S.COPYING_IN_PROGRESS, S.DELETING}
 
 
 class FakeCustomLabels(Generic[ClockT_co]):
@@ -316,10 +144,10 @@ class FakeCustomLabels(Generic[ClockT_co]):
         self.scale_down_seconds = scale_down_seconds
         self.faults: FaultPlan = FaultPlan()
         self._requests: list[RecordedRequest] = []
-        self._projects: dict[str, _Project] = {}
-        self._versions: dict[str, tuple[_Project, _Version]] = {}
+        self._projects: dict[str, Project] = {}
+        self._versions: dict[str, tuple[Project, Version]] = {}
         self._lock = threading.RLock()
-        self._secret = secrets.token_bytes(16)
+        self._tokens = PageTokens()
         self._last_ms = 0
         self._units = UnitsHistory()
 
@@ -327,6 +155,14 @@ class FakeCustomLabels(Generic[ClockT_co]):
     def clock(self) -> ClockT_co:
         """The clock the fake's time comes from, as given (a ``VirtualClock`` by default)."""
         return self._clock
+
+    def now(self) -> datetime:
+        """The fake's time now, an aware UTC ``datetime``: the clock's, as a client's "now".
+
+        Hand it to the client (``CustomLabelsClient.create(clock=fake.now)``) so
+        that "the last few minutes" of CloudWatch metrics are the fake's.
+        """
+        return datetime.fromtimestamp(self._clock.now(), UTC)
 
     # -- setting the scene -------------------------------------------------
 
@@ -367,8 +203,8 @@ class FakeCustomLabels(Generic[ClockT_co]):
             if any(p.name == name for p in self._projects.values()):
                 msg = f"project {name!r} exists"
                 raise ValueError(msg)
-            self._projects[arn] = _Project(
-                arn=arn, name=name, created_ms=created_ms, feature=feature, wire=_project_wire(arn, feature)
+            self._projects[arn] = Project(
+                arn=arn, name=name, created_ms=created_ms, feature=feature, wire=project_wire(arn, feature)
             )
             return arn
 
@@ -422,14 +258,14 @@ class FakeCustomLabels(Generic[ClockT_co]):
                 min_inference_units=None,
                 max_inference_units=None,
             )
-            version = _Version(
+            version = Version(
                 arn=arn,
                 name=version_name,
                 created_ms=created_ms,
                 description=base,
-                wire=_wire_value(converter.unstructure(base)),
+                wire=wire_value(converter.unstructure(base)),
                 status=status,
-                status_message=status_message if status_message is not None else _MESSAGES.get(status),
+                status_message=status_message if status_message is not None else MESSAGES.get(status),
                 min_units=min_inference_units,
                 max_units=max_inference_units,
                 start_seconds=start_seconds,
@@ -447,7 +283,7 @@ class FakeCustomLabels(Generic[ClockT_co]):
         with self._lock:
             version = self._version(version_arn)
             version.status = status
-            version.status_message = message if message is not None else _MESSAGES.get(status)
+            version.status_message = message if message is not None else MESSAGES.get(status)
             version.pending = None
             self._hosting(version, self.clock.now(), status)
 
@@ -488,7 +324,7 @@ class FakeCustomLabels(Generic[ClockT_co]):
             raise ValueError(msg)
         with self._lock:
             version = self._version(version_arn)
-            self._units.record_demand(_key(version), self.clock.now(), float(units))
+            self._units.record_demand(metric_key(version), self.clock.now(), float(units))
 
     def published_units(
         self, version_arn: str, *, start: float | None = None, end: float | None = None
@@ -503,7 +339,7 @@ class FakeCustomLabels(Generic[ClockT_co]):
             KeyError: The fake has no such version.
         """
         with self._lock:
-            key = _key(self._version(version_arn))
+            key = metric_key(self._version(version_arn))
             now = self.clock.now()
         return self.published_by_name(
             *key, start=-math.inf if start is None else start, end=now if end is None else min(end, now)
@@ -541,30 +377,30 @@ class FakeCustomLabels(Generic[ClockT_co]):
 
     # -- internals -------------------------------------------------------------
 
-    def _project(self, arn: str) -> _Project:
+    def _project(self, arn: str) -> Project:
         project = self._projects.get(arn)
         if project is None:
             msg = f"no project {arn}"
             raise KeyError(msg)
         return project
 
-    def _version(self, arn: str) -> _Version:
+    def _version(self, arn: str) -> Version:
         found = self._versions.get(arn)
         if found is None:
             msg = f"no version {arn}"
             raise KeyError(msg)
         return found[1]
 
-    def _hosting(self, version: _Version, at: float, status: ProjectVersionStatus) -> None:
+    def _hosting(self, version: Version, at: float, status: ProjectVersionStatus) -> None:
         """Note a status the version is in from ``at`` on, for the metrics it publishes."""
-        self._units.record_status(_key(version), at, status, version.min_units, version.max_units)
+        self._units.record_status(metric_key(version), at, status, version.min_units, version.max_units)
 
-    def _settle(self, version: _Version) -> None:
+    def _settle(self, version: Version) -> None:
         if version.pending is not None and version.pending[0] <= self.clock.now():
             _, version.status, version.status_message = version.pending
             version.pending = None
 
-    def _render(self, version: _Version) -> dict[str, Any]:
+    def _render(self, version: Version) -> dict[str, Any]:
         self._settle(version)
         wire = dict(version.wire)
         wire["Status"] = version.status.value
@@ -612,80 +448,32 @@ class FakeCustomLabels(Generic[ClockT_co]):
         raise FakeServiceError("UnknownOperationException", f"The fake does not serve {operation}.")
 
     def _describe_project_versions(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        project_arn = _arn_param(params, "ProjectArn", ProjectArn, required=True)
-        page_size = params.get("MaxResults", MAX_PAGE_SIZE)
-        if type(page_size) is int and not is_page_size(page_size):
-            # The model's own words: "If you specify a value greater than 100, a
-            # ValidationException error occurs." Below 1 is assumed alike.
-            raise FakeServiceError(
-                "ValidationException",
-                f"1 validation error detected: Value '{page_size}' at 'maxResults' failed to satisfy "
-                f"constraint: Member must have value between 1 and {MAX_PAGE_SIZE}",
-            )
-        if not is_page_size(page_size):
-            raise _invalid(
-                f"1 validation error detected: Value '{page_size}' at 'maxResults' failed to satisfy "
-                f"constraint: Member must have value between 1 and {MAX_PAGE_SIZE}"
-            )
-        names = params.get("VersionNames")
-        if names is not None:
-            if not isinstance(names, list) or not 1 <= len(names) <= MAX_VERSION_NAMES:
-                raise _invalid(f"VersionNames must hold 1 to {MAX_VERSION_NAMES} names.")
-            for name in names:
-                if not is_name(name):
-                    raise _invalid(f"Invalid version name: {name!r}.")
-        token = params.get("NextToken")
-        if token is not None and not is_token(token):
-            raise _invalid(f"NextToken must be 1 to {MAX_TOKEN_LENGTH} characters.")
-        project = self._projects.get(project_arn)
+        query = versions_query(params)
+        project = self._projects.get(query.project_arn)
         if project is None:
-            raise FakeServiceError("ResourceNotFoundException", "The requested resource could not be found.")
-
+            raise not_found()
+        names = query.names
         filter_key = ",".join(sorted(set(names))) if names else ""
-        after = self._read_token(token, project_arn, filter_key) if token else None
-        if names:
-            keys = sorted(project.versions[n].key for n in set(names) if n in project.versions)
-            start = bisect.bisect_right(keys, after) if after else 0
-        else:
-            keys = project.keys
-            start = bisect.bisect_right(keys, after) if after else 0
-        chosen = keys[start : start + page_size]
+        after = self._read_token(query.token, query.project_arn, filter_key) if query.token else None
+        keys = (
+            sorted(project.versions[n].key for n in set(names) if n in project.versions)
+            if names
+            else project.keys
+        )
+        start = bisect.bisect_right(keys, after) if after else 0
+        chosen = keys[start : start + query.page_size]
         result: dict[str, Any] = {
             "ProjectVersionDescriptions": [self._render(project.by_key[k]) for k in chosen]
         }
-        if start + page_size < len(keys):
-            result["NextToken"] = self._make_token(project_arn, filter_key, chosen[-1])
+        if start + query.page_size < len(keys):
+            result["NextToken"] = self._make_token(query.project_arn, filter_key, chosen[-1])
         return result
 
     def _describe_projects(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        page_size = params.get("MaxResults", MAX_PAGE_SIZE)
-        if not is_page_size(page_size):
-            # The model's own words: "a value greater than 100 ... a ValidationException error occurs".
-            raise FakeServiceError(
-                "ValidationException",
-                f"1 validation error detected: Value '{page_size}' at 'maxResults' failed to satisfy "
-                f"constraint: Member must have value less than or equal to {MAX_PAGE_SIZE}",
-            )
-        names = params.get("ProjectNames")
-        if names is not None and (
-            not isinstance(names, list)
-            or not 1 <= len(names) <= MAX_VERSION_NAMES
-            or not all(is_name(name) for name in names)
-        ):
-            raise _invalid(f"ProjectNames must hold 1 to {MAX_VERSION_NAMES} valid project names.")
-        features = params.get("Features", [CustomizationFeature.CUSTOM_LABELS.value])
-        known = {feature.value for feature in CustomizationFeature}
-        if (
-            not isinstance(features, list)
-            or not 1 <= len(features) <= len(known)
-            or not set(features) <= known
-        ):
-            raise _invalid(f"Features must hold 1 to {len(known)} of {', '.join(sorted(known))}.")
-        token = params.get("NextToken")
-        if token is not None and not is_token(token):
-            raise _invalid(f"NextToken must be 1 to {MAX_TOKEN_LENGTH} characters.")
+        query = projects_query(params)
+        names, features = query.names, query.features
         filter_key = ",".join(sorted(set(names or []))) + "|" + ",".join(sorted(set(features)))
-        after = self._read_token(token, "projects", filter_key) if token else None
+        after = self._read_token(query.token, "projects", filter_key) if query.token else None
         chosen = sorted(
             (
                 p
@@ -696,23 +484,18 @@ class FakeCustomLabels(Generic[ClockT_co]):
         )
         if after is not None:
             chosen = [p for p in chosen if p.key > after]
-        page = chosen[:page_size]
+        page = chosen[: query.page_size]
         result: dict[str, Any] = {"ProjectDescriptions": [dict(p.wire) for p in page]}
-        if len(chosen) > page_size:
+        if len(chosen) > query.page_size:
             result["NextToken"] = self._make_token("projects", filter_key, page[-1].key)
         return result
 
     def _start_project_version(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        arn = _arn_param(params, "ProjectVersionArn", ProjectVersionArn, required=True)
-        low = _units_param(params, "MinInferenceUnits", required=True)
-        high = _units_param(params, "MaxInferenceUnits", required=False)
-        if low is None:  # pragma: no cover - required above
-            raise _invalid("MinInferenceUnits is required.")
-        if high is not None and high < low:
-            raise _invalid("MaxInferenceUnits must be greater than or equal to MinInferenceUnits.")
-        found = self._versions.get(arn)
+        request = start_request(params)
+        low, high = request.low, request.high
+        found = self._versions.get(request.arn)
         if found is None:
-            raise FakeServiceError("ResourceNotFoundException", "The requested resource could not be found.")
+            raise not_found()
         version = found[1]
         self._settle(version)
         if version.status in _BUSY:
@@ -721,11 +504,13 @@ class FakeCustomLabels(Generic[ClockT_co]):
                 f"The model version is {version.status.value} and cannot be started.",
             )
         if version.status not in STARTABLE_STATUSES:
-            raise _invalid(f"A model version in status {version.status.value} cannot be started.")
+            raise invalid(f"A model version in status {version.status.value} cannot be started.")
         if self.inference_unit_quota is not None:
             now = self.clock.now()
             held = sum(
-                self._units.held(_key(other), at=now, up=self.scale_up_seconds, down=self.scale_down_seconds)
+                self._units.held(
+                    metric_key(other), at=now, up=self.scale_up_seconds, down=self.scale_down_seconds
+                )
                 for _, other in self._versions.values()
                 if other is not version
             )
@@ -736,101 +521,46 @@ class FakeCustomLabels(Generic[ClockT_co]):
                     f"{self.inference_unit_quota} are in use.",
                 )
         version.min_units, version.max_units = low, high
-        version.status, version.status_message = S.STARTING, _MESSAGES[S.STARTING]
+        version.status, version.status_message = S.STARTING, MESSAGES[S.STARTING]
         delay = version.start_seconds if version.start_seconds is not None else self.start_seconds
         if version.fail_next_start is not None:
             version.pending = (self.clock.now() + delay, S.FAILED, version.fail_next_start)
             version.fail_next_start = None
         else:
-            version.pending = (self.clock.now() + delay, S.RUNNING, _MESSAGES[S.RUNNING])
+            version.pending = (self.clock.now() + delay, S.RUNNING, MESSAGES[S.RUNNING])
         self._hosting(version, self.clock.now(), S.STARTING)
         self._hosting(version, version.pending[0], version.pending[1])
         return {"Status": S.STARTING.value}
 
     def _stop_project_version(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        arn = _arn_param(params, "ProjectVersionArn", ProjectVersionArn, required=True)
-        found = self._versions.get(arn)
+        found = self._versions.get(version_arn(params))
         if found is None:
-            raise FakeServiceError("ResourceNotFoundException", "The requested resource could not be found.")
+            raise not_found()
         version = found[1]
         self._settle(version)
         if version.status is S.STOPPING:
             raise FakeServiceError("ResourceInUseException", "The model version is already stopping.")
-        if version.status not in _HOLDING_UNITS:
-            raise _invalid(f"A model version in status {version.status.value} cannot be stopped.")
-        version.status, version.status_message = S.STOPPING, _MESSAGES[S.STOPPING]
+        if version.status not in HOSTED_STATUSES:
+            raise invalid(f"A model version in status {version.status.value} cannot be stopped.")
+        version.status, version.status_message = S.STOPPING, MESSAGES[S.STOPPING]
         delay = version.stop_seconds if version.stop_seconds is not None else self.stop_seconds
-        version.pending = (self.clock.now() + delay, S.STOPPED, _MESSAGES[S.STOPPED])
+        version.pending = (self.clock.now() + delay, S.STOPPED, MESSAGES[S.STOPPED])
         self._hosting(version, self.clock.now(), S.STOPPING)
         self._hosting(version, version.pending[0], S.STOPPED)
         return {"Status": S.STOPPING.value}
 
     # -- pagination tokens -----------------------------------------------------
 
-    def _sign(self, payload: bytes) -> str:
-        return hmac.new(self._secret, payload, hashlib.sha256).hexdigest()[:32]
-
     def _make_token(self, project_arn: str, filter_key: str, last: tuple[int, str]) -> str:
-        # A digest of the project and filter, not the text: tokens stay under 1024 characters.
-        scope = hashlib.sha256(f"{project_arn}|{filter_key}".encode()).hexdigest()[:16]
-        body = json.dumps(
-            {"s": scope, "k": list(last), "t": self.clock.now()}, separators=(",", ":")
-        ).encode()
-        return base64.urlsafe_b64encode(body).decode().rstrip("=") + "." + self._sign(body)
+        return self._tokens.make(
+            {"s": scope_digest(project_arn, filter_key), "k": list(last), "t": self.clock.now()}
+        )
 
     def _read_token(self, token: str, project_arn: str, filter_key: str) -> tuple[int, str]:
-        bad = FakeServiceError("InvalidPaginationTokenException", "Invalid pagination token.")
-        encoded, _, signature = token.partition(".")
-        try:
-            body = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
-        except ValueError:
-            raise bad from None
-        # compare_digest raises TypeError on non-ASCII text, which a forged token may hold.
-        if not signature.isascii() or not hmac.compare_digest(signature, self._sign(body)):
-            raise bad
-        data = json.loads(body)
-        if data["s"] != hashlib.sha256(f"{project_arn}|{filter_key}".encode()).hexdigest()[:16]:
-            raise bad
+        data = self._tokens.read(token)
+        if data is None or data["s"] != scope_digest(project_arn, filter_key):
+            raise FakeServiceError("InvalidPaginationTokenException", "Invalid pagination token.")
         if self.clock.now() - data["t"] > self.token_ttl:
             raise FakeServiceError("InvalidPaginationTokenException", "The pagination token has expired.")
         created, arn = data["k"]
         return (int(created), str(arn))
-
-
-def _key(version: _Version) -> tuple[str, str]:
-    """How CloudWatch names a version: its ProjectName and VersionName dimensions."""
-    return (version.arn.project_name, version.name)
-
-
-def _arn_param(
-    params: Mapping[str, Any], member: str, kind: type[ProjectArn | ProjectVersionArn], *, required: bool
-) -> str:
-    value = params.get(member)
-    if value is None:
-        if required:
-            raise _invalid(
-                f"1 validation error detected: Value null at '{member}' failed to satisfy constraint: "
-                "Member must not be null"
-            )
-        return ""
-    try:
-        return str(kind.parse(value))
-    except (ValueError, TypeError):
-        raise _invalid(
-            f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy "
-            "constraint: Member must satisfy regular expression pattern"
-        ) from None
-
-
-def _units_param(params: Mapping[str, Any], member: str, *, required: bool) -> int | None:
-    value = params.get(member)
-    if value is None:
-        if required:
-            raise _invalid(f"{member} is required.")
-        return None
-    if not is_units(value):
-        raise _invalid(
-            f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy "
-            f"constraint: Member must be an integer between 1 and {MAX_INFERENCE_UNITS}"
-        )
-    return value  # type: ignore[no-any-return]

@@ -1,35 +1,22 @@
 """The in-process face of the fake: aiobotocore's HTTP routed into it by aioresponses.
 
-No socket is opened. aioresponses 0.7.9 does not fit aiohttp 3.14 in two ways,
-each bridged by a shim that probes for the problem and turns itself off once
-the problem is gone:
-
-* it builds responses without the ``stream_writer`` argument that aiohttp 3.14
-  requires (pnuckowski/aioresponses#289; the fix, PR #288, is not merged): our
-  responses are built by a ClientResponse subclass that supplies it;
-* its body reader has a protocol stub that fails an assertion when a body
-  passes the reader's high-water mark (128 KiB) and aiohttp pauses reading: a
-  page of 100 full descriptions is larger. Our reader's protocol ignores the
-  pause, since there is no transport to pause.
+No socket is opened. aioresponses 0.7.9 needs two shims on aiohttp 3.14; they
+live in ``_aioresponses_shims``, which probes for each bug.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import os
 import re
 from collections.abc import Iterator
-from functools import cache
 from typing import TYPE_CHECKING, Any
-from unittest import mock
 
 import aiohttp
-from aiohttp import StreamReader
-from aiohttp.client_proto import ResponseHandler
 from yarl import URL
 
+from ._aioresponses_shims import large_bodies, response_class
 from ._cloudwatch import CBOR_PATH_PREFIX
 from ._fake import FakeCustomLabels
 from ._wire import dispatch
@@ -41,8 +28,6 @@ __all__ = [
     "AWS_ENDPOINTS",
     "CLOUDWATCH_ENDPOINTS",
     "in_process",
-    "needs_large_body_shim",
-    "needs_stream_writer_shim",
 ]
 
 #: The endpoints routed into the fake: Rekognition's, in every region and partition.
@@ -85,65 +70,6 @@ def environment(changes: dict[str, str | None]) -> Iterator[None]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = old
-
-
-class _NoStreamWriter:
-    """What aiohttp reads of a stream writer: the bytes written, none here."""
-
-    output_size = 0
-
-
-class ShimmedClientResponse(aiohttp.ClientResponse):
-    """A ClientResponse that aioresponses 0.7.9 can build on aiohttp 3.14."""
-
-    def __init__(self, method: str, url: URL, **kwargs: Any) -> None:
-        kwargs.setdefault("stream_writer", _NoStreamWriter())
-        super().__init__(method, url, **kwargs)
-
-
-@cache
-def needs_stream_writer_shim() -> bool:
-    """Whether aioresponses still builds responses that this aiohttp refuses."""
-    if "stream_writer" not in inspect.signature(aiohttp.ClientResponse.__init__).parameters:
-        return False
-    from aioresponses.core import RequestMatch  # noqa: PLC0415 -- an optional dependency
-
-    probe = RequestMatch("http://probe.invalid/", method="GET", status=200)
-    try:
-        probe._build_response(URL("http://probe.invalid/"))
-    except TypeError as exc:
-        return "stream_writer" in str(exc)
-    return False
-
-
-class _UnpausableHandler(ResponseHandler):
-    """A protocol stub for an in-memory body: there is no transport to pause."""
-
-    def pause_reading(self) -> None:
-        pass
-
-    def resume_reading(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-
-def _in_memory_reader(loop: Any = None) -> StreamReader:
-    return StreamReader(_UnpausableHandler(loop=loop), limit=2**16, loop=loop)
-
-
-@cache
-def needs_large_body_shim() -> bool:
-    """Whether aioresponses' body reader still fails on bodies past its high-water mark."""
-    from aioresponses.compat import stream_reader_factory  # noqa: PLC0415 -- an optional dependency
-
-    loop = asyncio.new_event_loop()
-    try:
-        reader = stream_reader_factory(loop)
-        reader.feed_data(b"x" * (2**18))
-    except AssertionError:
-        return True
-    finally:
-        loop.close()
-    return False
 
 
 def _body_bytes(data: Any) -> bytes:
@@ -192,7 +118,7 @@ def in_process(
         patterns = [endpoint, re.compile(rf"^{re.escape(base)}{re.escape(CBOR_PATH_PREFIX)}[A-Za-z]+$")]
     elif endpoint is not None:
         patterns = [endpoint]
-    response_class = ShimmedClientResponse if needs_stream_writer_shim() else None
+    shimmed_response = response_class()
 
     async def answer(url: URL, **kwargs: Any) -> CallbackResult:
         headers = {str(k): str(v) for k, v in (kwargs.get("headers") or {}).items()}
@@ -211,13 +137,12 @@ def in_process(
             body=reply.body,
             headers=dict(reply.headers),
             content_type=reply.headers.get("Content-Type", "application/json"),
-            response_class=response_class,
+            response_class=shimmed_response,
         )
 
     with contextlib.ExitStack() as stack:
         stack.enter_context(environment(FAKE_ENV if credentials else {}))
-        if needs_large_body_shim():
-            stack.enter_context(mock.patch("aioresponses.core.stream_reader_factory", _in_memory_reader))
+        stack.enter_context(large_bodies())
         mocked = stack.enter_context(aioresponses(passthrough_unmatched=True))
         for pattern in patterns:
             mocked.post(pattern, callback=answer, repeat=True)

@@ -109,9 +109,8 @@ class Emulator:
             await runner.cleanup()
             raise
         self._runner = runner
-        server = site._server
-        if isinstance(server, asyncio.Server) and server.sockets:
-            self.port = int(server.sockets[0].getsockname()[1])
+        # The bound port (port 0 picks one): the runner's public socket addresses, (host, port, ...).
+        self.port = int(runner.addresses[0][1])
 
     async def stop(self) -> None:
         """Stop serving and close every connection; stopping twice is harmless."""

@@ -14,10 +14,10 @@ import logging
 import uuid
 from collections.abc import Mapping
 
-import attrs
-
+from . import _cloudwatch
 from ._fake import FakeCustomLabels, FakeServiceError
 from ._faults import FaultKind
+from ._http import WireReply, target
 
 __all__ = ["CONTENT_TYPE", "MAX_REQUEST_BYTES", "TARGET_PREFIX", "WireReply", "dispatch"]
 
@@ -30,29 +30,6 @@ TARGET_PREFIX = "RekognitionService."
 #: default, and thousands of times what these operations send). A transport
 #: needs to hand ``dispatch`` no more than one byte past it.
 MAX_REQUEST_BYTES = 1024 * 1024
-
-
-@attrs.frozen(kw_only=True)
-class WireReply:
-    """What the transport sends back.
-
-    Attributes:
-        status: The HTTP status.
-        headers: The HTTP headers.
-        body: The body.
-        operation: The operation named by ``X-Amz-Target``, if any.
-        delay: Seconds to wait before answering.
-        truncate: Send only part of the body, then close the connection.
-        drop: Close the connection without answering.
-    """
-
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
-    operation: str | None = None
-    delay: float = 0.0
-    truncate: bool = False
-    drop: bool = False
 
 
 def _headers(request_id: str, **extra: str) -> dict[str, str]:
@@ -72,17 +49,15 @@ def dispatch(  # noqa: PLR0911 -- one return per kind of answer
     fake: FakeCustomLabels, *, method: str, path: str, headers: Mapping[str, str], body: bytes
 ) -> WireReply:
     """Answer one HTTP request to the fake service."""
-    from . import _cloudwatch  # noqa: PLC0415 -- it builds on this module's WireReply
-
     if _cloudwatch.claims(path, headers):
         return _cloudwatch.dispatch(fake, method=method, path=path, headers=headers, body=body)
     request_id = str(uuid.uuid4())
-    target = next((v for k, v in headers.items() if k.lower() == "x-amz-target"), "")
+    named = target(headers)
     if method != "POST" or path not in {"/", ""}:
         return error_reply("UnknownOperationException", f"No route for {method} {path}.", 404, request_id)
-    if not target.startswith(TARGET_PREFIX):
-        return error_reply("UnknownOperationException", f"Unknown target {target!r}.", 400, request_id)
-    operation = target.removeprefix(TARGET_PREFIX)
+    if not named.startswith(TARGET_PREFIX):
+        return error_reply("UnknownOperationException", f"Unknown target {named!r}.", 400, request_id)
+    operation = named.removeprefix(TARGET_PREFIX)
     if len(body) > MAX_REQUEST_BYTES:
         message = f"Request body must not exceed {MAX_REQUEST_BYTES} bytes."
         return error_reply("ValidationException", message, 413, request_id)
