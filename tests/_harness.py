@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from aiobotocore.config import AioConfig
@@ -31,8 +32,15 @@ async def client_for(
 ) -> AsyncIterator[CustomLabelsClient]:
     """A CustomLabelsClient on the real aiobotocore stack, routed in-process into ``fake``."""
     with in_process(fake):
-        async with CustomLabelsClient.create(region_name="us-east-1", config=config) as client:
+        async with CustomLabelsClient.create(
+            region_name="us-east-1", config=config, clock=fake_now(fake)
+        ) as client:
             yield client
+
+
+def fake_now(fake: FakeCustomLabels) -> Callable[[], datetime]:
+    """The fake's clock as a client's ``clock``: what "now" is to the fake is now to the client."""
+    return lambda: datetime.fromtimestamp(fake.clock.now(), UTC)
 
 
 def dummy_session() -> AioSession:

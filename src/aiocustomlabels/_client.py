@@ -21,11 +21,12 @@ from botocore import UNSIGNED
 from botocore.exceptions import BotoCoreError, NoCredentialsError
 
 from ._arns import ProjectArn, ProjectVersionArn
+from ._backoff import Backoff, DelayCallback, StatusCallback, WaitOptions
 from ._converters import converter as default_converter
 from ._errors import ConfigurationError, InvalidRequestError
 from ._hosting import Hosting, RunningVersion
 from ._listing import HostedVersionIterator, Listing, ProjectIterator, ProjectVersionIterator
-from ._metrics import InferenceUnitsSample, Metrics
+from ._metrics import InferenceUnitsSample, Metrics, wall_clock
 from ._models import ProjectVersionDescription, ProjectVersionStatus
 from ._rules import (
     MAX_CONCURRENCY,
@@ -40,13 +41,12 @@ from ._rules import (
     check_window,
 )
 from ._transport import AsyncResource, Transport
-from ._waiting import Backoff, DelayCallback, StatusCallback, WaitOptions
 
 if TYPE_CHECKING:
     from types_aiobotocore_cloudwatch import CloudWatchClient
     from types_aiobotocore_rekognition import RekognitionClient
 
-__all__ = ["DEFAULT_CONFIG", "CustomLabelsClient"]
+__all__ = ["DEFAULT_CONFIG", "ClientOpening", "CustomLabelsClient"]
 
 
 C = TypeVar("C", bound="CustomLabelsClient")
@@ -66,11 +66,13 @@ seconds rather than a minute.
 """
 
 
-class _Opening(Generic[C]):
+class ClientOpening(Generic[C]):
     """What ``CustomLabelsClient.create()`` returns: ``async with`` it, or await it.
 
-    ``async with`` closes the client on leaving the block; a client awaited
-    is closed by its ``aclose()``.
+    ``async with`` gives the client and closes it on leaving the block; a
+    client awaited is closed by its ``aclose()``. A public name, so that code
+    which passes an opening around can annotate it:
+    ``ClientOpening[CustomLabelsClient]``.
     """
 
     def __init__(self, open_: Callable[[], Coroutine[Any, Any, C]]) -> None:
@@ -115,6 +117,10 @@ class CustomLabelsClient(AsyncResource):
             ``inference_units()`` and ``units_in_service()``; without it, they
             raise ``ConfigurationError``. ``create()`` opens one itself.
         converter: The converter that structures responses; the package's own by default.
+        clock: What time it is now, as a timezone-aware datetime: the end of
+            ``units_in_service()``'s window and ``inference_units()``'s default
+            end. The wall clock (``datetime.now(UTC)``) by default; a test on a
+            fake service passes the fake's clock (``clock=fake.now``).
     """
 
     def __init__(
@@ -123,7 +129,12 @@ class CustomLabelsClient(AsyncResource):
         *,
         cloudwatch: CloudWatchClient | None = None,
         converter: cattrs.Converter | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
+        given: object = clock  # callers without type checking may pass anything
+        if given is not None and not callable(given):
+            msg = f"clock must be a callable that returns an aware datetime, not {type(given).__name__}"
+            raise InvalidRequestError(msg)
         self._transport = Transport(
             raw,
             converter=converter if converter is not None else default_converter,
@@ -131,7 +142,7 @@ class CustomLabelsClient(AsyncResource):
         )
         self._listing = Listing(self._transport)
         self._hosting = Hosting(self._transport, self._listing)
-        self._metrics = Metrics(self._transport)
+        self._metrics = Metrics(self._transport, clock=clock if clock is not None else wall_clock)
 
     @classmethod
     def create(
@@ -141,7 +152,8 @@ class CustomLabelsClient(AsyncResource):
         endpoint_url: str | None = None,
         session: AioSession | None = None,
         config: AioConfig | None = None,
-    ) -> _Opening[Self]:
+        clock: Callable[[], datetime] | None = None,
+    ) -> ClientOpening[Self]:
         """Open an aiobotocore client and wrap it; the client made is closed with this one.
 
         Use it in ``async with``, which closes the client on leaving the
@@ -160,6 +172,7 @@ class CustomLabelsClient(AsyncResource):
             endpoint_url: Another endpoint, such as the emulator's; AWS's by default.
             session: The aiobotocore session (credentials, profile); a new one by default.
             config: Settings merged over ``DEFAULT_CONFIG``: what it sets wins.
+            clock: What time it is now (see the class); the wall clock by default.
 
         Returns:
             An awaitable async context manager that gives the client.
@@ -190,7 +203,7 @@ class CustomLabelsClient(AsyncResource):
                 await opening.__aexit__(None, None, None)
                 msg = f"cannot create a Rekognition client: {NoCredentialsError()}"
                 raise ConfigurationError(msg) from NoCredentialsError()
-            client = cls(raw)
+            client = cls(raw, clock=clock)
 
             async def close_raw() -> None:
                 await opening.__aexit__(None, None, None)
@@ -206,7 +219,7 @@ class CustomLabelsClient(AsyncResource):
             client._transport.opens_cloudwatch(open_cloudwatch)
             return client
 
-        return _Opening(open_)
+        return ClientOpening(open_)
 
     @property
     def raw(self) -> RekognitionClient:

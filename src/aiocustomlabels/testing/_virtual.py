@@ -20,8 +20,6 @@ from collections.abc import Callable, Coroutine, Mapping
 from concurrent.futures import Executor
 from typing import Any, TypeVar, TypeVarTuple, Unpack
 
-from .._time import loop_epoch
-
 __all__ = ["LoopClock", "VirtualTimeEventLoop", "run_virtual"]
 
 T = TypeVar("T")
@@ -139,8 +137,8 @@ class LoopClock:
             return time.time() if self._epoch is None else self._epoch + self._last
         seen = loop.time() + self._offset
         if self._epoch is None:
-            # The loop's own anchor, which the client's "now" reads too.
-            self._epoch = loop_epoch(loop)
+            # Anchored at first use: the wall clock, less the loop's time so far.
+            self._epoch = time.time() - loop.time()
         if seen < self._last:
             self._offset += self._last - seen
             seen = self._last
