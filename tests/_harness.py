@@ -12,7 +12,9 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
 
 from aiocustomlabels import CustomLabelsClient, ProjectArn, ProjectVersionArn, ProjectVersionStatus
-from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process, run_virtual
+import looptime
+
+from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process
 
 T = TypeVar("T")
 
@@ -21,7 +23,7 @@ NO_RETRIES = AioConfig(retries={"mode": "standard", "total_max_attempts": 1})
 
 
 def virtual_fake(**kwargs: Any) -> FakeCustomLabels:
-    """A fake whose clock is the running loop's: virtual time under ``run_virtual``."""
+    """A fake whose clock is the running loop's: virtual time under ``run``."""
     # A fixed epoch keeps the times these tests compare the same in every run.
     return FakeCustomLabels(clock=LoopClock(epoch=1_700_000_000.0), **kwargs)
 
@@ -75,8 +77,13 @@ class StubRaw:
     describe_project_versions = start_project_version = stop_project_version = _call
 
 
+def looptime_loop() -> asyncio.AbstractEventLoop:
+    """A new event loop on looptime's fake time, from 0: sleeps take no real time."""
+    return looptime.new_event_loop(start=0.0)
+
+
 def run(main: Callable[[], Awaitable[T]]) -> T:
-    """Run ``main()`` on virtual time, in debug mode, and check that it leaves no task behind."""
+    """Run ``main()`` on looptime's fake time, in debug mode, and check that it leaves no task behind."""
 
     async def checked() -> T:
         try:
@@ -87,7 +94,8 @@ def run(main: Callable[[], Awaitable[T]]) -> T:
             leftover = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
             assert not leftover, f"tasks left behind: {leftover}"
 
-    return run_virtual(checked(), debug=True)
+    with asyncio.Runner(debug=True, loop_factory=looptime_loop) as runner:
+        return runner.run(checked())
 
 
 def project_with(

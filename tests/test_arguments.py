@@ -26,8 +26,7 @@ from aiocustomlabels import (
     ProjectVersionArn,
 )
 from aiocustomlabels._rules import is_name, is_page_size, is_token, is_units
-from aiocustomlabels.testing import run_virtual
-from tests._harness import StubRaw
+from tests._harness import StubRaw, run
 from tests._strategies import service_model
 
 PROJECT = "arn:aws:rekognition:us-east-1:111122223333:project/p/1690000000000"
@@ -246,7 +245,7 @@ def _refused(call: Call) -> None:
         assert isinstance(caught.value, ValueError)
         await client.aclose()
 
-    run_virtual(main())
+    run(main)
     assert raw.calls == 0
 
 
