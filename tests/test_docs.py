@@ -40,6 +40,7 @@ import pytest
 
 from aiocustomlabels import ProjectVersionStatus
 from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process, run_virtual
+from tests._harness import looptime_loop
 from tests.test_fake_emulator_cli import Lines
 
 pytest_plugins = ("pytester",)
@@ -107,8 +108,8 @@ def test_the_example_script_runs_the_main_job(
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")  # the script takes the region from the environment
     namespace = runpy.run_path(str(ROOT / "examples" / "start_model.py"), run_name="example")
     fake = example_fake()
-    with in_process(fake):
-        assert run_virtual(namespace["main"](EXAMPLE_PROJECT, "v3", None)) == 0
+    with in_process(fake), asyncio.Runner(loop_factory=looptime_loop) as runner:
+        assert runner.run(namespace["main"](EXAMPLE_PROJECT, "v3", None)) == 0
     out = capsys.readouterr().out
     assert "v3 is RUNNING" in out
     assert "1..3" in out
