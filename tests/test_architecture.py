@@ -160,7 +160,7 @@ def defined_private_names() -> frozenset[str]:
             elif (
                 isinstance(node, ast.Call)
                 and ast.unparse(node.func) == "setattr"
-                and len(node.args) >= 2  # noqa: PLR2004 -- the object and the name
+                and len(node.args) >= 2
                 and isinstance(node.args[1], ast.Constant)
                 and isinstance(node.args[1].value, str)
             ):
