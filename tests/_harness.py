@@ -8,12 +8,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import looptime
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
 
 from aiocustomlabels import CustomLabelsClient, ProjectArn, ProjectVersionArn, ProjectVersionStatus
-import looptime
-
 from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process
 
 T = TypeVar("T")

@@ -192,10 +192,15 @@ class Listing:
     async def _find_project(self, version: ProjectVersionArn, key: tuple[str, str, str, str]) -> ProjectArn:
         token: str | None = None
         while True:
-            page = await self.projects_page(MAX_PAGE_SIZE, [version.project_name], token, features=_ALL_FEATURES)
+            page = await self.projects_page(
+                MAX_PAGE_SIZE, [version.project_name], token, features=_ALL_FEATURES
+            )
             for project in page.project_descriptions:
                 arn = project.project_arn
-                if arn is not None and (arn.aws_partition, arn.region, arn.account_id, arn.project_name) == key:
+                if (
+                    arn is not None
+                    and (arn.aws_partition, arn.region, arn.account_id, arn.project_name) == key
+                ):
                     return arn
             if page.next_token is None or page.next_token == token:
                 raise ProjectNotFoundError(version)

@@ -166,7 +166,9 @@ def test_a_version_is_named_by_its_arn_alone_or_by_project_and_name() -> None:
 
     async def uses(client: CustomLabelsClient, project: str, version: str) -> None:
         assert_type(await client.start_and_wait(version, min_inference_units=1), ProjectVersionDescription)
-        assert_type(await client.start_and_wait(project, "v1", min_inference_units=1), ProjectVersionDescription)
+        assert_type(
+            await client.start_and_wait(project, "v1", min_inference_units=1), ProjectVersionDescription
+        )
         assert_type(await client.stop_and_wait(version, timeout=60), ProjectVersionDescription)
         assert_type(await client.stop_and_wait(project, "v1"), ProjectVersionDescription)
         assert_type(client.running(version, min_inference_units=1), RunningVersion)
