@@ -1,9 +1,5 @@
 """List a project's model versions, start one with auto-scaling, wait, and stop it.
 
-The job itself is ``aiocustomlabels.testing.run_main_job``: the one
-implementation that ``python -m aiocustomlabels demo`` runs on its embedded
-emulator. This script runs it against AWS, or any endpoint you name.
-
 Against AWS (your credentials and region from the environment):
 
     python examples/start_model.py arn:aws:rekognition:...:project/NAME/123 VERSION_NAME
@@ -13,7 +9,8 @@ Against the emulator (``python -m aiocustomlabels emulator`` in another shell):
     export AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_DEFAULT_REGION=us-east-1
     python examples/start_model.py --endpoint-url http://127.0.0.1:4566 PROJECT_ARN VERSION_NAME
 
-This file is type-checked with mypy --strict in CI, as user code would be.
+It uses the public API only. This file is type-checked with mypy --strict in
+CI, as user code would be.
 """
 
 from __future__ import annotations
@@ -21,15 +18,53 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from aiocustomlabels import CustomLabelsClient, CustomLabelsError, ModelStartError, WaitTimeoutError
-from aiocustomlabels.testing._demo import run_main_job
+from aiocustomlabels import (
+    CustomLabelsClient,
+    CustomLabelsError,
+    InferenceUnits,
+    ModelStartError,
+    ProjectVersionDescription,
+    WaitTimeoutError,
+)
+
+
+def row(version: ProjectVersionDescription) -> str:
+    """One line for a version: its name, status and inference units (``min..max``)."""
+    units = "-" if version.inference_units is None else str(version.inference_units)
+    return f"  {version.version_name or '?':<30} {version.status!s:<22} {units}"
+
+
+async def start_wait_stop(client: CustomLabelsClient, project_arn: str, version_name: str) -> None:
+    """The job: list the versions, start one with 1 to 3 units, wait for RUNNING, stop it again."""
+    print(f"Versions of {project_arn}, newest first:")
+    async for version in client.describe_project_versions(project_arn):
+        print(row(version))
+
+    def progress(description: ProjectVersionDescription) -> None:
+        print(f"  ... {description.status}", flush=True)
+
+    units = InferenceUnits(1, 3)
+    print(f"Starting {version_name} with {units} inference units:")
+    running = await client.start_and_wait(
+        project_arn,
+        version_name,
+        min_inference_units=units.min,
+        max_inference_units=units.max,
+        timeout=30 * 60,
+        on_status=progress,
+    )
+    print(f"{version_name} is RUNNING:")
+    print(row(running))
+    # A hosted model bills by the inference-unit hour, serving or not: stop it when done.
+    print(f"Stopping {version_name}:")
+    await client.stop_and_wait(project_arn, version_name, on_status=progress)
 
 
 async def main(project_arn: str, version_name: str, endpoint_url: str | None) -> int:
-    """Run the main job; return the exit code."""
+    """Run the job; return the exit code."""
     async with CustomLabelsClient.create(endpoint_url=endpoint_url) as client:
         try:
-            await run_main_job(client, project_arn, version_name, timeout=30 * 60)
+            await start_wait_stop(client, project_arn, version_name)
         except ModelStartError as error:
             print(f"cannot start: {error.status_message}")
             return 1

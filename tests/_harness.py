@@ -26,7 +26,7 @@ def run_fast(main: Coroutine[Any, Any, T], *, debug: bool | None = None) -> T:
     ``asyncio.sleep(600)`` returns at once, 600 loop seconds later; with a
     ``LoopClock`` the fake ages alike.
     """
-    with asyncio.Runner(debug=debug, loop_factory=looptime.new_event_loop) as runner:
+    with asyncio.Runner(debug=debug, loop_factory=looptime_loop) as runner:
         return runner.run(main)
 
 
@@ -42,7 +42,9 @@ async def client_for(
 ) -> AsyncIterator[CustomLabelsClient]:
     """A CustomLabelsClient on the real aiobotocore stack, routed in-process into ``fake``."""
     with in_process(fake):
-        async with CustomLabelsClient.create(region_name="us-east-1", config=config) as client:
+        async with CustomLabelsClient.create(
+            region_name="us-east-1", config=config, clock=fake.now
+        ) as client:
             yield client
 
 
@@ -78,8 +80,13 @@ class StubRaw:
     describe_project_versions = start_project_version = stop_project_version = _call
 
 
+def looptime_loop() -> asyncio.AbstractEventLoop:
+    """A new event loop on looptime's fake time, from 0: sleeps take no real time."""
+    return looptime.new_event_loop(start=0.0)
+
+
 def run(main: Callable[[], Awaitable[T]]) -> T:
-    """Run ``main()`` on virtual time, in debug mode, and check that it leaves no task behind."""
+    """Run ``main()`` on looptime's fake time, in debug mode, and check that it leaves no task behind."""
 
     async def checked() -> T:
         try:

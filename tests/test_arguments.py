@@ -26,7 +26,7 @@ from aiocustomlabels import (
     ProjectVersionArn,
 )
 from aiocustomlabels._rules import is_name, is_page_size, is_token, is_units
-from tests._harness import StubRaw, run_fast
+from tests._harness import StubRaw, run
 from tests._strategies import service_model
 
 PROJECT = "arn:aws:rekognition:us-east-1:111122223333:project/p/1690000000000"
@@ -245,7 +245,7 @@ def _refused(call: Call) -> None:
         assert isinstance(caught.value, ValueError)
         await client.aclose()
 
-    run_fast(main())
+    run(main)
     assert raw.calls == 0
 
 

@@ -19,7 +19,7 @@ from aiocustomlabels import (
     ProjectVersionDescription,
     ProjectVersionStatus,
 )
-from aiocustomlabels._waiting import SharedPoller
+from aiocustomlabels._polling import SharedPoller
 from aiocustomlabels.testing import in_process
 from tests._harness import client_for, project_with, run, virtual_fake
 

@@ -31,7 +31,7 @@ from aiocustomlabels import (
     WaitError,
     WaitTimeoutError,
 )
-from aiocustomlabels._waiting import DEFAULT_STALE_GRACE
+from aiocustomlabels._plans import STALE_GRACE
 from aiocustomlabels.testing import FakeCustomLabels
 from tests._harness import client_for, project_with, run, virtual_fake
 
@@ -656,11 +656,11 @@ def test_the_grace_is_counted_in_time_not_polls() -> None:
 def test_a_start_still_unseen_after_the_grace_is_sent_once_more() -> None:
     """Still STOPPED past the grace: the start is sent again; ResourceInUse to it means under way, and is followed."""
     fake, project, _ = scene(S.STOPPED)
-    lagging(fake, "StartProjectVersion", S.STOPPED, DEFAULT_STALE_GRACE + 30)
+    lagging(fake, "StartProjectVersion", S.STOPPED, STALE_GRACE + 30)
     assert run(starting(fake, project)).status is S.RUNNING
     starts = fake.requests_for("StartProjectVersion")
     assert len(starts) == 2
-    assert starts[1].at - starts[0].at >= DEFAULT_STALE_GRACE
+    assert starts[1].at - starts[0].at >= STALE_GRACE
 
 
 def test_an_invalid_parameter_answer_to_the_first_start_is_raised() -> None:

@@ -10,7 +10,13 @@ import pytest
 import pytest_asyncio
 from aiobotocore.config import AioConfig
 
-from aiocustomlabels import Backoff, ClientClosedError, CustomLabelsClient, ProjectVersionStatus
+from aiocustomlabels import (
+    Backoff,
+    ClientClosedError,
+    CustomLabelsClient,
+    ProjectVersionStatus,
+    TransportError,
+)
 from aiocustomlabels.testing import Emulator, FakeCustomLabels, ScaledClock
 from tests._harness import dummy_session, loopback_client
 
@@ -156,45 +162,35 @@ async def test_every_scenario_at_once_ends_on_one_close(fake: FakeCustomLabels, 
 
 
 @pytest.mark.asyncio
-async def test_a_raw_client_closed_by_its_owner_ends_the_wait(
+async def test_a_raw_client_closed_by_its_owner_first_fails_calls_as_transport_errors(
     fake: FakeCustomLabels, emulator: Emulator
 ) -> None:
-    """A wait whose aiobotocore client is closed under it ends with ClientClosedError, never polling on."""
+    """An aiobotocore client passed in and closed by its owner before ours: a call fails as TransportError, nothing sent."""
     project = _project(fake)
-    polled = asyncio.Event()
     async with dummy_session().create_client(
         "rekognition", region_name="us-east-1", endpoint_url=emulator.endpoint_url, config=ONE_ATTEMPT
     ) as raw:
         client = CustomLabelsClient(raw)
-        wait = asyncio.create_task(
-            client.start_and_wait(
-                project, "v0", min_inference_units=1, backoff=FAST, on_delay=lambda _: polled.set()
-            )
-        )
-        await polled.wait()
     sent = len(fake.requests)
-    with pytest.raises(ClientClosedError, match="aiobotocore client"):
-        await wait
-    with pytest.raises(ClientClosedError):
+    # Ours is not closed: only its owner knows the aiobotocore client is, and aiobotocore says so in no public way.
+    assert not client.closed
+    with pytest.raises(TransportError):
         await client.describe_project_version(project, "v0")
     assert len(fake.requests) == sent
     await client.aclose()
+    with pytest.raises(ClientClosedError):
+        await client.describe_project_version(project, "v0")
 
 
 @pytest.mark.asyncio
-async def test_a_raw_client_closed_mid_request_is_closed_not_transient(
+async def test_a_request_in_flight_when_we_close_is_closed_not_transient(
     fake: FakeCustomLabels, emulator: Emulator
 ) -> None:
-    """A request in flight when its aiobotocore client closes raises ClientClosedError, not TransportError."""
+    """A request in flight when our client closes raises ClientClosedError, not TransportError."""
     fake.faults.latency(600)
-    opening = dummy_session().create_client(
-        "rekognition", region_name="us-east-1", endpoint_url=emulator.endpoint_url, config=ONE_ATTEMPT
-    )
-    raw = await opening.__aenter__()
-    client = CustomLabelsClient(raw)
+    client = await loopback_client(emulator.endpoint_url, config=ONE_ATTEMPT)
     listing = asyncio.create_task(anext(client.describe_project_versions(_project(fake))))
     await until(lambda: bool(fake.requests))
-    await opening.__aexit__(None, None, None)
+    await client.aclose()
     with pytest.raises(ClientClosedError):
         await listing
-    await client.aclose()

@@ -17,7 +17,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aiocustomlabels import (
-    NO_ITEMS,
     CustomizationFeature,
     CustomLabelsError,
     DescribeProjectVersionsResponse,
@@ -33,6 +32,7 @@ from aiocustomlabels import (
     make_converter,
     make_json_converter,
 )
+from aiocustomlabels._models import NO_ITEMS
 from benchmarks._page import wire_description
 from tests._strategies import junk, response, shape
 

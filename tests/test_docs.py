@@ -38,8 +38,8 @@ from typing import Any
 import attrs
 import pytest
 
+import aiocustomlabels._client
 from aiocustomlabels import ProjectVersionStatus
-from aiocustomlabels._metrics import Metrics
 from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process
 from tests._harness import run_fast
 from tests.test_fake_emulator_cli import Lines
@@ -53,6 +53,12 @@ TEST_FILE = re.compile(r'title="((?:test_\w+|conftest)\.py)"')
 CONSOLE = re.compile(r"^```console\n(.*?)^```", re.DOTALL | re.MULTILINE)
 SHELL_PAGES = [ROOT / "docs" / "cli.md", ROOT / "docs" / "testing.md", ROOT / "docs" / "autoscaling.md"]
 EXAMPLE_PROJECT = "arn:aws:rekognition:us-east-1:111122223333:project/my-project/1700000000000"
+EXAMPLE_VERSION = "arn:aws:rekognition:us-east-1:111122223333:project/my-project/version/v2/1700000200000"
+
+
+def _at(seconds: int) -> datetime:
+    """``seconds`` after the example project's creation."""
+    return datetime.fromtimestamp(1_700_000_000 + seconds, UTC)
 
 
 def blocks(page: Path) -> list[str]:
@@ -74,9 +80,10 @@ def example_fake() -> FakeCustomLabels:
     fake = FakeCustomLabels(clock=LoopClock(), start_seconds=300, stop_seconds=30)
     project = fake.add_project("my-project", created=datetime.fromtimestamp(1_700_000_000, UTC))
     assert project == EXAMPLE_PROJECT
-    fake.add_version(project, "v1", status=ProjectVersionStatus.STOPPED)
-    fake.add_version(project, "v2")
-    fake.add_version(project, "v3")
+    # Fixed creation times: the pages show version ARNs (EXAMPLE_VERSION), which end in them.
+    fake.add_version(project, "v1", status=ProjectVersionStatus.STOPPED, created=_at(100))
+    assert fake.add_version(project, "v2", created=_at(200)) == EXAMPLE_VERSION
+    fake.add_version(project, "v3", created=_at(300))
     return fake
 
 
@@ -96,8 +103,8 @@ def test_examples_run(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     if "in_process(" not in text:
         fake = example_fake()
         routing = in_process(fake)
-        # The examples' clients ask CloudWatch for "the last minutes": the fake's minutes, on loop time.
-        monkeypatch.setattr(Metrics, "now", lambda _self: fake.now())
+        # The page's clients are made as users make them, on the wall clock: now is the fake's instead.
+        monkeypatch.setattr(aiocustomlabels._client, "wall_clock", fake.now)
     with routing:
         for number, source in enumerate(blocks(page), 1):
             code = compile(source, f"{page.name}[{number}]", "exec")

@@ -356,3 +356,65 @@ def test_now_follows_the_loop_from_the_wall_clock() -> None:
             return client._metrics.now() - first
 
     assert run(main) == timedelta(hours=1)
+
+
+class _DriftingLoop(asyncio.SelectorEventLoop):
+    """A loop whose clock falls ``behind`` seconds back once told to: a suspend it did not count."""
+
+    behind = 0.0
+
+    def time(self) -> float:
+        return super().time() - self.behind
+
+
+class _RecordingCloudWatch:
+    """A stand-in CloudWatch client: records each GetMetricData's parameters, answers no datapoint."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    async def get_metric_data(self, **params: Any) -> dict[str, Any]:
+        self.sent.append(params)
+        return {"MetricDataResults": []}
+
+
+def test_now_is_the_wall_clock_however_the_loop_drifts() -> None:
+    """A loop clock 6 h behind the wall clock between two calls: the second still asks up to wall-clock now."""
+    cloudwatch = _RecordingCloudWatch()
+    project = "arn:aws:rekognition:us-east-1:111122223333:project/shelf/1700000000000"
+
+    async def main() -> tuple[datetime, datetime]:
+        loop = asyncio.get_running_loop()
+        assert isinstance(loop, _DriftingLoop)
+        client = CustomLabelsClient(object(), cloudwatch=cloudwatch)  # type: ignore[arg-type]
+        await client.units_in_service(project, "v1")
+        loop.behind = 6 * 3600.0
+        before = datetime.now(UTC)
+        await client.units_in_service(project, "v1")
+        after = datetime.now(UTC)
+        await client.aclose()
+        return before, after
+
+    with asyncio.Runner(loop_factory=_DriftingLoop) as runner:
+        before, after = runner.run(main())
+    end = cloudwatch.sent[1]["EndTime"]
+    # The window ends a minute past now, so that the minute under way is in it.
+    assert before <= end - timedelta(minutes=1) <= after
+
+
+def test_the_clock_given_is_now() -> None:
+    """clock= decides now: units_in_service() asks for the five minutes before it, and the minute under way."""
+    cloudwatch = _RecordingCloudWatch()
+    project = "arn:aws:rekognition:us-east-1:111122223333:project/shelf/1700000000000"
+    now = datetime(2026, 1, 1, 12, 30, tzinfo=UTC)
+
+    async def main() -> None:
+        client = CustomLabelsClient(object(), cloudwatch=cloudwatch, clock=lambda: now)  # type: ignore[arg-type]
+        await client.units_in_service(project, "v1")
+        await client.aclose()
+
+    run(main)
+    assert (cloudwatch.sent[0]["StartTime"], cloudwatch.sent[0]["EndTime"]) == (
+        now - timedelta(minutes=5),
+        now + timedelta(minutes=1),
+    )

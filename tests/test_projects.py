@@ -310,6 +310,78 @@ def test_project_arn_of_refuses_what_is_not_a_version_arn() -> None:
     assert fake.requests == ()
 
 
+# -- a version named by its ARN alone ----------------------------------------------------------
+
+
+def test_a_version_arn_alone_starts_and_stops_with_one_lookup() -> None:
+    """start_and_wait(arn) then stop_and_wait(arn): the project is looked up once, and the right version moves."""
+    fake = virtual_fake()
+    projects = region_of(fake, 2)
+    version = fake.add_version(projects[1], "v1")
+
+    async def main() -> tuple[ProjectVersionDescription, ProjectVersionDescription]:
+        async with client_for(fake) as client:
+            running = await client.start_and_wait(version, min_inference_units=1)
+            return running, await client.stop_and_wait(version)
+
+    running, stopped = run(main)
+    assert (running.project_version_arn, running.status, stopped.status) == (version, S.RUNNING, S.STOPPED)
+    (lookup,) = fake.requests_for(DESCRIBE_PROJECTS)
+    assert lookup.params["ProjectNames"] == ["p1"]
+    assert {r.params["ProjectArn"] for r in fake.requests_for("DescribeProjectVersions")} == {projects[1]}
+
+
+def test_a_lease_on_a_version_arn_alone_stops_it_on_leaving() -> None:
+    """running(arn) looks the project up on entering, and stops the version it started on leaving."""
+    fake = virtual_fake()
+    (project,) = region_of(fake, 1)
+    version = fake.add_version(project, "v1")
+
+    async def main() -> ProjectVersionStatus | None:
+        async with client_for(fake) as client:
+            lease = client.running(version, min_inference_units=1)
+            assert fake.requests == ()  # nothing is sent before entering
+            async with lease as model:
+                return model.status
+
+    assert run(main) == S.RUNNING
+    assert [r.params["ProjectVersionArn"] for r in fake.requests_for("StopProjectVersion")] == [version]
+    assert len(fake.requests_for(DESCRIBE_PROJECTS)) == 1
+
+
+def test_a_version_arn_of_no_project_is_project_not_found_and_starts_nothing() -> None:
+    """A version ARN whose project does not exist raises ProjectNotFoundError naming it; nothing is started."""
+    fake = virtual_fake()
+    region_of(fake, 1)
+    version = "arn:aws:rekognition:us-east-1:111122223333:project/gone/version/v1/1"
+
+    async def main() -> None:
+        async with client_for(fake) as client:
+            with pytest.raises(ProjectNotFoundError, match="gone") as caught:
+                await client.start_and_wait(version, min_inference_units=1)
+            assert caught.value.version_arn == version
+
+    run(main)
+    assert [r.operation for r in fake.requests] == [DESCRIBE_PROJECTS]
+
+
+def test_the_version_arn_form_checks_its_arguments_before_sending() -> None:
+    """A project ARN given alone, or bad units with a version ARN, are refused before any request."""
+    fake = virtual_fake()
+    (project,) = region_of(fake, 1)
+    version = fake.add_version(project, "v1")
+
+    async def main() -> None:
+        async with client_for(fake) as client:
+            with pytest.raises(InvalidRequestError, match="project_version_arn"):
+                await client.stop_and_wait(project)
+            with pytest.raises(InvalidRequestError):
+                await client.start_and_wait(version, min_inference_units=0)
+
+    run(main)
+    assert fake.requests == ()
+
+
 # -- every hosted version in sight -------------------------------------------------------------
 
 STATUSES = [S.RUNNING, S.STOPPED, S.STARTING, S.TRAINING_COMPLETED, S.STOPPING, S.FAILED]

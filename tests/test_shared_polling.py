@@ -19,7 +19,8 @@ from aiocustomlabels import (
     ThrottlingError,
     WaitTimeoutError,
 )
-from aiocustomlabels._waiting import SharedPoller, WaitOptions
+from aiocustomlabels._backoff import WaitOptions
+from aiocustomlabels._polling import SharedPoller
 from aiocustomlabels.testing import FakeCustomLabels
 from tests._harness import client_for, project_with, run, virtual_fake
 

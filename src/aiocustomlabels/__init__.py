@@ -7,7 +7,14 @@ version, from the package's metadata.
 """
 
 from ._arns import ProjectArn, ProjectVersionArn
-from ._client import DEFAULT_CONFIG, CustomLabelsClient
+from ._backoff import (
+    DEFAULT_MAX_DELAY,
+    DEFAULT_MIN_DELAY,
+    Backoff,
+    DelayCallback,
+    StatusCallback,
+)
+from ._client import DEFAULT_CONFIG, ClientOpening, CustomLabelsClient
 from ._converters import configure_converter, converter, json_converter, make_converter, make_json_converter
 from ._errors import (
     AccessDeniedError,
@@ -45,7 +52,6 @@ from ._listing import (
 )
 from ._metrics import InferenceUnitsSample
 from ._models import (
-    NO_ITEMS,
     Asset,
     CustomizationFeature,
     CustomizationFeatureConfig,
@@ -76,25 +82,16 @@ from ._models import (
 )
 from ._rules import InferenceUnits
 from ._version import __version__ as __version__
-from ._waiting import (
-    DEFAULT_MAX_DELAY,
-    DEFAULT_MIN_DELAY,
-    DEFAULT_STALE_GRACE,
-    Backoff,
-    DelayCallback,
-    StatusCallback,
-)
 
 __all__ = [
     "DEFAULT_CONFIG",
     "DEFAULT_MAX_DELAY",
     "DEFAULT_MIN_DELAY",
-    "DEFAULT_STALE_GRACE",
-    "NO_ITEMS",
     "AccessDeniedError",
     "Asset",
     "Backoff",
     "ClientClosedError",
+    "ClientOpening",
     "ConfigurationError",
     "CustomLabelsClient",
     "CustomLabelsError",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypeVar, overload
 
 import cattrs
 from aiobotocore.config import AioConfig
@@ -21,11 +21,12 @@ from botocore import UNSIGNED
 from botocore.exceptions import BotoCoreError, NoCredentialsError
 
 from ._arns import ProjectArn, ProjectVersionArn
+from ._backoff import Backoff, DelayCallback, StatusCallback, WaitOptions
 from ._converters import converter as default_converter
 from ._errors import ConfigurationError, InvalidRequestError
 from ._hosting import Hosting, RunningVersion
 from ._listing import HostedVersionIterator, Listing, ProjectIterator, ProjectVersionIterator
-from ._metrics import InferenceUnitsSample, Metrics
+from ._metrics import InferenceUnitsSample, Metrics, wall_clock
 from ._models import ProjectVersionDescription, ProjectVersionStatus
 from ._rules import (
     MAX_CONCURRENCY,
@@ -40,13 +41,12 @@ from ._rules import (
     check_window,
 )
 from ._transport import AsyncResource, Transport
-from ._waiting import Backoff, DelayCallback, StatusCallback, WaitOptions
 
 if TYPE_CHECKING:
     from types_aiobotocore_cloudwatch import CloudWatchClient
     from types_aiobotocore_rekognition import RekognitionClient
 
-__all__ = ["DEFAULT_CONFIG", "CustomLabelsClient"]
+__all__ = ["DEFAULT_CONFIG", "ClientOpening", "CustomLabelsClient"]
 
 
 C = TypeVar("C", bound="CustomLabelsClient")
@@ -66,11 +66,13 @@ seconds rather than a minute.
 """
 
 
-class _Opening(Generic[C]):
+class ClientOpening(Generic[C]):
     """What ``CustomLabelsClient.create()`` returns: ``async with`` it, or await it.
 
-    ``async with`` closes the client on leaving the block; a client awaited
-    is closed by its ``aclose()``.
+    ``async with`` gives the client and closes it on leaving the block; a
+    client awaited is closed by its ``aclose()``. A public name, so that code
+    which passes an opening around can annotate it:
+    ``ClientOpening[CustomLabelsClient]``.
     """
 
     def __init__(self, open_: Callable[[], Coroutine[Any, Any, C]]) -> None:
@@ -90,6 +92,18 @@ class _Opening(Generic[C]):
         client, self._client = self._client, None
         if client is not None:
             await client.aclose()
+
+
+def _version(first: str, version_name: str | None) -> tuple[ProjectArn | ProjectVersionArn, str]:
+    """The version an operation names: by its ARN alone, or by its project's ARN and its name.
+
+    Raises:
+        InvalidRequestError: Not an ARN of the kind the form takes, or a bad name.
+    """
+    if version_name is None:
+        arn = check_arn(ProjectVersionArn, first, "project_version_arn")
+        return arn, arn.version_name
+    return check_arn(ProjectArn, first, "project_arn"), check_name(version_name)
 
 
 class CustomLabelsClient(AsyncResource):
@@ -115,6 +129,10 @@ class CustomLabelsClient(AsyncResource):
             ``inference_units()`` and ``units_in_service()``; without it, they
             raise ``ConfigurationError``. ``create()`` opens one itself.
         converter: The converter that structures responses; the package's own by default.
+        clock: What time it is now, as a timezone-aware datetime: the end of
+            ``units_in_service()``'s window and ``inference_units()``'s default
+            end. The wall clock (``datetime.now(UTC)``) by default; a test on a
+            fake service passes the fake's clock (``clock=fake.now``).
     """
 
     def __init__(
@@ -123,7 +141,12 @@ class CustomLabelsClient(AsyncResource):
         *,
         cloudwatch: CloudWatchClient | None = None,
         converter: cattrs.Converter | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
+        given: object = clock  # callers without type checking may pass anything
+        if given is not None and not callable(given):
+            msg = f"clock must be a callable that returns an aware datetime, not {type(given).__name__}"
+            raise InvalidRequestError(msg)
         self._transport = Transport(
             raw,
             converter=converter if converter is not None else default_converter,
@@ -131,7 +154,7 @@ class CustomLabelsClient(AsyncResource):
         )
         self._listing = Listing(self._transport)
         self._hosting = Hosting(self._transport, self._listing)
-        self._metrics = Metrics(self._transport)
+        self._metrics = Metrics(self._transport, clock=clock if clock is not None else wall_clock)
 
     @classmethod
     def create(
@@ -141,7 +164,8 @@ class CustomLabelsClient(AsyncResource):
         endpoint_url: str | None = None,
         session: AioSession | None = None,
         config: AioConfig | None = None,
-    ) -> _Opening[Self]:
+        clock: Callable[[], datetime] | None = None,
+    ) -> ClientOpening[Self]:
         """Open an aiobotocore client and wrap it; the client made is closed with this one.
 
         Use it in ``async with``, which closes the client on leaving the
@@ -160,6 +184,7 @@ class CustomLabelsClient(AsyncResource):
             endpoint_url: Another endpoint, such as the emulator's; AWS's by default.
             session: The aiobotocore session (credentials, profile); a new one by default.
             config: Settings merged over ``DEFAULT_CONFIG``: what it sets wins.
+            clock: What time it is now (see the class); the wall clock by default.
 
         Returns:
             An awaitable async context manager that gives the client.
@@ -190,7 +215,7 @@ class CustomLabelsClient(AsyncResource):
                 await opening.__aexit__(None, None, None)
                 msg = f"cannot create a Rekognition client: {NoCredentialsError()}"
                 raise ConfigurationError(msg) from NoCredentialsError()
-            client = cls(raw)
+            client = cls(raw, clock=clock)
 
             async def close_raw() -> None:
                 await opening.__aexit__(None, None, None)
@@ -206,7 +231,7 @@ class CustomLabelsClient(AsyncResource):
             client._transport.opens_cloudwatch(open_cloudwatch)
             return client
 
-        return _Opening(open_)
+        return ClientOpening(open_)
 
     @property
     def raw(self) -> RekognitionClient:
@@ -399,6 +424,22 @@ class CustomLabelsClient(AsyncResource):
             check_arn(ProjectVersionArn, project_version_arn, "project_version_arn")
         )
 
+    @overload
+    async def start_and_wait(
+        self,
+        project_version_arn: str,
+        /,
+        *,
+        min_inference_units: int,
+        max_inference_units: int | None = None,
+        reconfigure: bool = False,
+        timeout: float | None = None,
+        backoff: Backoff | None = None,
+        on_status: StatusCallback | None = None,
+        on_delay: DelayCallback | None = None,
+    ) -> ProjectVersionDescription: ...
+
+    @overload
     async def start_and_wait(
         self,
         project_arn: str,
@@ -411,8 +452,27 @@ class CustomLabelsClient(AsyncResource):
         backoff: Backoff | None = None,
         on_status: StatusCallback | None = None,
         on_delay: DelayCallback | None = None,
+    ) -> ProjectVersionDescription: ...
+
+    async def start_and_wait(
+        self,
+        project_arn: str,
+        version_name: str | None = None,
+        *,
+        min_inference_units: int,
+        max_inference_units: int | None = None,
+        reconfigure: bool = False,
+        timeout: float | None = None,
+        backoff: Backoff | None = None,
+        on_status: StatusCallback | None = None,
+        on_delay: DelayCallback | None = None,
     ) -> ProjectVersionDescription:
         """Start a model version if need be, and return once it is RUNNING.
+
+        The version is named by its ARN alone (what a service holds, since
+        DetectCustomLabels takes it), or by its project's ARN and its name.
+        From a version ARN the project's ARN is looked up once per client
+        (DescribeProjects), then kept.
 
         The version is described first, and what follows depends on its status:
 
@@ -441,8 +501,8 @@ class CustomLabelsClient(AsyncResource):
         on AWS that costs the restart's downtime, 10 to 20 minutes.
 
         Args:
-            project_arn: The project.
-            version_name: The version's name.
+            project_arn: The project; or, alone, the version's ARN.
+            version_name: The version's name; none when the first argument is the version's ARN.
             min_inference_units: Units to run with (see ``start_project_version``).
             max_inference_units: Units to scale up to; none by default (no auto-scaling).
             reconfigure: Restart a version hosted with other units, instead of
@@ -460,6 +520,7 @@ class CustomLabelsClient(AsyncResource):
 
         Raises:
             InvalidRequestError: A bad argument; nothing was sent.
+            ProjectNotFoundError: No project holds the version ARN given (nothing else was sent).
             VersionNotFoundError: The project has no version of that name.
             ModelStartError: RUNNING cannot follow the status seen.
             UnitsMismatchError: The version is hosted with other units (a ``ModelStartError``).
@@ -467,18 +528,55 @@ class CustomLabelsClient(AsyncResource):
             ServiceError: A request failed in a way waiting cannot mend, such as AccessDeniedError.
             ClientClosedError: The client was closed meanwhile.
         """
+        target, name = _version(project_arn, version_name)
+        units = InferenceUnits(min_inference_units, max_inference_units)
+        options = WaitOptions.of(timeout=timeout, backoff=backoff, on_status=on_status, on_delay=on_delay)
+        checked_reconfigure = check_flag(reconfigure, "reconfigure")
+        self._transport.check_open()
         return await self._hosting.start_and_wait(
-            check_arn(ProjectArn, project_arn, "project_arn"),
-            check_name(version_name),
-            InferenceUnits(min_inference_units, max_inference_units),
-            WaitOptions.of(timeout=timeout, backoff=backoff, on_status=on_status, on_delay=on_delay),
-            reconfigure=check_flag(reconfigure, "reconfigure"),
+            await self._hosting.locate(target), name, units, options, reconfigure=checked_reconfigure
         )
 
+    @overload
+    def running(
+        self,
+        project_version_arn: str,
+        /,
+        *,
+        min_inference_units: int,
+        max_inference_units: int | None = None,
+        reconfigure: bool = False,
+        stop_on_exit: bool | None = None,
+        wait_for_stop: bool = False,
+        stop_timeout: float = 300.0,
+        timeout: float | None = None,
+        backoff: Backoff | None = None,
+        on_status: StatusCallback | None = None,
+        on_delay: DelayCallback | None = None,
+    ) -> RunningVersion: ...
+
+    @overload
     def running(
         self,
         project_arn: str,
         version_name: str,
+        *,
+        min_inference_units: int,
+        max_inference_units: int | None = None,
+        reconfigure: bool = False,
+        stop_on_exit: bool | None = None,
+        wait_for_stop: bool = False,
+        stop_timeout: float = 300.0,
+        timeout: float | None = None,
+        backoff: Backoff | None = None,
+        on_status: StatusCallback | None = None,
+        on_delay: DelayCallback | None = None,
+    ) -> RunningVersion: ...
+
+    def running(
+        self,
+        project_arn: str,
+        version_name: str | None = None,
         *,
         min_inference_units: int,
         max_inference_units: int | None = None,
@@ -514,8 +612,9 @@ class CustomLabelsClient(AsyncResource):
             ```
 
         Args:
-            project_arn: The project.
-            version_name: The version's name.
+            project_arn: The project; or, alone, the version's ARN (its
+                project is looked up on entering, once per client).
+            version_name: The version's name; none when the first argument is the version's ARN.
             min_inference_units: Units to run with (see ``start_project_version``).
             max_inference_units: Units to scale up to; none by default (no auto-scaling).
             reconfigure: Restart a version hosted with other units, instead of
@@ -540,10 +639,11 @@ class CustomLabelsClient(AsyncResource):
         Raises:
             InvalidRequestError: A bad argument (raised here; nothing is sent).
         """
+        target, name = _version(project_arn, version_name)
         return RunningVersion(
             hosting=self._hosting,
-            project=check_arn(ProjectArn, project_arn, "project_arn"),
-            name=check_name(version_name),
+            target=target,
+            name=name,
             units=InferenceUnits(min_inference_units, max_inference_units),
             options=WaitOptions.of(timeout=timeout, backoff=backoff, on_status=on_status, on_delay=on_delay),
             reconfigure=check_flag(reconfigure, "reconfigure"),
@@ -552,10 +652,34 @@ class CustomLabelsClient(AsyncResource):
             stop_timeout=check_seconds(stop_timeout, "stop_timeout"),
         )
 
+    @overload
+    async def stop_and_wait(
+        self,
+        project_version_arn: str,
+        /,
+        *,
+        timeout: float | None = None,
+        backoff: Backoff | None = None,
+        on_status: StatusCallback | None = None,
+        on_delay: DelayCallback | None = None,
+    ) -> ProjectVersionDescription: ...
+
+    @overload
     async def stop_and_wait(
         self,
         project_arn: str,
         version_name: str,
+        *,
+        timeout: float | None = None,
+        backoff: Backoff | None = None,
+        on_status: StatusCallback | None = None,
+        on_delay: DelayCallback | None = None,
+    ) -> ProjectVersionDescription: ...
+
+    async def stop_and_wait(
+        self,
+        project_arn: str,
+        version_name: str | None = None,
         *,
         timeout: float | None = None,
         backoff: Backoff | None = None,
@@ -572,18 +696,18 @@ class CustomLabelsClient(AsyncResource):
         | any other status this release knows | returns at once: the version is not hosted |
         | a status this release does not know | waited on, until the timeout |
 
-        Arguments and errors are those of ``start_and_wait``; the failure is
+        Arguments and errors are those of ``start_and_wait`` (the version ARN
+        alone, or the project's ARN and the version's name); the failure is
         ``ModelStopError``.
 
         Returns:
             The description that showed the version not hosted (STOPPED, or
             the status it already had).
         """
-        return await self._hosting.stop_and_wait(
-            check_arn(ProjectArn, project_arn, "project_arn"),
-            check_name(version_name),
-            WaitOptions.of(timeout=timeout, backoff=backoff, on_status=on_status, on_delay=on_delay),
-        )
+        target, name = _version(project_arn, version_name)
+        options = WaitOptions.of(timeout=timeout, backoff=backoff, on_status=on_status, on_delay=on_delay)
+        self._transport.check_open()
+        return await self._hosting.stop_and_wait(await self._hosting.locate(target), name, options)
 
     # -- auto-scaling at work ----------------------------------------------------------
 

@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from ._arns import ProjectArn, ProjectVersionArn
+from ._backoff import StatusCallback, WaitOptions
 from ._errors import (
     InvalidParameterError,
     ResourceInUseError,
@@ -30,9 +31,11 @@ from ._models import (
     StartProjectVersionResponse,
     StopProjectVersionResponse,
 )
+from ._plans import START_PLAN, STOP_PLAN, WaitPlan
+from ._polling import Pollers
 from ._rules import InferenceUnits
 from ._transport import Transport
-from ._waiting import START_PLAN, STOP_PLAN, Pollers, StatusCallback, WaitOptions, WaitPlan, wait_for
+from ._waiting import wait_for
 
 __all__ = ["Hosting", "RunningVersion", "Started", "check_units"]
 
@@ -112,6 +115,12 @@ class Hosting:
         self._transport = transport
         self._listing = listing
         self._pollers = Pollers(listing.named)
+
+    async def locate(self, target: ProjectArn | ProjectVersionArn) -> ProjectArn:
+        """The project of ``target``: itself if a project's ARN, looked up (once per client) if a version's."""
+        if isinstance(target, ProjectVersionArn):
+            return await self._listing.project_of(target)
+        return target
 
     async def describe(self, project: ProjectArn, name: str) -> ProjectVersionDescription:
         """One version's description."""
@@ -241,9 +250,10 @@ class RunningVersion:
         started: Whether this block started the version (and so stops it).
     """
 
-    # Checked by CustomLabelsClient.running(), which makes it.
+    # Checked by CustomLabelsClient.running(), which makes it. The project is
+    # given, or the version's ARN whose project is looked up on entering.
     _hosting: Hosting
-    _project: ProjectArn
+    _target: ProjectArn | ProjectVersionArn
     _name: str
     _units: InferenceUnits
     _options: WaitOptions
@@ -252,6 +262,7 @@ class RunningVersion:
     _wait_for_stop: bool
     _stop_timeout: float
     _record: Started = attrs.field(factory=Started, init=False)
+    _project: ProjectArn | None = attrs.field(default=None, init=False)
     description: ProjectVersionDescription | None = attrs.field(default=None, init=False)
 
     @property
@@ -263,6 +274,7 @@ class RunningVersion:
         if self.description is not None:
             msg = "a running() lease can be entered once"
             raise RuntimeError(msg)
+        self._project = await self._hosting.locate(self._target)
         try:
             self.description = await self._hosting.start_and_wait(
                 self._project,
@@ -309,7 +321,7 @@ class RunningVersion:
         if failure is not None:
             logger.error(
                 "%s: could not stop %s (it may still be running, and billing): %s",
-                f"{self._project.project_name}/{self._name}",
+                f"{self._target.project_name}/{self._name}",
                 self._version_arn() or self._name,
                 failure,
             )
@@ -319,6 +331,7 @@ class RunningVersion:
             raise failure
 
     async def _stop(self) -> None:
+        assert self._project is not None  # noqa: S101 -- stopped only once entered, when it is known
         async with asyncio.timeout(self._stop_timeout):
             if self._wait_for_stop:
                 options = attrs.evolve(self._options, timeout=self._stop_timeout, on_delay=None)
@@ -335,4 +348,4 @@ class RunningVersion:
                 # Not hosted any more (stopped by someone else)? Then there is nothing to stop.
                 if (await self._hosting.describe(self._project, self._name)).status in HOSTED_STATUSES:
                     raise
-            logger.info("%s/%s: stop requested on leaving", self._project.project_name, self._name)
+            logger.info("%s/%s: stop requested on leaving", self._target.project_name, self._name)

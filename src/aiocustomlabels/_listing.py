@@ -67,6 +67,9 @@ class Listing:
 
     def __init__(self, transport: Transport) -> None:
         self._transport = transport
+        # The projects of versions looked up: a project's ARN never changes while it exists.
+        self._project_arns: dict[tuple[str, str, str, str], ProjectArn] = {}
+        self._looking_up: asyncio.Lock | None = None
 
     def check_open(self) -> None:
         """Raise ``ClientClosedError`` if the client was closed."""
@@ -162,26 +165,46 @@ class Listing:
         return found
 
     async def project_of(self, version: ProjectVersionArn) -> ProjectArn:
-        """The ARN of the project ``version`` belongs to, looked up by its name.
+        """The ARN of the project ``version`` belongs to, looked up by its name once per client.
 
         The two ARNs end in different creation times: the project's cannot be
-        computed from the version's, only found.
+        computed from the version's, only found (DescribeProjects, filtered by
+        the project's name, every page). What is found is kept: the next
+        operation on a version of that project sends nothing to find it.
 
         Raises:
             ProjectNotFoundError: No project of that name in the version's
                 region and account, as seen through this client.
         """
-        page = await self.projects_page(1, [version.project_name], None, features=_ALL_FEATURES)
-        for project in page.project_descriptions:
-            arn = project.project_arn
-            if arn is not None and (arn.project_name, arn.region, arn.account_id, arn.aws_partition) == (
-                version.project_name,
-                version.region,
-                version.account_id,
-                version.aws_partition,
-            ):
-                return arn
-        raise ProjectNotFoundError(version)
+        key = (version.aws_partition, version.region, version.account_id, version.project_name)
+        found = self._project_arns.get(key)
+        if found is not None:
+            return found
+        if self._looking_up is None:
+            self._looking_up = asyncio.Lock()
+        # Two operations that look the same project up at once send one lookup.
+        async with self._looking_up:
+            found = self._project_arns.get(key)
+            if found is None:
+                found = self._project_arns[key] = await self._find_project(version, key)
+        return found
+
+    async def _find_project(self, version: ProjectVersionArn, key: tuple[str, str, str, str]) -> ProjectArn:
+        token: str | None = None
+        while True:
+            page = await self.projects_page(
+                MAX_PAGE_SIZE, [version.project_name], token, features=_ALL_FEATURES
+            )
+            for project in page.project_descriptions:
+                arn = project.project_arn
+                if (
+                    arn is not None
+                    and (arn.aws_partition, arn.region, arn.account_id, arn.project_name) == key
+                ):
+                    return arn
+            if page.next_token is None or page.next_token == token:
+                raise ProjectNotFoundError(version)
+            token = page.next_token
 
 
 def _settle(task: asyncio.Task[object]) -> None:

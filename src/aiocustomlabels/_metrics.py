@@ -15,6 +15,7 @@ arguments were checked by the client.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
@@ -23,10 +24,15 @@ import attrs
 from ._arns import ProjectArn
 from ._errors import MalformedResponseError
 from ._rules import DESIRED_METRIC, IN_SERVICE_METRIC, MAX_METRIC, METRICS_NAMESPACE, MIN_METRIC
-from ._time import loop_now
 from ._transport import Transport
 
-__all__ = ["InferenceUnitsSample", "Metrics"]
+__all__ = ["InferenceUnitsSample", "Metrics", "wall_clock"]
+
+
+def wall_clock() -> datetime:
+    """The wall clock, now, in UTC: the clock of every client not given another."""
+    return datetime.now(UTC)
+
 
 #: The sample's field of each metric, which is also the query's Id (a lowercase letter first).
 _QUERIES: Final = {
@@ -68,19 +74,21 @@ class Metrics:
 
     Args:
         transport: Sends the requests (through its CloudWatch client).
+        clock: Says what time it is now, timezone-aware.
     """
 
-    def __init__(self, transport: Transport) -> None:
+    def __init__(self, transport: Transport, *, clock: Callable[[], datetime] = wall_clock) -> None:
         self._transport = transport
+        self._clock = clock
 
     def now(self) -> datetime:
-        """The time now, as the running event loop counts it (see ``_time``).
+        """The time now, from the client's clock: the wall clock unless a test gave another.
 
-        On a real loop this is the wall clock. On a loop whose time is
-        fast-forwarded (the fake service's tests), it follows the loop, as the
-        fake's ``LoopClock`` does, so that "the last few minutes" mean the same to both.
+        Not the event loop's clock: loop time is monotonic, does not count a
+        suspend and drifts from the wall clock, while CloudWatch's windows are
+        wall-clock times.
         """
-        return datetime.fromtimestamp(loop_now(), UTC)
+        return self._clock()
 
     async def series(
         self, project: ProjectArn, version: str, *, start: datetime, end: datetime, period: int

@@ -22,8 +22,14 @@ What each botocore error becomes:
   hands over;
 * any other ``BotoCoreError`` (no credentials, a credential provider that
   fails, a bad setting): ``ConfigurationError``;
-* anything at all while the aiobotocore client underneath is closed:
-  ``ClientClosedError``, never a transient error.
+* anything at all once this client is closed: ``ClientClosedError``, never a
+  transient error.
+
+Whether the client is closed is tracked here, not read off aiobotocore (which
+has no public flag): ``aclose()`` sets it, and closes the aiobotocore client
+only if ``create()`` made it. An aiobotocore client passed in is its caller's,
+to close after ours: closed first, its requests fail as aiobotocore fails them
+(``TransportError``).
 """
 
 from __future__ import annotations
@@ -129,22 +135,6 @@ def _keep_body(response_dict: dict[str, Any] | None = None, **_: Any) -> None:
     if box is not None and response_dict is not None:
         body = response_dict.get("body")
         box[:] = [body] if isinstance(body, bytes) else []
-
-
-def raw_closed(raw: object, *, requested: bool = False) -> bool:
-    """Whether the aiobotocore client ``raw`` is closed or closing, or was never opened.
-
-    aiobotocore has no public flag: its HTTP session's ``_sessions`` is
-    ``None`` outside its ``async with``, and empty while it closes. Once a
-    request has reached the network (``requested``), its session is in there
-    unless the client is closing, so empty means closing. Anything that does
-    not look like that session counts as open.
-    """
-    session = getattr(getattr(raw, "_endpoint", None), "http_session", None)
-    if session is None:
-        return False
-    sessions = getattr(session, "_sessions", {})
-    return sessions is None or (requested and isinstance(sessions, dict) and not sessions)
 
 
 def locate(operation: str, body: bytes | None, error: Exception) -> MalformedResponseError:
@@ -263,12 +253,12 @@ class Transport:
                 self._cloudwatch, self._close_cloudwatch = client, close
         return self._cloudwatch
 
-    async def _method(self, operation: str) -> tuple[Any, Callable[..., Awaitable[dict[str, Any]]]]:
-        """The aiobotocore client of ``operation``'s service, and its method that sends it."""
+    async def _method(self, operation: str) -> Callable[..., Awaitable[dict[str, Any]]]:
+        """The method of the aiobotocore client of ``operation``'s service that sends it."""
         if operation in CLOUDWATCH_METHODS:
             client = await self._cloudwatch_client()
-            return client, getattr(client, CLOUDWATCH_METHODS[operation])
-        return self.raw, getattr(self.raw, METHODS[operation])
+            return getattr(client, CLOUDWATCH_METHODS[operation])  # type: ignore[no-any-return]
+        return getattr(self.raw, METHODS[operation])  # type: ignore[no-any-return]
 
     @property
     def closed(self) -> bool:
@@ -276,11 +266,9 @@ class Transport:
         return self._closed
 
     def check_open(self) -> None:
-        """Raise ``ClientClosedError`` if the client, or the aiobotocore client underneath, was closed."""
+        """Raise ``ClientClosedError`` if the client was closed."""
         if self._closed:
             raise ClientClosedError("the client is closed")
-        if raw_closed(self.raw):
-            raise ClientClosedError("the aiobotocore client underneath is closed")
 
     async def guard(self, work: Coroutine[Any, Any, T]) -> T:
         """Await ``work`` in this task, and end it with ``ClientClosedError`` if the client closes.
@@ -290,6 +278,16 @@ class Transport:
         ``ClientClosedError``; a cancellation from anyone else stays one. No
         task is made: ``work`` runs in the caller's, wherever it is (a request,
         a sleep, a caller's callback) when the close comes.
+
+        Why cancel-and-uncancel rather than racing ``work`` against a "closed"
+        event in ``asyncio.wait``: the race needs ``work`` in a task of its
+        own, and then (1) a caller's callback that calls ``aclose()`` from
+        inside a wait runs in the task that closing must cancel, so the close
+        would cancel itself halfway; (2) every request pays a task and a
+        context copy, which the listing's overlap benchmark counts; (3) a
+        cancellation of the caller must be forwarded to that task by hand.
+        ``uncancel()`` is the documented way (``asyncio.timeout()`` uses it) to
+        take back a cancellation one sent; it is done in one place, here.
         """
         if self._closed:
             work.close()
@@ -335,7 +333,7 @@ class Transport:
 
     async def _send(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         self.check_open()
-        client, method = await self._method(operation)
+        method = await self._method(operation)
         box: list[bytes] = []
         token = _BODY.set(box)
         try:
@@ -345,9 +343,9 @@ class Transport:
         except (ParamValidationError, ValidationError) as exc:
             raise InvalidRequestError(str(exc)) from exc
         except Exception as exc:
-            # A closed session fails in ways that look transient: say what it is.
-            if raw_closed(client, requested=isinstance(exc, NO_ANSWER)):
-                msg = "the aiobotocore client underneath was closed"
+            # Closing fails the requests it interrupts in ways that look transient: say what it is.
+            if self._closed:
+                msg = "the client was closed while this was under way"
                 raise ClientClosedError(msg) from exc
             if isinstance(exc, NO_ANSWER):
                 msg = f"{operation}: no answer from the service: {exc}"

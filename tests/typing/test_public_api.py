@@ -15,6 +15,7 @@ import aiocustomlabels
 from aiocustomlabels import (
     Backoff,
     ClientClosedError,
+    ClientOpening,
     CustomizationFeature,
     CustomLabelsClient,
     DescribeProjectVersionsResponse,
@@ -156,6 +157,34 @@ def test_hosting_signatures() -> None:
         except UnitsMismatchError as error:
             assert_type(error.asked, InferenceUnits)
             assert_type(error.running, InferenceUnits)
+
+    assert callable(uses)
+
+
+def test_a_version_is_named_by_its_arn_alone_or_by_project_and_name() -> None:
+    """start_and_wait, stop_and_wait and running take the version ARN alone, or the project ARN and name."""
+
+    async def uses(client: CustomLabelsClient, project: str, version: str) -> None:
+        assert_type(await client.start_and_wait(version, min_inference_units=1), ProjectVersionDescription)
+        assert_type(
+            await client.start_and_wait(project, "v1", min_inference_units=1), ProjectVersionDescription
+        )
+        assert_type(await client.stop_and_wait(version, timeout=60), ProjectVersionDescription)
+        assert_type(await client.stop_and_wait(project, "v1"), ProjectVersionDescription)
+        assert_type(client.running(version, min_inference_units=1), RunningVersion)
+        assert_type(client.running(project, "v1", min_inference_units=1), RunningVersion)
+
+    assert callable(uses)
+
+
+def test_create_returns_a_type_users_can_name() -> None:
+    """create() gives a ClientOpening, awaited or entered as the client; never called here."""
+
+    async def uses() -> None:
+        opening: ClientOpening[CustomLabelsClient] = CustomLabelsClient.create(region_name="us-east-1")
+        assert_type(await opening, CustomLabelsClient)
+        async with CustomLabelsClient.create(region_name="us-east-1", clock=datetime.now) as client:
+            assert_type(client, CustomLabelsClient)
 
     assert callable(uses)
 
