@@ -23,24 +23,6 @@ ROOT = Path(__file__).resolve().parents[1] / "src" / PACKAGE
 #: Modules allowed to reach into other libraries' private parts: the probed shims for open upstream bugs.
 SHIM_MODULES = frozenset({f"{PACKAGE}.testing._aioresponses_shims"})
 
-#: Findings in modules being restructured by others when this test came (issue 17): each to be
-#: removed once its module no longer reads the private attribute. Never add one for a new finding.
-KNOWN: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("aiocustomlabels._cli", "argparse._ArgumentGroup"),
-        ("aiocustomlabels.testing._inprocess", "probe._build_response"),
-        ("aiocustomlabels.testing._server", "site._server"),
-    }
-)
-
-#: Cycles among modules being restructured by others (issue 17), as sorted module lists; same rule as KNOWN.
-KNOWN_CYCLES: frozenset[tuple[str, ...]] = frozenset(
-    {
-        ("aiocustomlabels._cli", "aiocustomlabels.testing._commands"),
-        ("aiocustomlabels.testing._cloudwatch", "aiocustomlabels.testing._wire"),
-    }
-)
-
 
 def module_name(path: Path) -> str:
     """The dotted name of the module at ``path``."""
@@ -212,18 +194,10 @@ def test_relative_imports_inside_functions_are_counted() -> None:
 
 def test_no_import_cycles() -> None:
     """The modules import one another one way only, lazy imports included."""
-    assert cycles() - KNOWN_CYCLES == set()
+    assert cycles() == set()
 
 
 @pytest.mark.parametrize("module", [m for m in MODULES if m not in SHIM_MODULES])
 def test_no_private_attribute_of_others_is_read(module: str) -> None:
     """No module reads a private attribute (``_name``) of an object that is not ours."""
-    found = {(module, read) for read in private_reads(module)}
-    assert found - KNOWN == set()
-
-
-def test_the_known_findings_are_still_there() -> None:
-    """Each known finding still exists: once fixed, its entry must go, so the list only shrinks."""
-    present = {(m, read) for m in MODULES if m not in SHIM_MODULES for read in private_reads(m)}
-    assert KNOWN - present == set(), "remove the entries fixed from KNOWN"
-    assert KNOWN_CYCLES - cycles() == set(), "remove the cycles gone from KNOWN_CYCLES"
+    assert private_reads(module) == set()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
+from typing import Any, Protocol
 
 from .._arns import ProjectArn, ProjectVersionArn
 from .._rules import (
@@ -149,8 +150,13 @@ def _wait_options(parser: argparse.ArgumentParser) -> None:
     _delay_options(group)
 
 
-def _delay_options(group: argparse._ArgumentGroup) -> None:
+class _Options(Protocol):
+    """What the delay options need of a parser or of one of its argument groups."""
 
+    def add_argument(self, *name_or_flags: str, **kwargs: Any) -> argparse.Action: ...
+
+
+def _delay_options(group: _Options) -> None:
     # No defaults given to argparse: what is not given is the library's (see Backoff).
     group.add_argument(
         "--min-delay",
