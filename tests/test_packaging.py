@@ -58,7 +58,9 @@ def test_the_sdist_has_the_license(dist: Path) -> None:
 def test_twine_and_check_wheel_contents_pass(dist: Path) -> None:
     """The packaging checks pass: twine check --strict (the description renders), check-wheel-contents."""
     uv = uv_executable()
-    run(uv, "tool", "run", "twine", "check", "--strict", only(dist, "*.whl"), only(dist, "*.tar.gz"), cwd=dist)
+    run(
+        uv, "tool", "run", "twine", "check", "--strict", only(dist, "*.whl"), only(dist, "*.tar.gz"), cwd=dist
+    )
     run(uv, "tool", "run", "check-wheel-contents", only(dist, "*.whl"), cwd=dist)
 
 
