@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -20,10 +17,9 @@ import pytest
 
 from aiocustomlabels.testing import FakeCustomLabels, ThreadedEmulator, VirtualClock
 from tests._fake_support import DESCRIBE
+from tests._projects import run, this_checkout, user_venv
 
 pytest_plugins = ("pytester",)
-
-ROOT = Path(__file__).resolve().parent.parent
 
 # The issue's test, as a user writes it: no clock handling, no credentials, a 15-minute start.
 ISSUE_TEST = """\
@@ -365,37 +361,10 @@ def test_nothing_was_left_unclosed():
     gc.collect()
 """
 
-# Variables that would point uv or Python at this repository's environment rather than the user's.
-FOREIGN = ("VIRTUAL_ENV", "UV_LOCKED", "UV_FROZEN", "UV_PROJECT_ENVIRONMENT", "UV_NO_SYNC", "PYTHONPATH")
 
-
-def uv_executable() -> str:
-    """The uv that runs this suite (it sets UV), or the one on PATH."""
-    found = os.environ.get("UV") or shutil.which("uv")
-    if found is None:
-        pytest.fail("uv is needed to build a user's project: install it (pip install uv)")
-    return found
-
-
-def run(*command: str | Path, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run a command in a clean environment; fail the test with its output if it fails."""
-    env = {k: v for k, v in os.environ.items() if k not in FOREIGN and not k.startswith("COV")}
-    done = subprocess.run(
-        [str(part) for part in command],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    assert done.returncode == 0, f"{command}:\n{done.stdout}\n{done.stderr}"
-    return done
-
-
+@pytest.mark.slow
 def test_the_issue_test_passes_in_a_users_project(tmp_path: Path) -> None:
     """In a new venv with only aiocustomlabels[testing], pytest and pytest-asyncio, the issue's test passes."""
-    uv = uv_executable()
     project = tmp_path / "shelf-service"
     project.mkdir()
     (project / "pyproject.toml").write_text(USER_PYPROJECT)
@@ -404,26 +373,7 @@ def test_the_issue_test_passes_in_a_users_project(tmp_path: Path) -> None:
     (tests / "test_a_sync.py").write_text(SYNC_FIRST)
     (tests / "test_issue.py").write_text(ISSUE_TEST)
     (tests / "test_z_gc.py").write_text(GC_LAST)
-    # The versions this repository's lock pins: the same wheels, from uv's cache, every run.
-    constraints = tmp_path / "constraints.txt"
-    run(
-        uv,
-        "export",
-        "--frozen",
-        "--no-hashes",
-        "--all-extras",
-        "--no-emit-project",
-        "-o",
-        constraints,
-        cwd=ROOT,
-    )
-    run(uv, "venv", "--quiet", "--python", sys.executable, project / ".venv", cwd=project)
-    python = project / ".venv" / "bin" / "python"
-    run(
-        uv, "pip", "install", "--quiet", "--python", python, "--constraints", constraints,
-        f"aiocustomlabels[testing] @ {ROOT.as_uri()}", "pytest", "pytest-asyncio",
-        cwd=project,
-    )  # fmt: skip
+    python = user_venv(tmp_path, this_checkout("testing"), "pytest", "pytest-asyncio")
     done = run(
         python, "-m", "pytest", "-p", "no:cacheprovider", "--durations=0", "-vv", cwd=project, timeout=HANG
     )

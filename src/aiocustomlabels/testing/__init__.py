@@ -16,7 +16,7 @@ serve through CloudWatch's ``GetMetricData`` (awsJson 1.0 and rpc-v2-cbor).
 
 The pytest fixtures ``fake_custom_labels``, ``custom_labels_in_process`` and
 ``custom_labels_emulator`` come with the package as a pytest plugin (the
-module ``pytest_aiocustomlabels``).
+module ``aiocustomlabels.pytest_plugin``).
 """
 
 from ._clock import Clock, LoopClock, ScaledClock, StepClock, VirtualClock

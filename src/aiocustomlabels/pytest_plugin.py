@@ -1,28 +1,33 @@
 """Pytest fixtures for testing code that uses Custom Labels, registered as a pytest plugin.
 
-Installing aiocustomlabels makes them available to every test suite:
+Installing aiocustomlabels makes them available to every test suite (the
+plugin's name is ``aiocustomlabels``: ``-p no:aiocustomlabels`` turns it off):
 
 * ``fake_custom_labels``: a new ``FakeCustomLabels`` on a ``VirtualClock``;
 * ``custom_labels_in_process``: a fake whose time is the test's event loop
   time, with aiobotocore's requests to Rekognition routed into it in-process
   (no socket), for ``async def`` tests run by pytest-asyncio; looptime
   fast-forwards that time while the test function runs, so waits of minutes
-  take milliseconds (needs the ``testing`` extra);
+  take milliseconds (needs the ``testing`` extra and pytest-asyncio);
 * ``custom_labels_emulator``: ``fake_custom_labels`` served on a loopback
   port, for any SDK.
 
 Both fixtures that serve a fake set dummy credentials and the fake's region
 in the environment for the test's duration.
 
-This module lives outside the package and imports it only inside the
-fixtures: pytest loads plugins in every test run of every project that has
-aiocustomlabels installed, before coverage starts, and that must cost nothing.
+Tests that ask for none of these fixtures see nothing of the plugin, beyond
+one thing it does for them: looptime, which the ``testing`` extra installs,
+registers a pytest plugin that fails every test of a session without
+pytest-asyncio (anyio's plugin only, or ``-p no:asyncio``); such a session
+runs without looptime's plugin, which has nothing to do there anyway.
+
+The fixtures import ``aiocustomlabels.testing`` when first used: it needs the
+``testing`` extra, and a session that does not use them should not pay for it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import warnings
 from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, NoReturn
 
@@ -31,6 +36,7 @@ import pytest
 if TYPE_CHECKING:
     from aiocustomlabels.testing import FakeCustomLabels, LoopClock, ThreadedEmulator, VirtualClock
 
+_LOOPTIME = "looptime_plugin"
 _FAST_FORWARD = (
     "custom_labels_in_process runs its fake on the test's event loop time, which looptime "
     "fast-forwards while the test function runs"
@@ -38,6 +44,11 @@ _FAST_FORWARD = (
 _HOW = (
     "write the test as `async def`, marked @pytest.mark.asyncio (or set asyncio_mode = auto), "
     "with pytest-asyncio and looptime installed (pip install 'aiocustomlabels[testing]' pytest-asyncio)"
+)
+_ANYIO = (
+    "anyio's plugin makes the test's event loop itself, and looptime fast-forwards only the loops "
+    "of pytest-asyncio; with anyio, use fake_custom_labels or custom_labels_emulator and move "
+    "their VirtualClock with advance()"
 )
 _WHY_NOT = (
     "looptime fast-forwards the loop that pytest-asyncio made for the test, unless the test is "
@@ -47,31 +58,32 @@ _WHY_NOT = (
 )
 
 
-@pytest.hookimpl(trylast=True)
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    """Keep looptime from making an event loop of its own for each session's first sync tests.
+    """Keep looptime's plugin out of the sessions it would break, and quiet in the others.
 
-    looptime asks the event loop policy for the current loop before every
-    test; with no loop ever set in the main thread, Python 3.11 makes one
-    that nobody closes (an "unclosed event loop" ResourceWarning later) and
-    3.12 and 3.13 also warn "There is no current event loop" (a failure under
-    ``filterwarnings = error``). Marking "no loop" as set, as pytest-asyncio
-    leaves it after each async test, makes that question raise RuntimeError,
-    which looptime expects. Nothing is changed when a loop was ever set.
+    Without pytest-asyncio (not installed, or ``-p no:asyncio``), looptime's
+    ``pytest_fixture_setup`` raises AttributeError on every fixture of every
+    test: its plugin is blocked for the session, by name, as ``-p
+    no:looptime_plugin`` would, and its marker stays known so that marked
+    tests still collect under ``--strict-markers``.
+
+    With pytest-asyncio, looptime asks the event loop policy for the current
+    loop before every test, sync tests included; with no loop set in the main
+    thread, Python 3.11 makes one that nobody closes (an "unclosed event loop"
+    ResourceWarning later) and 3.12 and 3.13 also warn "There is no current
+    event loop" (a failure under ``filterwarnings = error``). Setting "no
+    loop", the state pytest-asyncio leaves after each async test, makes that
+    question raise the RuntimeError looptime expects.
     """
-    get_policy = getattr(asyncio, "get_event_loop_policy", None)  # deprecated in 3.14, to go later
-    if get_policy is None or not config.pluginmanager.hasplugin("looptime_plugin"):
+    manager = config.pluginmanager
+    if not manager.hasplugin(_LOOPTIME):
         return
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        policy = get_policy()
-    local = getattr(policy, "_local", None)
-    if (
-        local is not None
-        and getattr(local, "_loop", None) is None
-        and not getattr(local, "_set_called", True)
-    ):
-        policy.set_event_loop(None)
+    if manager.hasplugin("asyncio"):
+        asyncio.set_event_loop(None)
+        return
+    manager.set_blocked(_LOOPTIME)
+    config.addinivalue_line("markers", "looptime: configure the fake fast-forwarding loop time.")
 
 
 class _TestRun:
@@ -128,7 +140,7 @@ def _misuse(run: _TestRun, loop: asyncio.AbstractEventLoop) -> NoReturn:
 
 def _test_loop_clock(config: pytest.Config) -> LoopClock:
     """A ``LoopClock`` that fails the test when, in the test function, its loop does not fast-forward."""
-    from aiocustomlabels.testing import LoopClock  # noqa: PLC0415 -- imported on use, see above
+    from aiocustomlabels.testing import LoopClock  # noqa: PLC0415 -- imported on use, see the module's docstring
 
     class TestLoopClock(LoopClock):
         def now(self) -> float:
@@ -156,13 +168,19 @@ def _check_fast_forward(request: pytest.FixtureRequest) -> None:
             "whether to fast-forward before the test function starts.",
             pytrace=False,
         )
-    try:
-        from pytest_asyncio import is_async_test  # noqa: PLC0415 -- an optional dependency
-    except ImportError:
-        pytest.fail(f"{nodeid}: pytest-asyncio is not installed. {_FAST_FORWARD}: {_HOW}.", pytrace=False)
+    if request.node.get_closest_marker("anyio") is not None:
+        pytest.fail(f"{nodeid} is run by anyio's plugin. {_ANYIO}. Or {_HOW}.", pytrace=False)
+    if not request.config.pluginmanager.hasplugin("asyncio"):
+        pytest.fail(
+            f"{nodeid}: pytest-asyncio is not installed, or disabled with -p no:asyncio. "
+            f"{_FAST_FORWARD}: {_HOW}.",
+            pytrace=False,
+        )
+    from pytest_asyncio import is_async_test  # noqa: PLC0415 -- an optional dependency, loaded above
+
     if not is_async_test(request.node):
         pytest.fail(f"{nodeid} is not run by pytest-asyncio. {_FAST_FORWARD}: {_HOW}.", pytrace=False)
-    if not request.config.pluginmanager.hasplugin("looptime_plugin"):
+    if not request.config.pluginmanager.hasplugin(_LOOPTIME):
         pytest.fail(
             f"{nodeid}: the looptime plugin is not loaded (not installed, or disabled with "
             f"-p no:looptime_plugin). {_FAST_FORWARD}: {_HOW}.",
@@ -178,7 +196,7 @@ def _check_fast_forward(request: pytest.FixtureRequest) -> None:
 @pytest.fixture
 def fake_custom_labels() -> FakeCustomLabels[VirtualClock]:
     """A new, empty fake Custom Labels service on a ``VirtualClock``: its time moves when you advance it."""
-    from aiocustomlabels.testing import FakeCustomLabels  # noqa: PLC0415 -- imported on use, see above
+    from aiocustomlabels.testing import FakeCustomLabels  # noqa: PLC0415 -- imported on use, see the module's docstring
 
     return FakeCustomLabels()
 
