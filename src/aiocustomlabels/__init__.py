@@ -4,84 +4,210 @@ The public surface: the client (``CustomLabelsClient``), the models of the
 service's responses, the converters, and the exceptions. The fake service for
 tests lives in ``aiocustomlabels.testing``. ``__version__`` is the installed
 version, from the package's metadata.
+
+Importing the package is cheap: each public name is imported from its module on
+first use (pytest imports the package for its plugin in every session of every
+project that installs it, most of which never use it).
 """
 
-from ._arns import ProjectArn, ProjectVersionArn
-from ._backoff import (
-    DEFAULT_MAX_DELAY,
-    DEFAULT_MIN_DELAY,
-    Backoff,
-    DelayCallback,
-    StatusCallback,
-)
-from ._client import DEFAULT_CONFIG, ClientOpening, CustomLabelsClient
-from ._converters import configure_converter, converter, json_converter, make_converter, make_json_converter
-from ._errors import (
-    AccessDeniedError,
-    ClientClosedError,
-    ConfigurationError,
-    CustomLabelsError,
-    InternalServerError,
-    InvalidPaginationTokenError,
-    InvalidParameterError,
-    InvalidRequestError,
-    LimitExceededError,
-    MalformedResponseError,
-    ModelStartError,
-    ModelStopError,
-    ProjectNotFoundError,
-    ProvisionedThroughputExceededError,
-    ResourceInUseError,
-    ResourceNotFoundError,
-    ServiceError,
-    ThrottledError,
-    ThrottlingError,
-    TransportError,
-    UnitsMismatchError,
-    VersionNotFoundError,
-    WaitError,
-    WaitTimeoutError,
-)
-from ._hosting import RunningVersion
-from ._listing import (
-    HostedVersionIterator,
-    ProjectIterator,
-    ProjectPages,
-    ProjectVersionIterator,
-    ProjectVersionPages,
-)
-from ._metrics import InferenceUnitsSample
-from ._models import (
-    Asset,
-    CustomizationFeature,
-    CustomizationFeatureConfig,
-    CustomizationFeatureContentModerationConfig,
-    DatasetMetadata,
-    DatasetStatus,
-    DatasetStatusMessageCode,
-    DatasetType,
-    DescribeProjectsResponse,
-    DescribeProjectVersionsResponse,
-    EvaluationResult,
-    GroundTruthManifest,
-    OutputConfig,
-    ProjectAutoUpdate,
-    ProjectDescription,
-    ProjectStatus,
-    ProjectVersionDescription,
-    ProjectVersionStatus,
-    S3Object,
-    StartProjectVersionResponse,
-    StopProjectVersionResponse,
-    Summary,
-    TestingData,
-    TestingDataResult,
-    TrainingData,
-    TrainingDataResult,
-    ValidationData,
-)
-from ._rules import InferenceUnits
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
 from ._version import __version__ as __version__
+
+if TYPE_CHECKING:
+    from ._arns import ProjectArn, ProjectVersionArn
+    from ._backoff import (
+        DEFAULT_MAX_DELAY,
+        DEFAULT_MIN_DELAY,
+        Backoff,
+        DelayCallback,
+        StatusCallback,
+    )
+    from ._client import DEFAULT_CONFIG, ClientOpening, CustomLabelsClient
+    from ._converters import (
+        configure_converter,
+        converter,
+        json_converter,
+        make_converter,
+        make_json_converter,
+    )
+    from ._errors import (
+        AccessDeniedError,
+        ClientClosedError,
+        ConfigurationError,
+        CustomLabelsError,
+        InternalServerError,
+        InvalidPaginationTokenError,
+        InvalidParameterError,
+        InvalidRequestError,
+        LimitExceededError,
+        MalformedResponseError,
+        ModelStartError,
+        ModelStopError,
+        ProjectNotFoundError,
+        ProvisionedThroughputExceededError,
+        ResourceInUseError,
+        ResourceNotFoundError,
+        ServiceError,
+        ThrottledError,
+        ThrottlingError,
+        TransportError,
+        UnitsMismatchError,
+        VersionNotFoundError,
+        WaitError,
+        WaitTimeoutError,
+    )
+    from ._hosting import RunningVersion
+    from ._listing import (
+        HostedVersionIterator,
+        ProjectIterator,
+        ProjectPages,
+        ProjectVersionIterator,
+        ProjectVersionPages,
+    )
+    from ._metrics import InferenceUnitsSample
+    from ._models import (
+        Asset,
+        CustomizationFeature,
+        CustomizationFeatureConfig,
+        CustomizationFeatureContentModerationConfig,
+        DatasetMetadata,
+        DatasetStatus,
+        DatasetStatusMessageCode,
+        DatasetType,
+        DescribeProjectsResponse,
+        DescribeProjectVersionsResponse,
+        EvaluationResult,
+        GroundTruthManifest,
+        OutputConfig,
+        ProjectAutoUpdate,
+        ProjectDescription,
+        ProjectStatus,
+        ProjectVersionDescription,
+        ProjectVersionStatus,
+        S3Object,
+        StartProjectVersionResponse,
+        StopProjectVersionResponse,
+        Summary,
+        TestingData,
+        TestingDataResult,
+        TrainingData,
+        TrainingDataResult,
+        ValidationData,
+    )
+    from ._rules import InferenceUnits
+
+#: The module of each public name, imported on first use. tests/typing checks that it names
+#: exactly what the imports above (for type checkers) and ``__all__`` name.
+_MODULES: dict[str, tuple[str, ...]] = {
+    "._arns": (
+        "ProjectArn",
+        "ProjectVersionArn",
+    ),
+    "._backoff": (
+        "Backoff",
+        "DEFAULT_MAX_DELAY",
+        "DEFAULT_MIN_DELAY",
+        "DelayCallback",
+        "StatusCallback",
+    ),
+    "._client": (
+        "ClientOpening",
+        "CustomLabelsClient",
+        "DEFAULT_CONFIG",
+    ),
+    "._converters": (
+        "configure_converter",
+        "converter",
+        "json_converter",
+        "make_converter",
+        "make_json_converter",
+    ),
+    "._errors": (
+        "AccessDeniedError",
+        "ClientClosedError",
+        "ConfigurationError",
+        "CustomLabelsError",
+        "InternalServerError",
+        "InvalidPaginationTokenError",
+        "InvalidParameterError",
+        "InvalidRequestError",
+        "LimitExceededError",
+        "MalformedResponseError",
+        "ModelStartError",
+        "ModelStopError",
+        "ProjectNotFoundError",
+        "ProvisionedThroughputExceededError",
+        "ResourceInUseError",
+        "ResourceNotFoundError",
+        "ServiceError",
+        "ThrottledError",
+        "ThrottlingError",
+        "TransportError",
+        "UnitsMismatchError",
+        "VersionNotFoundError",
+        "WaitError",
+        "WaitTimeoutError",
+    ),
+    "._hosting": ("RunningVersion",),
+    "._listing": (
+        "HostedVersionIterator",
+        "ProjectIterator",
+        "ProjectPages",
+        "ProjectVersionIterator",
+        "ProjectVersionPages",
+    ),
+    "._metrics": ("InferenceUnitsSample",),
+    "._models": (
+        "Asset",
+        "CustomizationFeature",
+        "CustomizationFeatureConfig",
+        "CustomizationFeatureContentModerationConfig",
+        "DatasetMetadata",
+        "DatasetStatus",
+        "DatasetStatusMessageCode",
+        "DatasetType",
+        "DescribeProjectVersionsResponse",
+        "DescribeProjectsResponse",
+        "EvaluationResult",
+        "GroundTruthManifest",
+        "OutputConfig",
+        "ProjectAutoUpdate",
+        "ProjectDescription",
+        "ProjectStatus",
+        "ProjectVersionDescription",
+        "ProjectVersionStatus",
+        "S3Object",
+        "StartProjectVersionResponse",
+        "StopProjectVersionResponse",
+        "Summary",
+        "TestingData",
+        "TestingDataResult",
+        "TrainingData",
+        "TrainingDataResult",
+        "ValidationData",
+    ),
+    "._rules": ("InferenceUnits",),
+}
+_HOMES = {name: module for module, names in _MODULES.items() for name in names}
+
+
+def __getattr__(name: str) -> object:
+    module = _HOMES.get(name)
+    if module is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later look-ups find it without coming here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "DEFAULT_CONFIG",
