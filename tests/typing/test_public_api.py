@@ -240,7 +240,7 @@ def test_every_public_name_is_imported_on_first_use_from_where_type_checkers_see
     assert seen == aiocustomlabels._HOMES
     for name, module in seen.items():  # each resolves, from the module named
         assert getattr(aiocustomlabels, name) is getattr(
-            importlib.import_module(seen[name], "aiocustomlabels"), name
+            importlib.import_module(module, "aiocustomlabels"), name
         )
 
 
