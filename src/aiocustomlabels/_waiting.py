@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from ._backoff import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY, Backoff, StatusCallback, WaitOptions
+from ._backoff import StatusCallback, WaitOptions
 from ._errors import (
     InternalServerError,
     InvalidParameterError,
@@ -30,11 +30,6 @@ from ._plans import STALE_GRACE, Action, WaitPlan
 from ._polling import CallbackError, MissingError, SharedPoller, logger
 
 __all__ = [
-    # Backoff and the default delays: still imported from here by the CLI and the
-    # testing package until they import them from _backoff (or the package).
-    "DEFAULT_MAX_DELAY",
-    "DEFAULT_MIN_DELAY",
-    "Backoff",
     "is_transient",
     "wait_for",
 ]

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from .._arns import ProjectArn, ProjectVersionArn
+from .._backoff import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY
 from .._rules import (
     MAX_CONCURRENCY,
     MAX_INFERENCE_UNITS,
@@ -19,7 +20,6 @@ from .._rules import (
     check_period,
     is_name,
 )
-from .._waiting import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY
 
 __all__ = [
     "PROJECT_ARN_FORM",

@@ -15,8 +15,8 @@ import time
 
 from aiobotocore.session import get_session
 
+from .._backoff import Backoff
 from .._client import CustomLabelsClient
-from .._waiting import Backoff
 from ..testing import Clock, Emulator, FakeCustomLabels, ScaledClock, StepClock, VirtualClock
 from ..testing._demo import DAY, run_main_job, seed_day, seed_demo
 from ._failures import EXIT_OK, CommandError

@@ -9,8 +9,8 @@ from contextlib import asynccontextmanager
 from aiobotocore.session import AioSession
 
 from .._arns import ProjectArn, ProjectVersionArn
+from .._backoff import Backoff
 from .._client import CustomLabelsClient
-from .._waiting import Backoff
 from ._arguments import PROJECT_ARN_FORM
 from ._failures import UsageError
 
