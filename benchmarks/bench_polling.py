@@ -124,6 +124,8 @@ def run_waits(scene: Callable[[FakeCustomLabels], list[Start]], wait: Wait) -> O
     # looptime's fake time: sleeps take none, so hours of waits run in seconds.
     with asyncio.Runner(loop_factory=lambda: looptime.new_event_loop(start=0.0)) as runner:
         runner.run(main())
+        # End the executor's threads before the runner does it on a fast-forwarded deadline (3.12+).
+        runner.run(runner.get_loop().shutdown_default_executor())
     by_time: dict[float, int] = {}
     for request in fake.requests_for("DescribeProjectVersions"):
         by_time[request.at] = by_time.get(request.at, 0) + 1

@@ -27,7 +27,20 @@ def run_fast(main: Coroutine[Any, Any, T], *, debug: bool | None = None) -> T:
     ``LoopClock`` the fake ages alike.
     """
     with asyncio.Runner(debug=debug, loop_factory=looptime_loop) as runner:
-        return runner.run(main)
+        try:
+            return runner.run(main)
+        finally:
+            runner.run(end_executor(runner.get_loop()))
+
+
+async def end_executor(loop: asyncio.AbstractEventLoop) -> None:
+    """End the loop's default executor with no deadline, before ``asyncio.Runner`` closes the loop.
+
+    From Python 3.12 on, closing a Runner gives the executor's threads 300 s of
+    loop time to end, which looptime fast-forwards at once: the threads (aiobotocore
+    resolves and loads certificates in them) are then reported as not joined.
+    """
+    await loop.shutdown_default_executor()
 
 
 def virtual_fake(**kwargs: Any) -> FakeCustomLabels:
