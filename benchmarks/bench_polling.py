@@ -122,10 +122,13 @@ def run_waits(scene: Callable[[FakeCustomLabels], list[Start]], wait: Wait) -> O
                 await asyncio.gather(*(one(start) for start in starts))
 
     # looptime's fake time: sleeps take none, so hours of waits run in seconds.
-    with asyncio.Runner(loop_factory=lambda: looptime.new_event_loop(start=0.0)) as runner:
-        runner.run(main())
-        # End the executor's threads before the runner does it on a fast-forwarded deadline (3.12+).
-        runner.run(runner.get_loop().shutdown_default_executor())
+    loop = looptime.new_event_loop(start=0.0)
+    try:
+        loop.run_until_complete(main())
+        # Not asyncio.Runner, whose close gives the executor a deadline looptime skips (3.12+).
+        loop.run_until_complete(loop.shutdown_default_executor())
+    finally:
+        loop.close()
     by_time: dict[float, int] = {}
     for request in fake.requests_for("DescribeProjectVersions"):
         by_time[request.at] = by_time.get(request.at, 0) + 1

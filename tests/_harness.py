@@ -26,21 +26,19 @@ def run_fast(main: Coroutine[Any, Any, T], *, debug: bool | None = None) -> T:
     ``asyncio.sleep(600)`` returns at once, 600 loop seconds later; with a
     ``LoopClock`` the fake ages alike.
     """
-    with asyncio.Runner(debug=debug, loop_factory=looptime_loop) as runner:
+    # Not asyncio.Runner: from Python 3.12 on, its close() gives the executor's threads
+    # (aiobotocore resolves names and loads certificates in them) 300 s of loop time to
+    # end, which looptime fast-forwards at once, and then warns that they did not.
+    loop = looptime_loop()
+    loop.set_debug(bool(debug))
+    try:
+        return loop.run_until_complete(main)
+    finally:
         try:
-            return runner.run(main)
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.run_until_complete(loop.shutdown_default_executor())  # no deadline
         finally:
-            runner.run(end_executor(runner.get_loop()))
-
-
-async def end_executor(loop: asyncio.AbstractEventLoop) -> None:
-    """End the loop's default executor with no deadline, before ``asyncio.Runner`` closes the loop.
-
-    From Python 3.12 on, closing a Runner gives the executor's threads 300 s of
-    loop time to end, which looptime fast-forwards at once: the threads (aiobotocore
-    resolves and loads certificates in them) are then reported as not joined.
-    """
-    await loop.shutdown_default_executor()
+            loop.close()
 
 
 def virtual_fake(**kwargs: Any) -> FakeCustomLabels:
