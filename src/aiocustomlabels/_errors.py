@@ -14,12 +14,16 @@ original as ``__cause__``::
     ├── TransportError                              no whole answer: refused, reset, timed out, cut off
     ├── ServiceError                                the service answered with an error code
     │   ├── AccessDeniedError                       AccessDeniedException
+    │   ├── ImageTooLargeError                      ImageTooLargeException
     │   ├── InternalServerError                     InternalServerError
+    │   ├── InvalidImageFormatError                 InvalidImageFormatException
     │   ├── InvalidPaginationTokenError             InvalidPaginationTokenException
     │   ├── InvalidParameterError                   InvalidParameterException
+    │   ├── InvalidS3ObjectError                    InvalidS3ObjectException
     │   ├── LimitExceededError                      LimitExceededException
     │   ├── ResourceInUseError                      ResourceInUseException
     │   ├── ResourceNotFoundError                   ResourceNotFoundException
+    │   ├── ResourceNotReadyError                   ResourceNotReadyException
     │   └── ThrottledError                          the service asked us to slow down
     │       ├── ProvisionedThroughputExceededError  ProvisionedThroughputExceededException
     │       └── ThrottlingError                     ThrottlingException
@@ -187,10 +191,22 @@ class AccessDeniedError(ServiceError):
     CODE = "AccessDeniedException"
 
 
+class ImageTooLargeError(ServiceError):
+    """The image is larger than the service takes (DetectCustomLabels)."""
+
+    CODE = "ImageTooLargeException"
+
+
 class InternalServerError(ServiceError):
     """The service failed; botocore retried it, and the retries are spent."""
 
     CODE = "InternalServerError"
+
+
+class InvalidImageFormatError(ServiceError):
+    """The image is not in a format the service reads: JPEG or PNG (DetectCustomLabels)."""
+
+    CODE = "InvalidImageFormatException"
 
 
 class InvalidPaginationTokenError(ServiceError):
@@ -203,6 +219,12 @@ class InvalidParameterError(ServiceError):
     """The service refused a parameter, for example a start in a status that cannot start."""
 
     CODE = "InvalidParameterException"
+
+
+class InvalidS3ObjectError(ServiceError):
+    """The image's S3 object cannot be read: no such bucket, key or version, or no access."""
+
+    CODE = "InvalidS3ObjectException"
 
 
 class LimitExceededError(ServiceError):
@@ -223,12 +245,22 @@ class ResourceNotFoundError(ServiceError):
     CODE = "ResourceNotFoundException"
 
 
+class ResourceNotReadyError(ServiceError):
+    """The model version is not running, so it cannot analyze images (DetectCustomLabels)."""
+
+    CODE = "ResourceNotReadyException"
+
+
 class ThrottledError(ServiceError):
     """The service asked the caller to slow down; botocore retried, and the retries are spent."""
 
 
 class ProvisionedThroughputExceededError(ThrottledError):
-    """The request rate exceeded the account's provisioned throughput."""
+    """The request rate exceeded the account's provisioned throughput.
+
+    From DetectCustomLabels: more requests per second than the version's
+    inference units in service can serve.
+    """
 
     CODE = "ProvisionedThroughputExceededException"
 
@@ -244,13 +276,17 @@ ERRORS_BY_CODE: dict[str, type[ServiceError]] = {
     cls.CODE: cls
     for cls in (
         AccessDeniedError,
+        ImageTooLargeError,
         InternalServerError,
+        InvalidImageFormatError,
         InvalidPaginationTokenError,
         InvalidParameterError,
+        InvalidS3ObjectError,
         LimitExceededError,
         ProvisionedThroughputExceededError,
         ResourceInUseError,
         ResourceNotFoundError,
+        ResourceNotReadyError,
         ThrottlingError,
     )
 }

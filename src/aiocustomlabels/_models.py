@@ -499,6 +499,78 @@ class StopProjectVersionResponse:
     status: ProjectVersionStatus | None = None
 
 
+@attrs.frozen(kw_only=True)
+class Point:
+    """A point of a polygon, as ratios of the image's width and height.
+
+    Attributes:
+        x: From the left edge, as a ratio of the image's width (0 to 1).
+        y: From the top edge, as a ratio of the image's height (0 to 1).
+    """
+
+    x: float | None = None
+    y: float | None = None
+
+
+@attrs.frozen(kw_only=True)
+class BoundingBox:
+    """A box around a detected object, as ratios of the image's width and height.
+
+    Attributes:
+        width: The box's width, as a ratio of the image's width.
+        height: The box's height, as a ratio of the image's height.
+        left: Its left edge, from the image's left, as a ratio of its width.
+        top: Its top edge, from the image's top, as a ratio of its height.
+    """
+
+    width: float | None = None
+    height: float | None = None
+    left: float | None = None
+    top: float | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Geometry:
+    """Where a detected object is in the image.
+
+    Attributes:
+        bounding_box: The box around it.
+        polygon: A finer outline, as points.
+    """
+
+    bounding_box: BoundingBox | None = None
+    polygon: tuple[Point, ...] = NO_ITEMS
+
+
+@attrs.frozen(kw_only=True)
+class CustomLabel:
+    """A label the model found in an image.
+
+    An image-level label (a classification model) has no geometry; an object
+    label (a detection model) has one.
+
+    Attributes:
+        name: The label.
+        confidence: How sure the model is, 0 to 100.
+        geometry: Where the object is; ``None`` for an image-level label.
+    """
+
+    name: str | None = None
+    confidence: float | None = None
+    geometry: Geometry | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DetectCustomLabelsResponse:
+    """What DetectCustomLabels returns.
+
+    Attributes:
+        custom_labels: The labels found, at or above the minimum confidence.
+    """
+
+    custom_labels: tuple[CustomLabel, ...] = NO_ITEMS
+
+
 #: Every open enum of the models: the converters give each the same hooks.
 OPEN_ENUMS: Final[tuple[type[_OpenStrEnum], ...]] = (
     ProjectVersionStatus,

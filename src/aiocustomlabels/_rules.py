@@ -68,6 +68,13 @@ MAX_CONCURRENCY: Final = 16
 #: ``InferenceUnits`` in the model: an Integer (32-bit) with ``min`` 1.
 MIN_INFERENCE_UNITS: Final = 1
 MAX_INFERENCE_UNITS: Final = 2**31 - 1
+#: DetectCustomLabels' ``Image.Bytes`` (``ImageBlob``): 1 byte to 5 MiB.
+IMAGE_BYTES: Final = range(1, 5 * 1024 * 1024 + 1)
+#: ``MinConfidence`` and a label's ``Confidence`` (``Percent``): 0 to 100.
+MIN_CONFIDENCE: Final = 0.0
+MAX_CONFIDENCE: Final = 100.0
+#: DetectCustomLabels' ``MaxResults`` (``UInteger``): an Integer (32-bit) with ``min`` 0.
+MAX_RESULTS: Final = range(2**31)
 
 
 def is_name(value: object) -> bool:
@@ -83,6 +90,23 @@ def is_units(value: object) -> bool:
 def is_page_size(value: object) -> bool:
     """Whether ``value`` is a ``MaxResults`` the service takes."""
     return type(value) is int and 1 <= value <= MAX_PAGE_SIZE
+
+
+def is_image_bytes(value: object) -> bool:
+    """Whether ``value`` is an ``Image.Bytes`` the service takes: bytes, 1 byte to 5 MiB."""
+    return isinstance(value, bytes | bytearray | memoryview) and len(value) in IMAGE_BYTES
+
+
+def is_confidence(value: object) -> bool:
+    """Whether ``value`` is a ``MinConfidence`` the service takes: a number from 0 to 100."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return MIN_CONFIDENCE <= value <= MAX_CONFIDENCE  # NaN compares false: refused
+
+
+def is_max_results(value: object) -> bool:
+    """Whether ``value`` is a DetectCustomLabels ``MaxResults`` the service takes (``bool`` is not)."""
+    return type(value) is int and value in MAX_RESULTS
 
 
 def is_token(value: object) -> bool:
