@@ -20,7 +20,7 @@ _EPSILON = 1e-9
 
 @attrs.define
 class _Bucket:
-    since: float
+    run: int | None
     tokens: float
     at: float
 
@@ -31,18 +31,18 @@ class Capacity:
     def __init__(self) -> None:
         self._buckets: dict[str, _Bucket] = {}
 
-    def take(self, arn: str, *, now: float, since: float, rate: float) -> bool:
-        """Take one token from the bucket of ``arn``'s run begun at ``since``; False when empty.
+    def take(self, arn: str, *, now: float, run: int | None, rate: float) -> bool:
+        """Take one token from the bucket of ``arn``'s ``run``; False when empty.
 
         Args:
             arn: The version.
             now: The time of the request.
-            since: When the version's run began: a new run starts full.
+            run: Which run of the version serves: a new run starts full.
             rate: Requests a second it serves now; also the bucket's size.
         """
         bucket = self._buckets.get(arn)
-        if bucket is None or bucket.since != since:
-            bucket = self._buckets[arn] = _Bucket(since=since, tokens=rate, at=now)
+        if bucket is None or bucket.run != run:
+            bucket = self._buckets[arn] = _Bucket(run=run, tokens=rate, at=now)
         elif now > bucket.at:
             # The rate changes only at whole minutes: refilling at today's rate is exact
             # within a minute, and a gap of a second or more fills the bucket anyway.

@@ -105,7 +105,7 @@ class Detection:
         self._units.record_request(key, now)
         serving = self._units.serving(key, at=now, up=up, down=down, tps=tps)
         rate = self._units.tps(key, tps) * serving.units
-        if not self._capacity.take(version.arn, now=now, since=serving.since, rate=rate):
+        if not self._capacity.take(version.arn, now=now, run=serving.run, rate=rate):
             raise FakeServiceError(
                 "ProvisionedThroughputExceededException",
                 "The number of requests exceeded your throughput limit.",

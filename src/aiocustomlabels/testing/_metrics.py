@@ -97,6 +97,8 @@ class _Phase:
     status: ProjectVersionStatus
     low: int
     high: int | None
+    # Unique to this record of a phase in its track: tells a new run from one that began at the same instant.
+    serial: int = 0
 
 
 @attrs.frozen
@@ -105,13 +107,14 @@ class Serving:
 
     Attributes:
         units: Its inference units in service; 0 unless RUNNING.
-        since: When its RUNNING phase began; minus infinity unless RUNNING.
+        run: Which run it serves in, a number unique to its RUNNING phase;
+            ``None`` unless RUNNING.
         until: The value holds until this time at least (the next whole
             minute, or the next status change).
     """
 
     units: int
-    since: float
+    run: int | None
     until: float
 
 
@@ -257,7 +260,7 @@ class UnitsHistory:
             phases = track.phases
             while phases and phases[-1].since >= at:
                 phases.pop()
-            phases.append(_Phase(at, status, min_units or 1, max_units))
+            phases.append(_Phase(at, status, min_units or 1, max_units, track.revision))
 
     def record_demand(self, key: tuple[str, str], at: float, units: float | None) -> None:
         """From ``at`` on, the demand on version ``key`` is ``units``; ``None``: its load's."""
@@ -326,9 +329,9 @@ class UnitsHistory:
             following = phases[current].since if current < len(phases) else math.inf
             until = min((math.floor(at / MINUTE) + 1) * MINUTE, following)
             if state.status is S.RUNNING and current:
-                found = Serving(units=state.held, since=phases[current - 1].since, until=until)
+                found = Serving(units=state.held, run=phases[current - 1].serial, until=until)
             else:
-                found = Serving(units=0, since=-math.inf, until=until)
+                found = Serving(units=0, run=None, until=until)
             track.serving = (track.revision, *params, at, found)
             return found
 
