@@ -12,8 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aiocustomlabels import ProjectVersionStatus
-from aiocustomlabels._models import BoundingBox, CustomLabel, Geometry, Point
+from aiocustomlabels import BoundingBox, CustomLabel, Geometry, Point, ProjectVersionStatus
 from aiocustomlabels._rules import IMAGE_BYTES, S3_IMAGE_BYTES
 from aiocustomlabels.testing import FakeCustomLabels, FakeServiceError, VirtualClock
 from aiocustomlabels.testing._labels import ASSUMED_THRESHOLD, derived_labels

@@ -13,10 +13,9 @@ from typing import Any
 import boto3
 import pytest
 
-from aiocustomlabels import ProjectVersionStatus
+from aiocustomlabels import BoundingBox, CustomLabel, Geometry, Point, ProjectVersionStatus
 from aiocustomlabels._cli._emulator import _fake as emulator_fake
 from aiocustomlabels._cli._main import build_parser
-from aiocustomlabels._models import BoundingBox, CustomLabel, Geometry, Point
 from aiocustomlabels._rules import IMAGE_BYTES
 from aiocustomlabels.testing import Emulator, FakeCustomLabels, ThreadedEmulator, VirtualClock
 from tests._fake_support import (
