@@ -149,7 +149,8 @@ def test_options_reach_the_fake_and_pick_the_labels(
     assert sent(fake) == [members]
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Few examples: each builds a client (about 0.3 s), and each sends up to 5 requests.
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     asks=st.lists(
         st.tuples(
