@@ -105,8 +105,8 @@ def detect(fake: FakeCustomLabels, *args: Any, config: AioConfig | None = None, 
 @pytest.mark.parametrize(
     "image", [JPEG, bytearray(JPEG), memoryview(JPEG)], ids=["bytes", "bytearray", "memoryview"]
 )
-def test_image_bytes_are_sent_base64(image: bytes | bytearray | memoryview) -> None:
-    """Image.Bytes reaches the fake whole, whatever buffer held it (base64 on the wire, decoded by the fake)."""
+def test_image_bytes_are_sent_as_given(image: bytes | bytearray | memoryview) -> None:
+    """Image.Bytes reaches the fake byte for byte, whatever buffer held it (base64 on the wire, decoded by the fake)."""
     fake, arn = running_version()
     answer(fake)
     detect(fake, arn, image)

@@ -7,7 +7,9 @@ earlier ones defined), on fast-forwarded time (``asyncio.run`` is ``run_fast``, 
 with aiobotocore routed in-process into a fake that holds the project the
 examples name, ``EXAMPLE_PROJECT``, with versions v1 (STOPPED) to v3
 (TRAINING_COMPLETED), unless the page routes to a fake of its own. A file that defines ``async def main(project_arn)`` and
-does not call it has it called with that project. A block titled as a test
+does not call it has it called with that project. Functions a page only
+defines (docs/detecting.md's ``labels_in`` and ``labels_in_s3``) are called by
+tests of their own, which check what they print and send. A block titled as a test
 module (```python title="test_shelf.py"```, or ``conftest.py``) is a file of a
 user's test suite instead: the page's files are run together by pytest.
 
@@ -39,7 +41,14 @@ import attrs
 import pytest
 
 import aiocustomlabels._client
-from aiocustomlabels import ProjectVersionStatus
+from aiocustomlabels import (
+    BoundingBox,
+    CustomLabel,
+    CustomLabelsClient,
+    Geometry,
+    Point,
+    ProjectVersionStatus,
+)
 from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process
 from tests._harness import run_fast
 from tests.test_fake_emulator_cli import Lines
@@ -87,6 +96,13 @@ def example_fake() -> FakeCustomLabels:
     return fake
 
 
+def run_blocks(page: Path, namespace: dict[str, Any]) -> None:
+    """Run the page's Python blocks, in order, in ``namespace``."""
+    for number, source in enumerate(blocks(page), 1):
+        code = compile(source, f"{page.name}[{number}]", "exec")
+        exec(code, namespace)  # noqa: S102 -- our own documentation
+
+
 def test_the_docs_have_examples() -> None:
     """The collector finds blocks, so a broken pattern cannot pass silently."""
     assert sum(len(blocks(page)) for page in PAGES) >= 5
@@ -106,9 +122,7 @@ def test_examples_run(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         # The page's clients are made as users make them, on the wall clock: now is the fake's instead.
         monkeypatch.setattr(aiocustomlabels._client, "wall_clock", fake.now)
     with routing:
-        for number, source in enumerate(blocks(page), 1):
-            code = compile(source, f"{page.name}[{number}]", "exec")
-            exec(code, namespace)  # noqa: S102 -- our own documentation
+        run_blocks(page, namespace)
         main = namespace.get("main")
         if inspect.iscoroutinefunction(main) and "asyncio.run(" not in text:
             run_fast(main(EXAMPLE_PROJECT))
@@ -129,6 +143,77 @@ def test_the_example_script_runs_the_main_job(
     (start,) = fake.requests_for("StartProjectVersion")
     assert (start.params["MinInferenceUnits"], start.params["MaxInferenceUnits"]) == (1, 3)
     assert len(fake.requests_for("StopProjectVersion")) == 1
+
+
+# -- examples that only define a function: called here, their result checked ---------------------
+
+DETECTING = ROOT / "docs" / "detecting.md"
+#: What the detecting page's model finds: one label with a box, one just above 70, one below.
+SHELF_LABELS = (
+    CustomLabel(
+        name="can",
+        confidence=91.5,
+        geometry=Geometry(
+            bounding_box=BoundingBox(width=0.5, height=0.25, left=0.125, top=0.5),
+            polygon=(Point(x=0.125, y=0.5), Point(x=0.625, y=0.5), Point(x=0.625, y=0.75)),
+        ),
+    ),
+    CustomLabel(name="jar", confidence=70.5),
+    CustomLabel(name="box", confidence=40.0),
+)
+SHELF_JPEG = b"\xff\xd8\xff\xe0" + b"aisle 4" * 20
+
+
+@contextlib.contextmanager
+def detecting_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FakeCustomLabels, dict[str, Any]]]:
+    """The example fake, its v2 finding ``SHELF_LABELS``, and the detecting page's names, run against it."""
+    monkeypatch.setattr(asyncio, "run", run_fast)
+    fake = example_fake()
+    fake.set_labels(EXAMPLE_VERSION, SHELF_LABELS)
+    monkeypatch.setattr(aiocustomlabels._client, "wall_clock", fake.now)
+    namespace: dict[str, Any] = {"__name__": "docs_detecting"}
+    with in_process(fake):
+        run_blocks(DETECTING, namespace)
+        yield fake, namespace
+
+
+def test_the_detecting_example_prints_the_labels(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """labels_in (docs/detecting.md) starts v2, prints the labels of 70 or more with the can's box, and stops v2."""
+    photo = tmp_path / "aisle-4.jpg"
+    photo.write_bytes(SHELF_JPEG)
+    with detecting_page(monkeypatch) as (fake, namespace):
+        capsys.readouterr()  # what the page's other blocks printed
+        run_fast(namespace["labels_in"](photo))
+    assert capsys.readouterr().out == "can 91.5\n  at 0.125 0.5 0.5 0.25\njar 70.5\n"
+    (detect,) = fake.requests_for("DetectCustomLabels")
+    assert detect.params == {
+        "ProjectVersionArn": EXAMPLE_VERSION,
+        "Image": {"Bytes": SHELF_JPEG},
+        "MinConfidence": 70.0,
+    }
+    assert [len(fake.requests_for(op)) for op in ("StartProjectVersion", "StopProjectVersion")] == [1, 1]
+
+
+def test_the_detecting_s3_example_prints_the_labels(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """labels_in_s3 (docs/detecting.md) prints the names the running model finds in the S3 object, MaxResults 10."""
+    with detecting_page(monkeypatch) as (fake, namespace):
+        fake.set_status(EXAMPLE_VERSION, ProjectVersionStatus.RUNNING)
+        fake.put_object("my-photos", "shelves/aisle-4.jpg", SHELF_JPEG)
+        capsys.readouterr()  # what the page's other blocks printed
+
+        async def main() -> None:
+            async with CustomLabelsClient.create(region_name="us-east-1") as client:
+                await namespace["labels_in_s3"](client)
+
+        run_fast(main())
+    assert capsys.readouterr().out == "can\njar\n"
+    (detect,) = fake.requests_for("DetectCustomLabels")
+    assert detect.params["Image"] == {"S3Object": {"Bucket": "my-photos", "Name": "shelves/aisle-4.jpg"}}
+    assert detect.params["MaxResults"] == 10
 
 
 # -- test modules shown on a page: a user's test suite ----------------------------------------------
