@@ -88,7 +88,7 @@ class StubRaw:
         self.calls += 1
         return await self.answer(**params)
 
-    describe_project_versions = start_project_version = stop_project_version = _call
+    describe_project_versions = start_project_version = stop_project_version = detect_custom_labels = _call
 
 
 def looptime_loop() -> asyncio.AbstractEventLoop:

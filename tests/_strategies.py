@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 RESPONSE_SHAPES = (
     "DescribeProjectsResponse",
     "DescribeProjectVersionsResponse",
+    "DetectCustomLabelsResponse",
     "StartProjectVersionResponse",
     "StopProjectVersionResponse",
 )

@@ -24,8 +24,19 @@ from aiocustomlabels import (
     InvalidRequestError,
     ProjectArn,
     ProjectVersionArn,
+    S3Object,
 )
-from aiocustomlabels._rules import is_name, is_page_size, is_token, is_units
+from aiocustomlabels._rules import (
+    is_confidence,
+    is_image_bytes,
+    is_max_results,
+    is_name,
+    is_page_size,
+    is_s3_bucket,
+    is_s3_key,
+    is_token,
+    is_units,
+)
 from tests._harness import StubRaw, run
 from tests._strategies import service_model
 
@@ -40,7 +51,7 @@ def member(operation: str, name: str) -> Shape:
     return shape
 
 
-def model_accepts(shape: Shape, value: object) -> bool:
+def model_accepts(shape: Shape, value: object) -> bool:  # noqa: PLR0911 -- one return per shape type
     """Whether the service model's constraints (type, pattern, min, max) allow ``value`` for ``shape``."""
     meta: dict[str, Any] = shape.metadata
     low: float
@@ -58,6 +69,17 @@ def model_accepts(shape: Shape, value: object) -> bool:
         # JSON integers of a 32-bit Integer; bool is no integer on the wire.
         low, high = meta.get("min", -(2**31)), meta.get("max", INT32_MAX)
         return type(value) is int and low <= value <= high
+    if shape.type_name == "float":
+        # A JSON number; bool is none, and neither is NaN (JSON cannot carry it).
+        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+            return False
+        low, high = meta.get("min", -math.inf), meta.get("max", math.inf)
+        return low <= value <= high
+    if shape.type_name == "blob":
+        if not isinstance(value, bytes | bytearray):
+            return False
+        low, high = meta.get("min", 0), meta.get("max", math.inf)
+        return low <= len(value) <= high
     raise NotImplementedError(shape.type_name)  # pragma: no cover
 
 
@@ -143,6 +165,65 @@ def test_tokens_are_what_the_model_takes(value: str | None) -> None:
     assert is_token(value) is (accepted and value != "")
 
 
+def detect_member(*path: str) -> Shape:
+    """The member at ``path`` of DetectCustomLabels' input, such as ``("Image", "Bytes")``."""
+    shape = member("DetectCustomLabels", path[0])
+    for name in path[1:]:
+        shape = shape.members[name]
+    return shape
+
+
+@given(
+    st.one_of(
+        st.floats(),
+        st.integers(-5, 105),
+        st.booleans(),
+        st.none(),
+        st.text(max_size=3),
+        st.sampled_from([0, 0.0, 100, 100.0, -0.0, math.nextafter(100, 200), math.inf, math.nan]),
+    )
+)
+def test_confidences_are_what_the_model_takes(value: object) -> None:
+    """A min_confidence is valid exactly when the model's MinConfidence (Percent: 0..100) takes it."""
+    assert is_confidence(value) is model_accepts(detect_member("MinConfidence"), value)
+
+
+@given(st.one_of(st.integers(), st.booleans(), st.floats(), st.none()))
+@example(0)
+@example(INT32_MAX)
+@example(INT32_MAX + 1)
+def test_max_results_are_what_the_model_takes(value: object) -> None:
+    """A max_results is valid exactly when the model's MaxResults (UInteger: 32-bit, min 0) takes it."""
+    assert is_max_results(value) is model_accepts(detect_member("MaxResults"), value)
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 5 * 1024 * 1024 - 1, 5 * 1024 * 1024, 5 * 1024 * 1024 + 1])
+def test_image_sizes_are_what_the_model_takes(size: int) -> None:
+    """Image bytes are valid exactly when the model's Image.Bytes (ImageBlob: 1..5,242,880) takes them."""
+    data = bytes(size)
+    assert is_image_bytes(data) is model_accepts(detect_member("Image", "Bytes"), data)
+
+
+@given(
+    st.one_of(
+        near_misses(detect_member("Image", "S3Object", "Bucket").metadata["pattern"]),
+        st.integers(0, 300).map(lambda n: "b" * n),
+        st.none(),
+    )
+)
+def test_buckets_are_what_the_model_takes(value: str | None) -> None:
+    """A bucket is valid exactly when the model's S3Bucket (3..255 of [0-9A-Za-z.-_]) takes it."""
+    assert is_s3_bucket(value) is model_accepts(detect_member("Image", "S3Object", "Bucket"), value)
+
+
+@given(st.one_of(st.text(max_size=3), st.integers(1020, 1030).map(lambda n: "k" * n), st.none()))
+@example("")
+def test_object_names_and_versions_are_what_the_model_takes(value: str | None) -> None:
+    """An object name or version is valid exactly when the model's S3ObjectName/S3ObjectVersion takes it."""
+    for name in ("Name", "Version"):
+        assert is_s3_key(value) is model_accepts(detect_member("Image", "S3Object", name), value)
+
+
 def test_the_version_names_list_is_what_the_model_takes() -> None:
     """The model takes 1 to 10 names a call: the client sends batches of at most 10, and never an empty list."""
     meta = member("DescribeProjectVersions", "VersionNames").metadata
@@ -160,14 +241,37 @@ def test_every_input_member_is_audited() -> None:
         ("StartProjectVersion", "MinInferenceUnits"),
         ("StartProjectVersion", "MaxInferenceUnits"),
         ("StopProjectVersion", "ProjectVersionArn"),
+        ("DetectCustomLabels", "ProjectVersionArn"),
+        ("DetectCustomLabels", "Image"),
+        ("DetectCustomLabels", "MaxResults"),
+        ("DetectCustomLabels", "MinConfidence"),
     }
     model = service_model()
+    operations = (
+        "DescribeProjectVersions",
+        "StartProjectVersion",
+        "StopProjectVersion",
+        "DetectCustomLabels",
+    )
     present = {
         (operation, name)
-        for operation in ("DescribeProjectVersions", "StartProjectVersion", "StopProjectVersion")
+        for operation in operations
         for name in model.operation_model(operation).input_shape.members
     }
     assert present == audited
+
+
+def test_every_image_member_is_audited() -> None:
+    """DetectCustomLabels' Image is Bytes or an S3Object of Bucket, Name and Version: each compared above."""
+    image = detect_member("Image")
+    assert set(image.members) == {"Bytes", "S3Object"}
+    assert set(image.members["S3Object"].members) == {"Bucket", "Name", "Version"}
+
+
+def test_the_version_arn_of_detect_is_the_one_of_start() -> None:
+    """DetectCustomLabels' ProjectVersionArn has the constraints StartProjectVersion's has, which ProjectVersionArn follows."""
+    detect, start = detect_member("ProjectVersionArn"), member("StartProjectVersion", "ProjectVersionArn")
+    assert detect.metadata == start.metadata
 
 
 def _valid(kind: Callable[[str], object], value: object) -> bool:
@@ -328,3 +432,46 @@ def test_a_backoff_never_takes_infinite_or_nan_delays(delays: dict[str, float]) 
 def test_an_infinite_timeout_is_refused_not_taken_for_none() -> None:
     """timeout=math.inf is refused: None is how a wait is told to have no deadline."""
     _refused(lambda client: client.start_and_wait(PROJECT, "v1", min_inference_units=1, timeout=math.inf))
+
+
+BAD_IMAGES = st.one_of(
+    st.just(b""),
+    st.just(bytearray()),
+    st.just(memoryview(b"")),
+    st.just(bytes(5 * 1024 * 1024 + 1)),
+    st.none(),
+    st.integers(),
+    st.text(max_size=5),
+    st.lists(st.integers(0, 255), min_size=1, max_size=3),
+    st.builds(S3Object, bucket=st.one_of(st.none(), st.just("ab"), st.just("bad bucket")), name=st.just("k")),
+    st.builds(
+        S3Object, bucket=st.just("bucket"), name=st.one_of(st.none(), st.just(""), st.just("k" * 1025))
+    ),
+    st.builds(
+        S3Object, bucket=st.just("bucket"), name=st.just("k"), version=st.sampled_from(["", "v" * 1025])
+    ),
+)
+BAD_CONFIDENCES = st.one_of(
+    st.floats(max_value=-0.001),
+    st.floats(min_value=100.001),
+    st.just(math.nan),
+    st.booleans(),
+    st.text(max_size=3),
+)
+BAD_MAX_RESULTS = st.one_of(
+    st.integers(max_value=-1), st.integers(min_value=INT32_MAX + 1), st.booleans(), st.floats()
+)
+
+
+@given(
+    bad=st.one_of(
+        st.fixed_dictionaries({"project_version_arn": BAD_VERSION_ARNS}),
+        st.fixed_dictionaries({"image": BAD_IMAGES}),
+        st.fixed_dictionaries({"min_confidence": BAD_CONFIDENCES}),
+        st.fixed_dictionaries({"max_results": BAD_MAX_RESULTS}),
+    )
+)
+def test_detect_custom_labels_refuses_bad_arguments(bad: dict[str, Any]) -> None:
+    """Any argument the model rejects (or an image neither bytes nor an S3Object) makes a detection raise, nothing sent."""
+    kwargs: dict[str, Any] = {"project_version_arn": VERSION, "image": b"\xff\xd8\xff", **bad}
+    _refused(lambda client: client.detect_custom_labels(**kwargs))

@@ -20,6 +20,7 @@ from aiocustomlabels import (
     CustomizationFeature,
     CustomLabelsError,
     DescribeProjectVersionsResponse,
+    DetectCustomLabelsResponse,
     MalformedResponseError,
     ProjectVersionDescription,
     ProjectVersionStatus,
@@ -40,6 +41,7 @@ RESPONSES: list[tuple[str, type[Any]]] = [
     ("DescribeProjectVersionsResponse", DescribeProjectVersionsResponse),
     ("StartProjectVersionResponse", StartProjectVersionResponse),
     ("StopProjectVersionResponse", StopProjectVersionResponse),
+    ("DetectCustomLabelsResponse", DetectCustomLabelsResponse),
 ]
 WHEN = datetime(2024, 5, 1, 12, 30, tzinfo=UTC)
 

@@ -59,6 +59,11 @@ def test_the_schema_is_the_current_one() -> None:
         "Summary",
         "CustomizationFeatureConfig",
         "CustomizationFeatureContentModerationConfig",
+        "DetectCustomLabelsResponse",
+        "CustomLabel",
+        "Geometry",
+        "BoundingBox",
+        "Point",
     }
 
 

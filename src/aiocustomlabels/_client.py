@@ -3,8 +3,9 @@
 The class is a thin face. Each public method checks its arguments once,
 against the service's rules (``_rules``), and hands typed values to the
 capability that does the work: ``_listing`` (DescribeProjectVersions),
-``_hosting`` (starting, stopping, waiting), both over ``_transport`` (the
-aiobotocore client, its errors, closing).
+``_hosting`` (starting, stopping, waiting), ``_detection``
+(DetectCustomLabels), all over ``_transport`` (the aiobotocore client, its
+errors, closing).
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from botocore.exceptions import BotoCoreError, NoCredentialsError
 from ._arns import ProjectArn, ProjectVersionArn
 from ._backoff import Backoff, DelayCallback, StatusCallback, WaitOptions
 from ._converters import converter as default_converter
+from ._detection import Detection, check_image
 from ._errors import ConfigurationError, InvalidRequestError
 from ._hosting import Hosting, RunningVersion
 from ._listing import HostedVersionIterator, Listing, ProjectIterator, ProjectVersionIterator
 from ._metrics import InferenceUnitsSample, Metrics, wall_clock
-from ._models import ProjectVersionDescription, ProjectVersionStatus
+from ._models import CustomLabel, ProjectVersionDescription, ProjectVersionStatus, S3Object
 from ._rules import (
     MAX_CONCURRENCY,
     MAX_PAGE_SIZE,
@@ -35,6 +37,8 @@ from ._rules import (
     check_arn,
     check_flag,
     check_listing,
+    check_max_results,
+    check_min_confidence,
     check_name,
     check_period,
     check_seconds,
@@ -154,6 +158,7 @@ class CustomLabelsClient(AsyncResource):
         )
         self._listing = Listing(self._transport)
         self._hosting = Hosting(self._transport, self._listing)
+        self._detection = Detection(self._transport)
         self._metrics = Metrics(self._transport, clock=clock if clock is not None else wall_clock)
 
     @classmethod
@@ -708,6 +713,67 @@ class CustomLabelsClient(AsyncResource):
         options = WaitOptions.of(timeout=timeout, backoff=backoff, on_status=on_status, on_delay=on_delay)
         self._transport.check_open()
         return await self._hosting.stop_and_wait(await self._hosting.locate(target), name, options)
+
+    # -- detecting labels ----------------------------------------------------------------
+
+    async def detect_custom_labels(
+        self,
+        project_version_arn: str,
+        image: bytes | S3Object,
+        *,
+        max_results: int | None = None,
+        min_confidence: float | None = None,
+    ) -> tuple[CustomLabel, ...]:
+        """The custom labels a RUNNING model version finds in an image (DetectCustomLabels).
+
+        One request. Throttling (``ProvisionedThroughputExceededException``:
+        more requests than the version's inference units serve) is retried by
+        botocore, as ``DEFAULT_CONFIG`` sets: up to 5 attempts in all, with
+        backoff, before ``ProvisionedThroughputExceededError``. For a load
+        test that must see every refusal, create the client with
+        ``config=AioConfig(retries={"mode": "standard", "total_max_attempts": 1})``.
+
+        Example:
+            ```python
+            labels = await client.detect_custom_labels(version_arn, image_bytes, min_confidence=70)
+            for label in labels:
+                print(label.name, label.confidence, label.geometry)
+            ```
+
+        Args:
+            project_version_arn: The model version; it must be RUNNING.
+            image: The image's bytes (JPEG or PNG, 1 byte to 5 MiB; a
+                ``bytearray`` or ``memoryview`` is copied), or an ``S3Object``
+                with its bucket and name (and, optionally, version).
+            max_results: The most labels returned, highest confidence first;
+                the service's default (all) when ``None``.
+            min_confidence: The lowest confidence, 0 to 100, of the labels
+                returned; when ``None``, the service's default, the model's
+                own threshold.
+
+        Returns:
+            The labels found; empty when none. An object label has a
+            ``geometry``; an image-level label has none.
+
+        Raises:
+            InvalidRequestError: A bad argument (not a version ARN, an image
+                of no bytes or over 5 MiB, an S3Object without bucket or name,
+                an option out of range); nothing was sent.
+            ResourceNotReadyError: The version is not RUNNING.
+            ResourceNotFoundError: No such version.
+            ImageTooLargeError: The image is too large for the service.
+            InvalidImageFormatError: The image is not a format the service reads.
+            InvalidS3ObjectError: The S3 object cannot be read.
+            ProvisionedThroughputExceededError: Throttled, after botocore's retries.
+        """
+        version = check_arn(ProjectVersionArn, project_version_arn, "project_version_arn")
+        checked_image = check_image(image)
+        return await self._detection.detect(
+            version,
+            checked_image,
+            max_results=check_max_results(max_results),
+            min_confidence=check_min_confidence(min_confidence),
+        )
 
     # -- auto-scaling at work ----------------------------------------------------------
 

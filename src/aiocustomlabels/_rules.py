@@ -75,6 +75,10 @@ MIN_CONFIDENCE: Final = 0.0
 MAX_CONFIDENCE: Final = 100.0
 #: DetectCustomLabels' ``MaxResults`` (``UInteger``): an Integer (32-bit) with ``min`` 0.
 MAX_RESULTS: Final = range(2**31)
+#: ``S3Object.Bucket`` (``S3Bucket``): 3 to 255 of these characters.
+S3_BUCKET: Final = re.compile(r"[0-9A-Za-z.\-_]{3,255}", re.ASCII)
+#: ``S3Object.Name`` and ``S3Object.Version`` (``S3ObjectName``, ``S3ObjectVersion``): 1 to 1024 characters.
+S3_KEY_LENGTH: Final = range(1, 1024 + 1)
 
 
 def is_name(value: object) -> bool:
@@ -107,6 +111,16 @@ def is_confidence(value: object) -> bool:
 def is_max_results(value: object) -> bool:
     """Whether ``value`` is a DetectCustomLabels ``MaxResults`` the service takes (``bool`` is not)."""
     return type(value) is int and value in MAX_RESULTS
+
+
+def is_s3_bucket(value: object) -> bool:
+    """Whether ``value`` is an ``S3Object.Bucket`` the service takes."""
+    return isinstance(value, str) and S3_BUCKET.fullmatch(value) is not None
+
+
+def is_s3_key(value: object) -> bool:
+    """Whether ``value`` is an ``S3Object.Name`` (or ``Version``) the service takes."""
+    return isinstance(value, str) and len(value) in S3_KEY_LENGTH
 
 
 def is_token(value: object) -> bool:
@@ -200,6 +214,32 @@ def check_name(value: object, argument: str = "version_name") -> str:
         msg = f"{argument} must be 1 to 255 of a-z A-Z 0-9 _ . -, not {value!r}"
         raise InvalidRequestError(msg)
     return value  # type: ignore[return-value]  # is_name checked it is a str
+
+
+def check_min_confidence(value: object) -> float | None:
+    """``value``, a valid ``MinConfidence`` as a float, or ``None``.
+
+    Raises:
+        InvalidRequestError: It is not a number from 0 to 100 (NaN and ``bool`` are not).
+    """
+    if value is None:
+        return None
+    if not is_confidence(value):
+        msg = f"min_confidence must be a number from {MIN_CONFIDENCE:g} to {MAX_CONFIDENCE:g}, not {value!r}"
+        raise InvalidRequestError(msg)
+    return float(value)  # type: ignore[arg-type]  # is_confidence checked it is a number
+
+
+def check_max_results(value: object) -> int | None:
+    """``value``, a valid DetectCustomLabels ``MaxResults``, or ``None``.
+
+    Raises:
+        InvalidRequestError: It is not an int from 0 to 2,147,483,647.
+    """
+    if value is not None and not is_max_results(value):
+        msg = f"max_results must be an int from 0 to {MAX_RESULTS.stop - 1:,}, not {value!r}"
+        raise InvalidRequestError(msg)
+    return value  # type: ignore[return-value]  # None or an int, checked above
 
 
 def check_page_size(value: object) -> int:

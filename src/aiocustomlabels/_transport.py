@@ -65,6 +65,7 @@ from ._errors import (
 from ._models import (
     DescribeProjectsResponse,
     DescribeProjectVersionsResponse,
+    DetectCustomLabelsResponse,
     StartProjectVersionResponse,
     StopProjectVersionResponse,
 )
@@ -89,6 +90,7 @@ OpenCloudWatch = Callable[[], Awaitable[tuple[Any, Callable[[], Awaitable[object
 METHODS: Final = {
     "DescribeProjects": "describe_projects",
     "DescribeProjectVersions": "describe_project_versions",
+    "DetectCustomLabels": "detect_custom_labels",
     "StartProjectVersion": "start_project_version",
     "StopProjectVersion": "stop_project_version",
 }
@@ -97,16 +99,21 @@ METHODS: Final = {
 OUTPUTS: Final[dict[str, type]] = {
     "DescribeProjects": DescribeProjectsResponse,
     "DescribeProjectVersions": DescribeProjectVersionsResponse,
+    "DetectCustomLabels": DetectCustomLabelsResponse,
     "StartProjectVersion": StartProjectVersionResponse,
     "StopProjectVersion": StopProjectVersionResponse,
 }
 
 #: The members each operation always sends. The service sends the list even
 #: when it is empty; an answer without them is not the operation's output (a
-#: proxy's HTML page, which botocore reads as ``{}``), never data.
+#: proxy's HTML page, which botocore reads as ``{}``), never data. (That
+#: DetectCustomLabels sends ``CustomLabels: []`` when it finds nothing is
+#: assumed: AWS shows no such answer; an empty ``{}`` would otherwise pass for
+#: "no labels".)
 REQUIRED: Final = {
     "DescribeProjects": "ProjectDescriptions",
     "DescribeProjectVersions": "ProjectVersionDescriptions",
+    "DetectCustomLabels": "CustomLabels",
     "GetMetricData": "MetricDataResults",
     "StartProjectVersion": "Status",
     "StopProjectVersion": "Status",

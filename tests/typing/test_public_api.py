@@ -19,13 +19,17 @@ import cattrs
 import aiocustomlabels
 from aiocustomlabels import (
     Backoff,
+    BoundingBox,
     ClientClosedError,
     ClientOpening,
     CustomizationFeature,
+    CustomLabel,
     CustomLabelsClient,
     DescribeProjectVersionsResponse,
+    Geometry,
     InferenceUnits,
     InferenceUnitsSample,
+    Point,
     ProjectArn,
     ProjectDescription,
     ProjectVersionArn,
@@ -33,7 +37,9 @@ from aiocustomlabels import (
     ProjectVersionIterator,
     ProjectVersionPages,
     ProjectVersionStatus,
+    ResourceNotReadyError,
     RunningVersion,
+    S3Object,
     ServiceError,
     UnitsMismatchError,
     WaitTimeoutError,
@@ -204,6 +210,32 @@ def test_metrics_signatures() -> None:
         assert_type(samples[0].in_service, float | None)
         latest = await client.units_in_service(project, "v1")
         assert_type(latest, InferenceUnitsSample | None)
+
+    assert callable(uses)
+
+
+def test_detection_signature() -> None:
+    """detect_custom_labels() takes bytes or an S3Object and gives a tuple of typed labels; never called here."""
+
+    async def uses(client: CustomLabelsClient, version: str, image: bytes) -> None:
+        labels = await client.detect_custom_labels(version, image, max_results=5, min_confidence=70.5)
+        assert_type(labels, tuple[CustomLabel, ...])
+        label = labels[0]
+        assert_type(label.name, str | None)
+        assert_type(label.confidence, float | None)
+        assert_type(label.geometry, Geometry | None)
+        if label.geometry is not None:
+            assert_type(label.geometry.bounding_box, BoundingBox | None)
+            assert_type(label.geometry.polygon, tuple[Point, ...])
+            assert_type(label.geometry.polygon[0].x, float | None)
+        from_s3 = await client.detect_custom_labels(
+            version, S3Object(bucket="b", name="k.jpg"), min_confidence=50
+        )
+        assert_type(from_s3, tuple[CustomLabel, ...])
+        try:
+            await client.detect_custom_labels(version, image)
+        except ResourceNotReadyError as error:
+            assert_type(error.code, str)
 
     assert callable(uses)
 
