@@ -239,7 +239,7 @@ async def calibrate(
         msg = f"{arn.version_name} is {description.status}, not RUNNING: start it first; no load was sent"
         raise VersionNotRunningError(msg, description)
     units, source = await _units(client, project, description)
-    detect = partial(client.detect_custom_labels, arn)  # type: ignore[attr-defined]
+    detect = partial(client.detect_custom_labels, arn)
     steps = await run_load(detect, sent, plan, on_step=on_step)
     units_at_end, _ = await _units(client, project, description)
     measured = sum(step.measured_seconds for step in steps)
