@@ -70,6 +70,9 @@ MIN_INFERENCE_UNITS: Final = 1
 MAX_INFERENCE_UNITS: Final = 2**31 - 1
 #: DetectCustomLabels' ``Image.Bytes`` (``ImageBlob``): 1 byte to 5 MiB.
 IMAGE_BYTES: Final = range(1, 5 * 1024 * 1024 + 1)
+#: An image in S3 for DetectCustomLabels: assumed 15 MiB, the limit the Rekognition guide
+#: documents for images stored in S3 ("Guidelines and quotas"); Custom Labels states none.
+S3_IMAGE_BYTES: Final = range(1, 15 * 1024 * 1024 + 1)
 #: ``MinConfidence`` and a label's ``Confidence`` (``Percent``): 0 to 100.
 MIN_CONFIDENCE: Final = 0.0
 MAX_CONFIDENCE: Final = 100.0

@@ -79,12 +79,20 @@ def _seconds(text: str) -> float:
     return _non_negative(text, "a number of seconds")
 
 
-def _delay(text: str) -> float:
-    value = _seconds(text)
+def _positive(text: str, what: str) -> float:
+    value = _non_negative(text, what)
     if value <= 0:
-        msg = f"expected a number of seconds above 0; got {text!r}"
+        msg = f"expected {what} above 0; got {text!r}"
         raise argparse.ArgumentTypeError(msg)
     return value
+
+
+def _delay(text: str) -> float:
+    return _positive(text, "a number of seconds")
+
+
+def _tps(text: str) -> float:
+    return _positive(text, "requests a second per inference unit")
 
 
 def _project_arn(text: str) -> ProjectArn:
@@ -384,6 +392,13 @@ def emulator_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--stop-seconds", type=_seconds, default=3.0, metavar="SECONDS", help="how long a stop takes"
+    )
+    parser.add_argument(
+        "--tps-per-unit",
+        type=_tps,
+        default=5.0,
+        metavar="N",
+        help="DetectCustomLabels requests a second each inference unit serves (default 5, assumed)",
     )
     _seconds_per_request(parser)
 

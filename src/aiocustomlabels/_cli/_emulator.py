@@ -43,6 +43,7 @@ def _fake(args: argparse.Namespace) -> tuple[FakeCustomLabels[Clock], list[str]]
             clock=VirtualClock(start=DAY.timestamp()),
             start_seconds=args.start_seconds,
             stop_seconds=args.stop_seconds,
+            tps_per_unit=args.tps_per_unit,
         )
         day = seed_day(day_fake)
         held = f"Auto-scaling day ({day.start:%Y-%m-%d}, UTC; the clock stands at its end): {day.version_arn}"
@@ -51,6 +52,7 @@ def _fake(args: argparse.Namespace) -> tuple[FakeCustomLabels[Clock], list[str]]
         clock=_clock(args.seconds_per_request),
         start_seconds=args.start_seconds,
         stop_seconds=args.stop_seconds,
+        tps_per_unit=args.tps_per_unit,
     )
     return fake, [f"Demo project: {seed_demo(fake).project_arn}"] if args.seed == "demo" else []
 

@@ -10,8 +10,11 @@ lifecycle on a clock you control. It speaks the service's wire protocol
   (sync), for boto3, the AWS CLI or any SDK given an endpoint URL; also
   ``python -m aiocustomlabels emulator``.
 
-Its versions auto-scale on a demand you set (``FakeCustomLabels.set_demand``)
-and publish their inference units as CloudWatch metrics, which both faces
+RUNNING versions answer DetectCustomLabels (labels derived from the image,
+or set with ``FakeCustomLabels.set_labels``), so many requests a second per
+inference unit (``tps_per_unit``), throttling the rest. Its versions
+auto-scale on their DetectCustomLabels load, or on a demand you set
+(``FakeCustomLabels.set_demand``), and publish their inference units as CloudWatch metrics, which both faces
 serve through CloudWatch's ``GetMetricData`` (awsJson 1.0 and rpc-v2-cbor).
 
 The pytest fixtures ``fake_custom_labels``, ``custom_labels_in_process`` and

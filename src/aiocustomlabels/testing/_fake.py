@@ -7,7 +7,6 @@ what its versions say of themselves in ``_descriptions``.
 from __future__ import annotations
 
 import bisect
-import math
 import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -26,10 +25,12 @@ from .._models import (
 )
 from ._clock import Clock, ClockT_co, StepClock, VirtualClock
 from ._descriptions import populated_description, project_wire, wire_value
+from ._detection import Detection, DetectionScene, check_tps, detect_request
 from ._faults import FaultPlan
-from ._metrics import UnitsHistory, UnitsMinute
+from ._metrics import UnitsHistory
 from ._records import MESSAGES, Project, RecordedRequest, Version, metric_key
-from ._tokens import PageTokens, scope_digest
+from ._scaling import ScalingScene
+from ._tokens import PageTokens
 from ._validation import (
     FakeServiceError,
     invalid,
@@ -48,7 +49,7 @@ S = ProjectVersionStatus
 _BUSY = HOSTED_STATUSES | {S.TRAINING_IN_PROGRESS, S.COPYING_IN_PROGRESS, S.DELETING}
 
 
-class FakeCustomLabels(Generic[ClockT_co]):
+class FakeCustomLabels(ScalingScene, DetectionScene, Generic[ClockT_co]):
     """An in-memory Custom Labels service: projects, model versions and their lifecycle.
 
     Status changes happen by themselves as the clock moves: a started version is
@@ -78,6 +79,11 @@ class FakeCustomLabels(Generic[ClockT_co]):
             are in service (see ``set_demand``).
         scale_down_seconds: How long demand must call for fewer units before
             the extra ones leave service.
+        tps_per_unit: The DetectCustomLabels requests a second one inference
+            unit serves (assumed: AWS publishes no figure): a RUNNING version
+            serves this many per unit in service, with a burst of one
+            second's worth, and throttles the rest; its load, in units, is
+            its requests a second over the last minute divided by this.
 
     Attributes:
         faults: The faults to inject into the answers: see ``FaultPlan``.
@@ -87,6 +93,8 @@ class FakeCustomLabels(Generic[ClockT_co]):
         token_ttl: As given; may be changed at any time.
         scale_up_seconds: As given; may be changed at any time.
         scale_down_seconds: As given; may be changed at any time.
+        tps_per_unit: As given; may be changed at any time, for versions
+            without their own.
     """
 
     @overload
@@ -102,6 +110,7 @@ class FakeCustomLabels(Generic[ClockT_co]):
         token_ttl: float = ...,
         scale_up_seconds: float = ...,
         scale_down_seconds: float = ...,
+        tps_per_unit: float = ...,
     ) -> None: ...
 
     @overload
@@ -117,6 +126,7 @@ class FakeCustomLabels(Generic[ClockT_co]):
         token_ttl: float = ...,
         scale_up_seconds: float = ...,
         scale_down_seconds: float = ...,
+        tps_per_unit: float = ...,
     ) -> None: ...
 
     def __init__(
@@ -131,7 +141,9 @@ class FakeCustomLabels(Generic[ClockT_co]):
         token_ttl: float = 24 * 3600.0,
         scale_up_seconds: float = 300.0,
         scale_down_seconds: float = 900.0,
+        tps_per_unit: float = 5.0,
     ) -> None:
+        check_tps(tps_per_unit)
         self.region = region
         self.account_id = account_id
         # Without a clock, ClockT_co is VirtualClock (the first overload): this is one.
@@ -142,6 +154,7 @@ class FakeCustomLabels(Generic[ClockT_co]):
         self.token_ttl = token_ttl
         self.scale_up_seconds = scale_up_seconds
         self.scale_down_seconds = scale_down_seconds
+        self.tps_per_unit = tps_per_unit
         self.faults: FaultPlan = FaultPlan()
         self._requests: list[RecordedRequest] = []
         self._projects: dict[str, Project] = {}
@@ -150,6 +163,7 @@ class FakeCustomLabels(Generic[ClockT_co]):
         self._tokens = PageTokens()
         self._last_ms = 0
         self._units = UnitsHistory()
+        self._detection = Detection(self._units)
 
     @property
     def clock(self) -> ClockT_co:
@@ -221,6 +235,7 @@ class FakeCustomLabels(Generic[ClockT_co]):
         max_inference_units: int | None = None,
         start_seconds: float | None = None,
         stop_seconds: float | None = None,
+        tps_per_unit: float | None = None,
     ) -> ProjectVersionArn:
         """Add a model version in any status and return its ARN.
 
@@ -237,7 +252,9 @@ class FakeCustomLabels(Generic[ClockT_co]):
             max_inference_units: Likewise, for auto-scaling.
             start_seconds: How long a start takes for this version.
             stop_seconds: How long a stop takes for this version.
+            tps_per_unit: This version's TPS per unit; the fake's by default.
         """
+        check_tps(tps_per_unit)
         with self._lock:
             project = self._project(project_arn)
             if version_name in project.versions:
@@ -275,6 +292,7 @@ class FakeCustomLabels(Generic[ClockT_co]):
             bisect.insort(project.keys, version.key)
             project.by_key[version.key] = version
             self._versions[arn] = (project, version)
+            self._units.set_tps(metric_key(version), tps_per_unit)
             self._hosting(version, self.clock.now(), status)
             return arn
 
@@ -304,61 +322,6 @@ class FakeCustomLabels(Generic[ClockT_co]):
                 min_inference_units=version.min_units,
                 max_inference_units=version.max_units,
             )
-
-    def set_demand(self, version_arn: str, units: float) -> None:
-        """From now on, the demand on this version is ``units`` inference units.
-
-        While the version is RUNNING with a MaxInferenceUnits, its desired
-        units follow ``clamp(ceil(units), min, max)``, and its units in
-        service follow desired after ``scale_up_seconds`` (up) or
-        ``scale_down_seconds`` (down). The demand is the traffic's, not the
-        version's: it stays set across stops and starts. Before any call it
-        is 0.
-
-        Raises:
-            KeyError: The fake has no such version.
-            ValueError: ``units`` is negative or not finite.
-        """
-        if not math.isfinite(units) or units < 0:
-            msg = f"demand must be a finite number of units >= 0, not {units}"
-            raise ValueError(msg)
-        with self._lock:
-            version = self._version(version_arn)
-            self._units.record_demand(metric_key(version), self.clock.now(), float(units))
-
-    def published_units(
-        self, version_arn: str, *, start: float | None = None, end: float | None = None
-    ) -> list[UnitsMinute]:
-        """The minutes at which this version published its inference-unit metrics, oldest first.
-
-        What CloudWatch's ``GetMetricData`` serves, one minute at a time:
-        each whole minute in [start, end) (epoch seconds; by default from the
-        beginning to now) that the fake clock has passed.
-
-        Raises:
-            KeyError: The fake has no such version.
-        """
-        with self._lock:
-            key = metric_key(self._version(version_arn))
-            now = self.clock.now()
-        return self.published_by_name(
-            *key, start=-math.inf if start is None else start, end=now if end is None else min(end, now)
-        )
-
-    def published_by_name(
-        self, project_name: str, version_name: str, *, start: float, end: float
-    ) -> list[UnitsMinute]:
-        """Like ``published_units``, by the metrics' dimensions, and ``end`` is not capped at now.
-
-        Unknown names publish nothing, as in CloudWatch.
-        """
-        return self._units.published(
-            (project_name, version_name),
-            start=start,
-            end=end,
-            up=self.scale_up_seconds,
-            down=self.scale_down_seconds,
-        )
 
     @property
     def requests(self) -> tuple[RecordedRequest, ...]:
@@ -399,6 +362,11 @@ class FakeCustomLabels(Generic[ClockT_co]):
         if version.pending is not None and version.pending[0] <= self.clock.now():
             _, version.status, version.status_message = version.pending
             version.pending = None
+
+    def _read_token(self, token: str | None, scope: str, filter_key: str) -> tuple[int, str] | None:
+        if token is None:
+            return None
+        return self._tokens.read_listing(token, scope, filter_key, now=self.clock.now(), ttl=self.token_ttl)
 
     def _render(self, version: Version) -> dict[str, Any]:
         self._settle(version)
@@ -445,6 +413,8 @@ class FakeCustomLabels(Generic[ClockT_co]):
                 return self._start_project_version(params)
             if operation == "StopProjectVersion":
                 return self._stop_project_version(params)
+            if operation == "DetectCustomLabels":
+                return self._detect_custom_labels(params)
         raise FakeServiceError("UnknownOperationException", f"The fake does not serve {operation}.")
 
     def _describe_project_versions(self, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -454,7 +424,7 @@ class FakeCustomLabels(Generic[ClockT_co]):
             raise not_found()
         names = query.names
         filter_key = ",".join(sorted(set(names))) if names else ""
-        after = self._read_token(query.token, query.project_arn, filter_key) if query.token else None
+        after = self._read_token(query.token, query.project_arn, filter_key)
         keys = (
             sorted(project.versions[n].key for n in set(names) if n in project.versions)
             if names
@@ -466,14 +436,16 @@ class FakeCustomLabels(Generic[ClockT_co]):
             "ProjectVersionDescriptions": [self._render(project.by_key[k]) for k in chosen]
         }
         if start + query.page_size < len(keys):
-            result["NextToken"] = self._make_token(query.project_arn, filter_key, chosen[-1])
+            result["NextToken"] = self._tokens.make_listing(
+                query.project_arn, filter_key, chosen[-1], self.clock.now()
+            )
         return result
 
     def _describe_projects(self, params: Mapping[str, Any]) -> dict[str, Any]:
         query = projects_query(params)
         names, features = query.names, query.features
         filter_key = ",".join(sorted(set(names or []))) + "|" + ",".join(sorted(set(features)))
-        after = self._read_token(query.token, "projects", filter_key) if query.token else None
+        after = self._read_token(query.token, "projects", filter_key)
         chosen = sorted(
             (
                 p
@@ -487,8 +459,19 @@ class FakeCustomLabels(Generic[ClockT_co]):
         page = chosen[: query.page_size]
         result: dict[str, Any] = {"ProjectDescriptions": [dict(p.wire) for p in page]}
         if len(chosen) > query.page_size:
-            result["NextToken"] = self._make_token("projects", filter_key, page[-1].key)
+            result["NextToken"] = self._tokens.make_listing(
+                "projects", filter_key, page[-1].key, self.clock.now()
+            )
         return result
+
+    def _detect_custom_labels(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        request = detect_request(params)
+        found = self._versions.get(request.arn)
+        if found is None:
+            raise not_found()
+        self._settle(found[1])
+        now, up, down = self.clock.now(), self.scale_up_seconds, self.scale_down_seconds
+        return self._detection.detect(request, found[1], now=now, tps=self.tps_per_unit, up=up, down=down)
 
     def _start_project_version(self, params: Mapping[str, Any]) -> dict[str, Any]:
         request = start_request(params)
@@ -509,7 +492,11 @@ class FakeCustomLabels(Generic[ClockT_co]):
             now = self.clock.now()
             held = sum(
                 self._units.held(
-                    metric_key(other), at=now, up=self.scale_up_seconds, down=self.scale_down_seconds
+                    metric_key(other),
+                    at=now,
+                    up=self.scale_up_seconds,
+                    down=self.scale_down_seconds,
+                    tps=self.tps_per_unit,
                 )
                 for _, other in self._versions.values()
                 if other is not version
@@ -548,19 +535,3 @@ class FakeCustomLabels(Generic[ClockT_co]):
         self._hosting(version, self.clock.now(), S.STOPPING)
         self._hosting(version, version.pending[0], S.STOPPED)
         return {"Status": S.STOPPING.value}
-
-    # -- pagination tokens -----------------------------------------------------
-
-    def _make_token(self, project_arn: str, filter_key: str, last: tuple[int, str]) -> str:
-        return self._tokens.make(
-            {"s": scope_digest(project_arn, filter_key), "k": list(last), "t": self.clock.now()}
-        )
-
-    def _read_token(self, token: str, project_arn: str, filter_key: str) -> tuple[int, str]:
-        data = self._tokens.read(token)
-        if data is None or data["s"] != scope_digest(project_arn, filter_key):
-            raise FakeServiceError("InvalidPaginationTokenException", "Invalid pagination token.")
-        if self.clock.now() - data["t"] > self.token_ttl:
-            raise FakeServiceError("InvalidPaginationTokenException", "The pagination token has expired.")
-        created, arn = data["k"]
-        return (int(created), str(arn))

@@ -9,7 +9,9 @@ The rules (see ``docs/testing.md``, which says which are documented and which
 are assumed):
 
 * While RUNNING, desired units are ``clamp(ceil(demand), min, max)``; without
-  a max, the min (no scaling).
+  a max, the min (no scaling). The demand is the one set (``set_demand``), or,
+  when none is set, the load's: the DetectCustomLabels requests of the last
+  60 seconds, per second, divided by the version's TPS per unit (``_load``).
 * The scaler looks once a minute, at each whole minute: in-service units rise
   to the lowest desired value of the last ``scale_up_seconds`` if that is
   higher, and fall to the highest desired value of the last
@@ -41,6 +43,7 @@ from .._rules import METRICS_NAMESPACE as NAMESPACE
 from .._rules import MIN_METRIC as MIN
 from .._rules import MINUTE
 from .._rules import UNIT_METRICS as METRIC_NAMES
+from ._load import RequestLoad
 
 __all__ = [
     "DESIRED",
@@ -50,6 +53,7 @@ __all__ = [
     "METRIC_NAMES",
     "MIN",
     "NAMESPACE",
+    "Serving",
     "UnitsHistory",
     "UnitsMinute",
 ]
@@ -93,17 +97,58 @@ class _Phase:
     status: ProjectVersionStatus
     low: int
     high: int | None
+    # Unique to this record of a phase in its track: tells a new run from one that began at the same instant.
+    serial: int = 0
+
+
+@attrs.frozen
+class Serving:
+    """A version's capacity at some time: what the fake's throughput follows.
+
+    Attributes:
+        units: Its inference units in service; 0 unless RUNNING.
+        run: Which run it serves in, a number unique to its RUNNING phase;
+            ``None`` unless RUNNING.
+        until: The value holds until this time at least (the next whole
+            minute, or the next status change).
+    """
+
+    units: int
+    run: int | None
+    until: float
 
 
 @attrs.define
 class _Track:
     phases: list[_Phase] = attrs.Factory(list)
     demand_times: list[float] = attrs.Factory(list)
-    demand_units: list[float] = attrs.Factory(list)
+    # None: no demand set from then on; the load's counts.
+    demand_units: list[float | None] = attrs.Factory(list)
+    load: RequestLoad = attrs.Factory(RequestLoad)
+    tps: float | None = None
+    # The scaler's verdicts, (rise to, fall to), by (run start, minute, up, down, tps):
+    # a walk need not look at the same window twice. Dropped from a minute on when
+    # something is recorded at or before it.
+    ticks: dict[tuple[float, int, float, float, float], tuple[int, int]] = attrs.Factory(dict)
+    ticked_to: float = -math.inf
+    revision: int = 0
+    # The last ``serving`` answer: (revision, up, down, tps, asked at, answer).
+    serving: tuple[int, float, float, float, float, Serving] | None = None
 
-    def demand_at(self, at: float) -> float:
+    def manual_at(self, at: float) -> float | None:
         index = bisect.bisect_right(self.demand_times, at)
-        return self.demand_units[index - 1] if index else 0.0
+        return self.demand_units[index - 1] if index else None
+
+    def demand_at(self, at: float, tps: float) -> float:
+        manual = self.manual_at(at)
+        return manual if manual is not None else self.load.count(at) / MINUTE / tps
+
+    def changed(self, at: float) -> None:
+        """Something was recorded from ``at`` on: forget what it may change."""
+        if at <= self.ticked_to:
+            self.ticks = {key: value for key, value in self.ticks.items() if key[1] < at}
+            self.ticked_to = max((key[1] for key in self.ticks), default=-math.inf)
+            self.revision += 1
 
 
 @attrs.define
@@ -133,30 +178,53 @@ def _minutes(start: float, end: float) -> range:
 class _Run:
     """One RUNNING phase: desired units and the once-a-minute scaler."""
 
-    def __init__(self, track: _Track, phase: _Phase, *, up: float, down: float) -> None:
+    def __init__(self, track: _Track, phase: _Phase, *, up: float, down: float, tps: float) -> None:
         self.track = track
         self.phase = phase
         self.up = up
         self.down = down
+        self.tps = track.tps if track.tps is not None else tps
+
+    def _desired(self, demand: float) -> int:
+        return min(max(math.ceil(demand), self.phase.low), self.phase.high or self.phase.low)
 
     def desired_at(self, at: float) -> int:
-        low, high = self.phase.low, self.phase.high
-        if high is None or at < self.phase.since:
-            return low
-        return min(max(math.ceil(self.track.demand_at(at)), low), high)
+        if self.phase.high is None or at < self.phase.since:
+            return self.phase.low
+        return self._desired(self.track.demand_at(at, self.tps))
 
-    def _window(self, start: float, end: float) -> list[int]:
-        """Every desired value taken in [start, end]: at start, and at each change after it."""
+    def _window(self, start: float, end: float) -> tuple[int, int]:
+        """The least and greatest desired values taken in [start, end]."""
+        low = self.phase.low
+        if self.phase.high is None or end < self.phase.since:
+            return low, low
+        values = []
+        if start < self.phase.since:
+            # Before the run began, desired was its min.
+            values.append(low)
+            start = self.phase.since
         times = self.track.demand_times
-        changes = times[bisect.bisect_right(times, start) : bisect.bisect_right(times, end)]
-        if start < self.phase.since <= end:
-            changes = [*changes, self.phase.since]
-        return [self.desired_at(start), *(self.desired_at(t) for t in changes)]
+        edges = [start, *times[bisect.bisect_right(times, start) : bisect.bisect_right(times, end)]]
+        # One stretch per demand set: a set value, or the load's counts over it.
+        for index, begin in enumerate(edges):
+            last = index + 1 == len(edges)
+            manual = self.track.manual_at(begin)
+            if manual is not None:
+                values.append(self._desired(manual))
+                continue
+            counts = self.track.load.extremes(begin, end if last else edges[index + 1], closed=last)
+            values.extend(self._desired(count / MINUTE / self.tps) for count in counts)
+        return min(values), max(values)
 
-    def tick(self, in_service: int, at: float) -> int:
+    def tick(self, in_service: int, at: int) -> int:
         """In-service units after the scaler looks at minute ``at``."""
-        rise_to = min(self._window(at - self.up, at))
-        fall_to = max(self._window(at - self.down, at))
+        key = (self.phase.since, at, self.up, self.down, self.tps)
+        verdict = self.track.ticks.get(key)
+        if verdict is None:
+            verdict = (self._window(at - self.up, at)[0], self._window(at - self.down, at)[1])
+            self.track.ticks[key] = verdict
+            self.track.ticked_to = max(self.track.ticked_to, at)
+        rise_to, fall_to = verdict
         return min(max(in_service, rise_to), fall_to)
 
 
@@ -186,43 +254,106 @@ class UnitsHistory:
         units is taken as started with Min 1.
         """
         with self._lock:
-            phases = self._tracks.setdefault(key, _Track()).phases
+            track = self._tracks.setdefault(key, _Track())
+            track.changed(at)
+            track.revision += 1
+            phases = track.phases
             while phases and phases[-1].since >= at:
                 phases.pop()
-            phases.append(_Phase(at, status, min_units or 1, max_units))
+            phases.append(_Phase(at, status, min_units or 1, max_units, track.revision))
 
-    def record_demand(self, key: tuple[str, str], at: float, units: float) -> None:
-        """From ``at`` on, the demand on version ``key`` is ``units``."""
+    def record_demand(self, key: tuple[str, str], at: float, units: float | None) -> None:
+        """From ``at`` on, the demand on version ``key`` is ``units``; ``None``: its load's."""
         with self._lock:
             track = self._tracks.setdefault(key, _Track())
+            track.changed(at)
+            track.revision += 1
             cut = bisect.bisect_left(track.demand_times, at)
             del track.demand_times[cut:], track.demand_units[cut:]
             track.demand_times.append(at)
             track.demand_units.append(units)
 
+    def record_request(self, key: tuple[str, str], at: float) -> None:
+        """A request that counts towards the load arrived at version ``key`` at ``at``."""
+        with self._lock:
+            track = self._tracks.setdefault(key, _Track())
+            track.load.add(at)
+            track.changed(at)
+
+    def set_tps(self, key: tuple[str, str], tps: float | None) -> None:
+        """The version's own TPS per unit; ``None``: the fake's, as each query passes it."""
+        with self._lock:
+            self._tracks.setdefault(key, _Track()).tps = tps
+            self._tracks[key].revision += 1
+
+    def tps(self, key: tuple[str, str], default: float) -> float:
+        """The version's TPS per unit: its own, else ``default``."""
+        with self._lock:
+            track = self._tracks.get(key)
+            return default if track is None or track.tps is None else track.tps
+
     def published(
-        self, key: tuple[str, str], *, start: float, end: float, up: float, down: float
+        self, key: tuple[str, str], *, start: float, end: float, up: float, down: float, tps: float
     ) -> list[UnitsMinute]:
         """The minutes in [start, end) at which version ``key`` published, oldest first."""
         with self._lock:
             track = self._tracks.get(key)
             if track is None:
                 return []
-            return list(self._walk(track, start=start, limit=end, up=up, down=down, state=_State()))
+            walk = self._walk(track, start=start, limit=end, up=up, down=down, tps=tps, state=_State())
+            return list(walk)
 
-    def held(self, key: tuple[str, str], *, at: float, up: float, down: float) -> int:
+    def held(self, key: tuple[str, str], *, at: float, up: float, down: float, tps: float) -> int:
         """The units version ``key`` holds at ``at``: in service, or its min while STARTING."""
-        state = _State()
         with self._lock:
-            track = self._tracks.get(key, _Track())
-            # Up to and including the instant ``at``.
-            limit = math.nextafter(at, math.inf)
-            # Nothing is published in [limit, limit): the walk only moves ``state``.
-            deque(self._walk(track, start=limit, limit=limit, up=up, down=down, state=state), maxlen=0)
-        return state.held
+            return self._state_at(self._tracks.get(key, _Track()), at, up=up, down=down, tps=tps).held
+
+    def serving(self, key: tuple[str, str], *, at: float, up: float, down: float, tps: float) -> Serving:
+        """The units version ``key`` serves with at ``at``, and since and until when.
+
+        Cheap when asked again before ``until``: a load test asks at every request.
+        """
+        params = (up, down, tps)
+        with self._lock:
+            track = self._tracks.setdefault(key, _Track())
+            cached = track.serving
+            if (
+                cached is not None
+                and cached[:4] == (track.revision, *params)
+                and cached[4] <= at < cached[5].until
+            ):
+                return cached[5]
+            state = self._state_at(track, at, up=up, down=down, tps=tps)
+            phases = track.phases
+            current = bisect.bisect_right([p.since for p in phases], at)
+            following = phases[current].since if current < len(phases) else math.inf
+            until = min((math.floor(at / MINUTE) + 1) * MINUTE, following)
+            if state.status is S.RUNNING and current:
+                found = Serving(units=state.held, run=phases[current - 1].serial, until=until)
+            else:
+                found = Serving(units=0, run=None, until=until)
+            track.serving = (track.revision, *params, at, found)
+            return found
+
+    def _state_at(self, track: _Track, at: float, *, up: float, down: float, tps: float) -> _State:
+        state = _State()
+        # Up to and including the instant ``at``.
+        limit = math.nextafter(at, math.inf)
+        # Nothing is published in [limit, limit): the walk only moves ``state``.
+        walk = self._walk(track, start=limit, limit=limit, up=up, down=down, tps=tps, state=state)
+        deque(walk, maxlen=0)
+        return state
 
     def _walk(
-        self, track: _Track, *, start: float, limit: float, up: float, down: float, state: _State
+        self,
+        track: _Track,
+        *,
+        start: float,
+        limit: float,
+        up: float,
+        down: float,
+        tps: float,
+        state: _State,
     ) -> Iterator[UnitsMinute]:
         """Walk the phases that began before ``limit``; yield the minutes in [start, limit).
 
@@ -249,7 +380,7 @@ class UnitsHistory:
             elif phase.status is S.RUNNING:
                 if skip:
                     continue
-                run = _Run(track, phase, up=up, down=down)
+                run = _Run(track, phase, up=up, down=down, tps=tps)
                 state.in_service, state.desired = phase.low, phase.low
                 for minute in _minutes(phase.since, until):
                     state.in_service = run.tick(state.in_service, minute)

@@ -29,7 +29,9 @@ class RecordedRequest:
 
     Attributes:
         operation: The operation, such as ``"StartProjectVersion"``.
-        params: The request's JSON members, as sent.
+        params: The request's JSON members, as sent, but for
+            DetectCustomLabels' ``Image.Bytes``: the image's bytes, decoded
+            from the wire's base64.
         at: The fake clock's time when it arrived.
     """
 

@@ -15,6 +15,8 @@ import json
 import secrets
 from typing import Any
 
+from ._validation import FakeServiceError
+
 __all__ = ["PageTokens", "scope_digest"]
 
 
@@ -52,3 +54,24 @@ class PageTokens:
             return None
         payload = json.loads(body)
         return payload if isinstance(payload, dict) else None
+
+    def make_listing(self, scope: str, filter_key: str, last: tuple[int, str], now: float) -> str:
+        """A Rekognition listing's token: it continues after ``last``, in ``scope`` under ``filter_key``."""
+        return self.make({"s": scope_digest(scope, filter_key), "k": list(last), "t": now})
+
+    def read_listing(
+        self, token: str, scope: str, filter_key: str, *, now: float, ttl: float
+    ) -> tuple[int, str]:
+        """Where a listing's token continues from.
+
+        Raises:
+            FakeServiceError: ``InvalidPaginationTokenException``: the token is
+                not this listing's, or older than ``ttl`` seconds.
+        """
+        data = self.read(token)
+        if data is None or data["s"] != scope_digest(scope, filter_key):
+            raise FakeServiceError("InvalidPaginationTokenException", "Invalid pagination token.")
+        if now - data["t"] > ttl:
+            raise FakeServiceError("InvalidPaginationTokenException", "The pagination token has expired.")
+        created, arn = data["k"]
+        return (int(created), str(arn))

@@ -18,6 +18,7 @@ from . import _cloudwatch
 from ._fake import FakeCustomLabels, FakeServiceError
 from ._faults import FaultKind
 from ._http import WireReply, target
+from ._images import decode_image_bytes
 
 __all__ = ["CONTENT_TYPE", "MAX_REQUEST_BYTES", "TARGET_PREFIX", "WireReply", "dispatch"]
 
@@ -26,10 +27,11 @@ logger = logging.getLogger("aiocustomlabels.testing")
 CONTENT_TYPE = "application/x-amz-json-1.1"
 TARGET_PREFIX = "RekognitionService."
 
-#: The largest request body the fake reads (assumed: 1 MiB, aiohttp's own
-#: default, and thousands of times what these operations send). A transport
-#: needs to hand ``dispatch`` no more than one byte past it.
-MAX_REQUEST_BYTES = 1024 * 1024
+#: The largest request body the fake reads (assumed: 8 MiB). A DetectCustomLabels
+#: request with a 5 MiB image is about 7 MiB of JSON (base64 is 4/3 of the bytes);
+#: anything much larger is refused unread. A transport needs to hand ``dispatch``
+#: no more than one byte past it.
+MAX_REQUEST_BYTES = 8 * 1024 * 1024
 
 
 def _headers(request_id: str, **extra: str) -> dict[str, str]:
@@ -70,6 +72,10 @@ def dispatch(  # noqa: PLR0911 -- one return per kind of answer
         return error_reply(
             "SerializationException", "The request body is not a JSON object.", 400, request_id
         )
+    try:
+        params = decode_image_bytes(operation, params)
+    except FakeServiceError as exc:
+        return error_reply(exc.code, exc.message, exc.status, request_id)
 
     fake.record(operation, params)
     delay, fault = fake.faults.take(operation)
