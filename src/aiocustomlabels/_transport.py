@@ -36,12 +36,14 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import io
 import json
 from collections.abc import Awaitable, Callable, Coroutine
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 
 import cattrs
+from aiohttp.payload import TOO_LARGE_BYTES_BODY, BytesIOPayload
 from botocore.exceptions import (
     BotoCoreError,
     CapacityNotAvailableError,
@@ -79,6 +81,8 @@ T = TypeVar("T")
 
 #: botocore's event before each answer of a Rekognition operation is parsed.
 _EVENT: Final = "before-parse.rekognition"
+#: Where a request's body is handed over as a stream: DetectCustomLabels carries images.
+_SEND_EVENT: Final = "before-send.rekognition.DetectCustomLabels"
 
 #: The aiobotocore method of each CloudWatch operation the library sends.
 CLOUDWATCH_METHODS: Final = {"GetMetricData": "get_metric_data"}
@@ -142,6 +146,35 @@ def _keep_body(response_dict: dict[str, Any] | None = None, **_: Any) -> None:
     if box is not None and response_dict is not None:
         body = response_dict.get("body")
         box[:] = [body] if isinstance(body, bytes) else []
+
+
+class _StreamedBody(BytesIOPayload):
+    """A request body that aiohttp writes in chunks, and that botocore can rewind for a retry."""
+
+    def __init__(self, data: bytes, *, content_type: str | None) -> None:
+        self._aiocustomlabels_stream = io.BytesIO(data)
+        super().__init__(self._aiocustomlabels_stream, content_type=content_type)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        """Move the stream's position: botocore rewinds a body before it resends it."""
+        return self._aiocustomlabels_stream.seek(offset, whence)
+
+
+def _stream_large_body(request: Any = None, **_: Any) -> None:
+    """Hand aiohttp a body larger than 1 MiB as a stream: the ``before-send`` handler.
+
+    aiohttp warns (``ResourceWarning``) about a body of raw bytes over
+    ``TOO_LARGE_BYTES_BODY`` (1 MiB), which would hold the event loop while it
+    is written, and asks for a stream instead; an image of 750 KB is already
+    1 MiB of base64. Its ``BytesIOPayload`` writes in chunks and yields to the
+    loop between them. A payload rather than a bare ``io.BytesIO``:
+    aiobotocore wraps a file-like body in a proxy that aioresponses (the
+    in-process fake, and users' own mocks) cannot copy. The request is signed
+    by now, and the bytes sent are the same.
+    """
+    body = getattr(request, "body", None)
+    if isinstance(body, bytes) and len(body) > TOO_LARGE_BYTES_BODY:
+        request.body = _StreamedBody(body, content_type=request.headers.get("Content-Type"))
 
 
 def locate(operation: str, body: bytes | None, error: Exception) -> MalformedResponseError:
@@ -221,6 +254,8 @@ class Transport:
         self._events = events if hasattr(events, "register") else None
         if self._events is not None:
             self._events.register(_EVENT, _keep_body, unique_id=self._handler_id)
+            # A unique id names one handler on the emitter, whatever its event: another id.
+            self._events.register(_SEND_EVENT, _stream_large_body, unique_id=f"{self._handler_id}-send")
 
     @property
     def _handler_id(self) -> str:
@@ -405,6 +440,7 @@ class Transport:
             if self._events is not None:
                 # A client passed in stays the caller's: leave nothing of ours on it.
                 self._events.unregister(_EVENT, _keep_body, unique_id=self._handler_id)
+                self._events.unregister(_SEND_EVENT, _stream_large_body, unique_id=f"{self._handler_id}-send")
             for close in (self._close_cloudwatch, self._close_raw):
                 if close is not None:
                     await close()

@@ -72,7 +72,10 @@ def environment(changes: dict[str, str | None]) -> Iterator[None]:
                 os.environ[key] = old
 
 
-def _body_bytes(data: Any) -> bytes:
+async def _body_bytes(data: Any) -> bytes:
+    if isinstance(data, aiohttp.payload.Payload):
+        # How the client hands over a large body (an image): a stream, as aiohttp asks.
+        return await data.as_bytes()
     if data is None:
         return b""
     if isinstance(data, bytes | bytearray):
@@ -123,7 +126,7 @@ def in_process(
     async def answer(url: URL, **kwargs: Any) -> CallbackResult:
         headers = {str(k): str(v) for k, v in (kwargs.get("headers") or {}).items()}
         reply = dispatch(
-            fake, method="POST", path=url.path, headers=headers, body=_body_bytes(kwargs.get("data"))
+            fake, method="POST", path=url.path, headers=headers, body=await _body_bytes(kwargs.get("data"))
         )
         if reply.delay:
             await asyncio.sleep(reply.delay)
