@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ("bench_structure", "bench_listing", "bench_polling")
+BENCHMARKS = ("bench_structure", "bench_listing", "bench_polling", "bench_calibrate")
 
 
 def main() -> int:

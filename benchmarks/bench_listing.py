@@ -78,7 +78,7 @@ async def _best(run: Callable[[], Awaitable[int]], repeat: int) -> float:
 
 async def listing(versions: int, repeat: int) -> tuple[float, float]:
     """Best wall times (paginator, ours) for listing ``versions`` in pages of 100."""
-    with served(versions) as (endpoint, project):
+    with served(versions) as (endpoint, project, _):
         async with _raw(endpoint) as raw:
             assert await paginator_loop(raw, project) == versions
             assert await our_loop(raw, project) == versions
@@ -92,7 +92,7 @@ async def listing(versions: int, repeat: int) -> tuple[float, float]:
 
 async def overlap(pages: int = 10, latency: float = 0.1, work: float = 0.1) -> tuple[float, float]:
     """Wall times (paginator, ours) for ``pages`` pages with service latency and consumer work."""
-    with served(pages * 10, latency=latency) as (endpoint, project):
+    with served(pages * 10, latency=latency) as (endpoint, project, _):
         async with _raw(endpoint) as raw:
             await our_loop(raw, project, page_size=10)  # warm the connection
             theirs = await _best(lambda: paginator_loop(raw, project, work=work, page_size=10), 2)
@@ -102,7 +102,7 @@ async def overlap(pages: int = 10, latency: float = 0.1, work: float = 0.1) -> t
 
 async def peak_memory(versions: int) -> int:
     """Peak traced memory, in bytes, while our listing goes through ``versions`` versions."""
-    with served(versions) as (endpoint, project):
+    with served(versions) as (endpoint, project, _):
         async with _raw(endpoint) as raw:
             await our_loop(raw, project, page_size=100)  # caches warm, outside the measure
             tracemalloc.start()

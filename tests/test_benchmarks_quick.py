@@ -11,8 +11,15 @@ from typing import Any
 from aiobotocore.session import get_session
 from botocore.parsers import create_parser
 
-from aiocustomlabels import DescribeProjectVersionsResponse, converter
-from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process
+from aiocustomlabels import (
+    DescribeProjectVersionsResponse,
+    ProjectArn,
+    ProjectVersionArn,
+    ProjectVersionStatus,
+    converter,
+)
+from aiocustomlabels.testing import FakeCustomLabels, LoopClock, ScaledClock, in_process
+from benchmarks import _server as bench_server
 from benchmarks import bench_polling
 from benchmarks._page import wire_page
 from benchmarks.bench_listing import our_loop, paginator_loop
@@ -103,3 +110,14 @@ def test_page_is_what_the_service_sends() -> None:
     assert len(body["ProjectVersionDescriptions"]) == 100
     members = set(shape("ProjectVersionDescription").members)
     assert set(body["ProjectVersionDescriptions"][0]) == members
+
+
+def test_the_calibration_server_serves_a_known_capacity() -> None:
+    """The calibrate benchmark's emulator: its newest version RUNNING with the units asked, on real time."""
+    fake, project, newest = bench_server.seed(3, tps_per_unit=5.0, running=2)
+    description = fake.describe(newest)
+    assert description.status is ProjectVersionStatus.RUNNING
+    assert description.min_inference_units == 2
+    assert fake.tps_per_unit == 5.0
+    assert isinstance(fake.clock, ScaledClock)  # a bucket refills only as time passes
+    assert ProjectVersionArn.parse(newest).project_name == ProjectArn.parse(project).project_name == "bench"

@@ -770,7 +770,7 @@ def test_what_a_wait_that_ends_early_says_of_the_bill(
 
 
 #: The command line's modules, each importing only those before it (its package's docstring).
-LAYERS = ("_output", "_failures", "_arguments", "_billing", "_target", "_listing", "_start_stop", "_hosted",
+LAYERS = ("_output", "_failures", "_arguments", "_billing", "_target", "_listing", "_start_stop", "_hosted", "_calibrate",
           "_emulator", "_main")  # fmt: skip
 
 

@@ -357,3 +357,53 @@ def test_the_autoscaling_picture_is_current() -> None:
     assert max(s.in_service or 0 for s in samples) == 4  # the noon peak, capped at the maximum
     assert (ROOT / "docs" / "img" / "autoscaling-day.svg").read_text() == script["svg"](samples)
     assert fake.requests_for("GetMetricData")
+
+
+def test_the_calibration_picture_is_current() -> None:
+    """docs/img/calibration.svg is what scripts/plot_calibration.py draws from its load test on the fake now."""
+    script = runpy.run_path(str(ROOT / "scripts" / "plot_calibration.py"), run_name="plot")
+    bins, samples, fake = script["load_test"]()
+    assert len(bins) == script["minutes"]() * 6  # a bin every 10 s
+    assert max(b.served for b in bins) == pytest.approx(15.0, abs=2.0)  # 3 units of 5, and a burst
+    assert max(s.in_service or 0 for s in samples) == 3  # the maximum, reached
+    assert (ROOT / "docs" / "img" / "calibration.svg").read_text() == script["svg"](bins, samples)
+    assert fake.requests_for("GetMetricData")
+
+
+TEXT = re.compile(r"^```text\n(\$ .*?)^```", re.DOTALL | re.MULTILINE)
+NUMBER = re.compile(r"[0-9][0-9.,]*")
+
+
+def masked(text: str) -> str:
+    """``text`` with each number as ``N``, and the units as read from CloudWatch or the description alike.
+
+    Whether the emulator's demo version has published a minute of units by the
+    time calibrate reads them depends on the minute the emulator started in.
+    """
+    lines = [line for line in normalized(text).splitlines() if not line.startswith("aiocustomlabels: units:")]
+    return NUMBER.sub("N", "\n".join(lines).replace("InServiceInferenceUnits", "MinInferenceUnits"))
+
+
+def test_the_sizing_example_prints_what_it_shows_but_its_measures(tmp_path: Path) -> None:
+    """The sizing page's worked example, run against the emulator it starts: the same lines, numbers aside."""
+    page = ROOT / "docs" / "sizing.md"
+    ((command, shown),) = shell_examples(page)
+    (example,) = TEXT.findall(page.read_text())
+    lines = example.splitlines()
+    commands = [line[2:] for line in lines if line.startswith("$ ")]
+    expected = "\n".join(line for line in lines if not line.startswith("$ "))
+    env = shell_environment()
+    with serve(command, env) as served:
+        assert normalized(served.shown(served.first_lines)) == normalized(shown)
+        done = subprocess.run(
+            ["bash", "-c", served.real("\n".join(commands))],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 0, done.stdout
+    assert masked(served.shown(done.stdout)) == masked(expected), done.stdout

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         DelayCallback,
         StatusCallback,
     )
+    from ._calibration import Calibration, calibrate
     from ._client import DEFAULT_CONFIG, ClientOpening, CustomLabelsClient
     from ._converters import (
         configure_converter,
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
         TransportError,
         UnitsMismatchError,
         VersionNotFoundError,
+        VersionNotRunningError,
         WaitError,
         WaitTimeoutError,
     )
@@ -72,6 +74,7 @@ if TYPE_CHECKING:
         ProjectVersionIterator,
         ProjectVersionPages,
     )
+    from ._load import CalibrationStep
     from ._metrics import InferenceUnitsSample
     from ._models import (
         Asset,
@@ -108,6 +111,7 @@ if TYPE_CHECKING:
         ValidationData,
     )
     from ._rules import InferenceUnits
+    from ._sizing import Recommendation, recommend
 
 #: The module of each public name, imported on first use. tests/typing checks that it names
 #: exactly what the imports above (for type checkers) and ``__all__`` name.
@@ -122,6 +126,10 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "DEFAULT_MIN_DELAY",
         "DelayCallback",
         "StatusCallback",
+    ),
+    "._calibration": (
+        "Calibration",
+        "calibrate",
     ),
     "._client": (
         "ClientOpening",
@@ -162,6 +170,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "TransportError",
         "UnitsMismatchError",
         "VersionNotFoundError",
+        "VersionNotRunningError",
         "WaitError",
         "WaitTimeoutError",
     ),
@@ -173,6 +182,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "ProjectVersionIterator",
         "ProjectVersionPages",
     ),
+    "._load": ("CalibrationStep",),
     "._metrics": ("InferenceUnitsSample",),
     "._models": (
         "Asset",
@@ -209,6 +219,10 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "ValidationData",
     ),
     "._rules": ("InferenceUnits",),
+    "._sizing": (
+        "Recommendation",
+        "recommend",
+    ),
 }
 _HOMES = {name: module for module, names in _MODULES.items() for name in names}
 
@@ -235,6 +249,8 @@ __all__ = [
     "Asset",
     "Backoff",
     "BoundingBox",
+    "Calibration",
+    "CalibrationStep",
     "ClientClosedError",
     "ClientOpening",
     "ConfigurationError",
@@ -284,6 +300,7 @@ __all__ = [
     "ProjectVersionPages",
     "ProjectVersionStatus",
     "ProvisionedThroughputExceededError",
+    "Recommendation",
     "ResourceInUseError",
     "ResourceNotFoundError",
     "ResourceNotReadyError",
@@ -304,11 +321,14 @@ __all__ = [
     "UnitsMismatchError",
     "ValidationData",
     "VersionNotFoundError",
+    "VersionNotRunningError",
     "WaitError",
     "WaitTimeoutError",
+    "calibrate",
     "configure_converter",
     "converter",
     "json_converter",
     "make_converter",
     "make_json_converter",
+    "recommend",
 ]

@@ -11,6 +11,7 @@ original as ``__cause__``::
     ├── ProjectNotFoundError (also LookupError)     no project holds that version, in its region and account
     ├── ClientClosedError                           the client was closed: its calls, waits and listings end
     ├── ConfigurationError                          nothing can be sent: no credentials, region, profile
+    ├── VersionNotRunningError                      calibrate needs a RUNNING version; nothing was sent to it
     ├── TransportError                              no whole answer: refused, reset, timed out, cut off
     ├── ServiceError                                the service answered with an error code
     │   ├── AccessDeniedError                       AccessDeniedException
@@ -137,6 +138,25 @@ class ConfigurationError(CustomLabelsError):
     can: missing credentials or region, an unknown profile, an endpoint that
     is not a URL. ``__cause__`` is botocore's error. Waits raise it at once.
     """
+
+
+class VersionNotRunningError(CustomLabelsError):
+    """The version is not RUNNING, and what was asked needs it to be: no load was sent.
+
+    ``calibrate`` raises it before its first DetectCustomLabels request.
+
+    Attributes:
+        description: The version as it was described.
+    """
+
+    def __init__(self, message: str, description: ProjectVersionDescription) -> None:
+        super().__init__(message)
+        self.description = description
+
+    @property
+    def status(self) -> ProjectVersionStatus | None:
+        """The status the version had."""
+        return self.description.status
 
 
 class TransportError(CustomLabelsError):

@@ -22,6 +22,7 @@ from ._arguments import (
     units_arguments,
     versions_arguments,
 )
+from ._calibrate import calibrate_arguments, calibrate_command
 from ._failures import EXIT_FAILED, EXIT_INTERRUPTED, report
 from ._hosted import hosted
 from ._listing import units, versions
@@ -78,6 +79,12 @@ COMMANDS: tuple[Command, ...] = (
         "list every hosted (billed) model version of the region, and stop them",
         hosted_arguments,
         hosted,
+    ),
+    Command(
+        "calibrate",
+        "measure what one inference unit of a RUNNING version serves, and size its units",
+        calibrate_arguments,
+        calibrate_command,
     ),
     Command(
         "emulator",

@@ -6,6 +6,7 @@ import argparse
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 
 from .._arns import ProjectArn, ProjectVersionArn
@@ -18,13 +19,19 @@ __all__ = ["backoff", "check_version", "client", "resolve"]
 
 
 @asynccontextmanager
-async def client(args: argparse.Namespace) -> AsyncIterator[CustomLabelsClient]:
-    """The client of ``--region``, ``--profile`` and ``--endpoint-url`` (botocore's defaults otherwise)."""
+async def client(
+    args: argparse.Namespace, *, config: AioConfig | None = None
+) -> AsyncIterator[CustomLabelsClient]:
+    """The client of ``--region``, ``--profile`` and ``--endpoint-url`` (botocore's defaults otherwise).
+
+    ``config`` is merged over the library's ``DEFAULT_CONFIG``.
+    """
     session = AioSession(profile=getattr(args, "profile", None))
     async with CustomLabelsClient.create(
         region_name=getattr(args, "region", None),
         endpoint_url=getattr(args, "endpoint_url", None),
         session=session,
+        config=config,
     ) as opened:
         yield opened
 
