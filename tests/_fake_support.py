@@ -14,7 +14,15 @@ import pytest
 from aiobotocore.session import get_session
 from botocore.config import Config
 
-from aiocustomlabels import ProjectArn, ProjectVersionArn, ProjectVersionStatus
+from aiocustomlabels import (
+    BoundingBox,
+    CustomLabel,
+    Geometry,
+    Point,
+    ProjectArn,
+    ProjectVersionArn,
+    ProjectVersionStatus,
+)
 from aiocustomlabels.testing import FakeCustomLabels, in_process
 from aiocustomlabels.testing._wire import CONTENT_TYPE, TARGET_PREFIX, WireReply, dispatch
 
@@ -233,3 +241,18 @@ async def loopback_client(
         "rekognition", region_name=REGION, endpoint_url=endpoint_url, config=config, **CREDENTIALS
     ) as client:
         yield client
+
+
+#: Labels a test sets: one below the assumed threshold of 50, one with a full Geometry.
+LABELS = (
+    CustomLabel(name="box", confidence=40.0),
+    CustomLabel(
+        name="can",
+        confidence=95.5,
+        geometry=Geometry(
+            bounding_box=BoundingBox(width=0.5, height=0.25, left=0.125, top=0.5),
+            polygon=(Point(x=0.125, y=0.5), Point(x=0.625, y=0.5), Point(x=0.625, y=0.75)),
+        ),
+    ),
+    CustomLabel(name="jar", confidence=70.0),
+)

@@ -17,13 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aiocustomlabels import (
-    BoundingBox,
     CustomLabel,
     CustomLabelsError,
-    Geometry,
     InvalidImageFormatError,
     InvalidS3ObjectError,
-    Point,
     ProjectVersionArn,
     ProjectVersionStatus,
     ProvisionedThroughputExceededError,
@@ -34,7 +31,7 @@ from aiocustomlabels import (
 from aiocustomlabels._rules import IMAGE_BYTES
 from aiocustomlabels.testing import Emulator, FakeCustomLabels, VirtualClock
 from aiocustomlabels.testing._labels import derived_labels
-from tests._fake_support import unknown_version
+from tests._fake_support import LABELS, unknown_version
 from tests._harness import NO_RETRIES, client_for, loopback_client, run
 
 S = ProjectVersionStatus
@@ -57,19 +54,6 @@ def with_geometry(start: bytes) -> bytes:
 #: Images whose derived labels hold both shapes of label, by format.
 IMAGES = {"jpeg": with_geometry(JPEG), "png": with_geometry(PNG)}
 
-#: Labels a test sets: one below the assumed threshold of 50, one with a full Geometry.
-LABELS = (
-    CustomLabel(name="box", confidence=40.0),
-    CustomLabel(
-        name="can",
-        confidence=95.5,
-        geometry=Geometry(
-            bounding_box=BoundingBox(width=0.5, height=0.25, left=0.125, top=0.5),
-            polygon=(Point(x=0.125, y=0.5), Point(x=0.625, y=0.5), Point(x=0.625, y=0.75)),
-        ),
-    ),
-    CustomLabel(name="jar", confidence=70.0),
-)
 BOX, CAN, JAR = LABELS
 
 

@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aiocustomlabels import BoundingBox, CustomLabel, Geometry, Point, ProjectVersionStatus
+from aiocustomlabels import CustomLabel, ProjectVersionStatus
 from aiocustomlabels._rules import IMAGE_BYTES, S3_IMAGE_BYTES
 from aiocustomlabels.testing import FakeCustomLabels, FakeServiceError, VirtualClock
 from aiocustomlabels.testing._labels import ASSUMED_THRESHOLD, derived_labels
 from aiocustomlabels.testing._wire import TARGET_PREFIX
-from tests._fake_support import send_raw, unknown_version
+from tests._fake_support import LABELS, send_raw, unknown_version
 
 S = ProjectVersionStatus
 DETECT = "DetectCustomLabels"
@@ -223,20 +223,6 @@ def test_an_s3_image_over_the_assumed_limit_is_too_large() -> None:
     fake.put_object("photos", "huge.jpg", b"\xff\xd8\xff" + bytes(S3_IMAGE_BYTES.stop - 3))
     params = {"ProjectVersionArn": arn, "Image": {"S3Object": {"Bucket": "photos", "Name": "huge.jpg"}}}
     assert error_of(fake, params) == "ImageTooLargeException"
-
-
-LABELS = [
-    CustomLabel(name="box", confidence=40.0),
-    CustomLabel(
-        name="can",
-        confidence=95.5,
-        geometry=Geometry(
-            bounding_box=BoundingBox(width=0.5, height=0.25, left=0.125, top=0.5),
-            polygon=(Point(x=0.125, y=0.5), Point(x=0.625, y=0.5), Point(x=0.625, y=0.75)),
-        ),
-    ),
-    CustomLabel(name="jar", confidence=70.0),
-]
 
 
 @pytest.mark.parametrize(
