@@ -40,7 +40,6 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"shelf photo" * 20
 PNG = b"\x89PNG\r\n\x1a\n" + b"shelf photo" * 20
 #: The largest image the service model takes (5 MiB), a JPEG by its first bytes.
 LARGEST = b"\xff\xd8\xff" + bytes(IMAGE_BYTES[-1] - 3)
-ONE_ATTEMPT = AioConfig(retries={"mode": "standard", "total_max_attempts": 1})
 
 
 def with_geometry(start: bytes) -> bytes:
@@ -243,7 +242,7 @@ def test_the_sixth_request_of_an_instant_is_throttled() -> None:
     answers: list[tuple[CustomLabel, ...] | CustomLabelsError] = []
 
     async def main() -> None:
-        async with client_for(fake, config=ONE_ATTEMPT) as client:
+        async with client_for(fake, config=NO_RETRIES) as client:
             for _ in range(6):
                 try:
                     answers.append(await client.detect_custom_labels(arn, JPEG))

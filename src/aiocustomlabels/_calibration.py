@@ -11,11 +11,13 @@ sustained rate by the units in service, and says how sure the figure is:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Final
 
 import attrs
+from aiobotocore.config import AioConfig
 
 from ._arns import ProjectArn, ProjectVersionArn
 from ._errors import AccessDeniedError, ConfigurationError, InvalidRequestError, VersionNotRunningError
@@ -33,8 +35,10 @@ _STEP_SECONDS: Final = (1.0, 10.0)
 _STEPS_PER_LOAD: Final = 12
 #: The most requests in flight at once, unless told otherwise.
 DEFAULT_MAX_IN_FLIGHT: Final = 64
-#: What a client must set for calibrate: one attempt a request, so that every throttle is seen.
-NO_RETRIES_FIX: Final = 'config=AioConfig(retries={"mode": "standard", "total_max_attempts": 1})'
+#: What a client must be created with for calibrate: one attempt a request, so that every throttle is seen.
+ONE_ATTEMPT: Final = AioConfig(retries={"mode": "standard", "total_max_attempts": 1})
+#: The same, as the words that tell a caller how.
+_ONE_ATTEMPT_FIX: Final = f"config=AioConfig(retries={json.dumps(ONE_ATTEMPT.retries)})"
 
 
 @attrs.frozen(kw_only=True)
@@ -148,7 +152,7 @@ def check_no_retries(client: CustomLabelsClient) -> None:
         shown = "botocore's default" if attempts is None else str(attempts)
         msg = (
             f"calibrate must see every throttled request, and this client retries them "
-            f"(attempts: {shown}): create the client with {NO_RETRIES_FIX}"
+            f"(attempts: {shown}): create the client with {_ONE_ATTEMPT_FIX}"
         )
         raise ConfigurationError(msg)
 

@@ -30,10 +30,12 @@ __all__ = [
     "start_arguments",
     "stop_arguments",
     "units_arguments",
+    "version_arn",
     "versions_arguments",
 ]
 
 PROJECT_ARN_FORM = "arn:aws:rekognition:REGION:ACCOUNT:project/PROJECT_NAME/NUMBER"
+VERSION_ARN_FORM = "arn:aws:rekognition:REGION:ACCOUNT:project/PROJECT_NAME/version/NAME/NUMBER"
 
 
 # -- argument types: each names what it expects and what it got ---------------------------------
@@ -104,17 +106,19 @@ def _project_arn(text: str) -> ProjectArn:
         raise argparse.ArgumentTypeError(msg) from None
 
 
+def version_arn(text: str) -> ProjectVersionArn:
+    """A version's ARN, parsed."""
+    try:
+        return ProjectVersionArn.parse(text)
+    except ValueError:
+        msg = f"expected a version ARN, {VERSION_ARN_FORM}; got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
 def _version(text: str) -> str:
     """A version's ARN (parsed) or its name (checked)."""
     if text.startswith("arn:"):
-        try:
-            return ProjectVersionArn.parse(text)
-        except ValueError:
-            msg = (
-                "expected a version ARN, "
-                f"arn:aws:rekognition:REGION:ACCOUNT:project/PROJECT_NAME/version/NAME/NUMBER; got {text!r}"
-            )
-            raise argparse.ArgumentTypeError(msg) from None
+        return version_arn(text)
     if not is_name(text):
         msg = f"expected a version name (1 to 255 of a-z A-Z 0-9 _ . -) or a version ARN; got {text!r}"
         raise argparse.ArgumentTypeError(msg)

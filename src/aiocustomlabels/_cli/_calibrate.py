@@ -14,33 +14,19 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from aiobotocore.config import AioConfig
-
-from .._arns import ProjectVersionArn
-from .._calibration import Calibration, calibrate
+from .._calibration import ONE_ATTEMPT, Calibration, calibrate
 from .._load import CalibrationStep
 from .._rules import IMAGE_BYTES, IN_SERVICE_METRIC
 from .._sizing import Recommendation, recommend
-from ._arguments import _delay, _non_negative, _price
+from ._arguments import _delay, _non_negative, _price, version_arn
 from ._failures import EXIT_FAILED, EXIT_OK, UsageError
 from ._output import fail
 from ._target import client
 
 __all__ = ["calibrate_arguments", "calibrate_command"]
 
-#: One attempt a request: every throttle is seen (see ``calibrate``).
-_NO_RETRIES = AioConfig(retries={"mode": "standard", "total_max_attempts": 1})
 #: The most image sizes the table lists.
 _SIZES_SHOWN = 5
-_VERSION_ARN_FORM = "arn:aws:rekognition:REGION:ACCOUNT:project/PROJECT_NAME/version/NAME/NUMBER"
-
-
-def _version_arn(text: str) -> ProjectVersionArn:
-    try:
-        return ProjectVersionArn.parse(text)
-    except ValueError:
-        msg = f"expected a version ARN, {_VERSION_ARN_FORM}; got {text!r}"
-        raise argparse.ArgumentTypeError(msg) from None
 
 
 def _tps(text: str) -> float:
@@ -49,7 +35,7 @@ def _tps(text: str) -> float:
 
 def calibrate_arguments(parser: argparse.ArgumentParser) -> None:
     """``calibrate``'s arguments: the version, the images, the duration, the traffic and the output."""
-    parser.add_argument("version", metavar="VERSION_ARN", type=_version_arn, help="the RUNNING model version")
+    parser.add_argument("version", metavar="VERSION_ARN", type=version_arn, help="the RUNNING model version")
     parser.add_argument(
         "--image",
         action="append",
@@ -260,7 +246,7 @@ async def calibrate_command(args: argparse.Namespace) -> int:
     _check_traffic(args)
     images = _read_images(args.images)
     progress = _Progress(sys.stderr, live=sys.stderr.isatty(), steps_hint=f"{args.duration:g}s")
-    async with client(args, config=_NO_RETRIES) as opened:
+    async with client(args, config=ONE_ATTEMPT) as opened:
         try:
             calibration = await calibrate(
                 opened, args.version, images, duration=args.duration, on_step=progress.step
