@@ -12,6 +12,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# How a user's suite opts into the plugin, as docs/testing.md shows it: its top-level conftest.py.
+OPT_IN = 'pytest_plugins = ["aiocustomlabels.pytest_plugin"]\n'
+
 # Variables that would point uv or Python at this repository's environment rather than the user's.
 FOREIGN = ("VIRTUAL_ENV", "UV_LOCKED", "UV_FROZEN", "UV_PROJECT_ENVIRONMENT", "UV_NO_SYNC", "PYTHONPATH")
 

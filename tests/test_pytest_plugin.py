@@ -17,7 +17,7 @@ import pytest
 
 from aiocustomlabels.testing import FakeCustomLabels, ThreadedEmulator, VirtualClock
 from tests._fake_support import DESCRIBE
-from tests._projects import run, this_checkout, user_venv
+from tests._projects import OPT_IN, run, this_checkout, user_venv
 
 pytest_plugins = ("pytester",)
 
@@ -49,8 +49,9 @@ HANG = 120
 
 @pytest.fixture
 def user(pytester: pytest.Pytester) -> pytest.Pytester:
-    """A user's test directory: pytest-asyncio in strict mode, warnings are errors."""
+    """A user's test directory that opts into the plugin: pytest-asyncio in strict mode, warnings are errors."""
     pytester.makeini(USER_INI)
+    pytester.makeconftest(OPT_IN)
     return pytester
 
 
@@ -334,6 +335,169 @@ def test_emulator_fixture_serves_fake_custom_labels_to_clients_made_with_no_endp
     assert len(fake_custom_labels.requests_for(DESCRIBE)) == 1
 
 
+def test_a_fixture_may_take_the_in_process_fake_by_name_at_setup(user: pytest.Pytester) -> None:
+    """A fixture that takes custom_labels_in_process through getfixturevalue() at setup gets fast-forwarded time."""
+    user.makepyfile(
+        module_of(
+            """\
+            @pytest.fixture(params=["custom_labels_in_process"])
+            def fake(request):
+                return request.getfixturevalue(request.param)
+
+            @pytest.mark.asyncio
+            async def test_start(fake):
+                project = fake.add_project("shelf")
+                version = fake.add_version(project, "v1", start_seconds=900)
+                async with CustomLabelsClient.create() as client:
+                    await client.start_and_wait(project, "v1", min_inference_units=1)
+                assert fake.describe(version).status is ProjectVersionStatus.RUNNING
+            """
+        )
+    )
+    user.runpytest_subprocess("-p", "no:cacheprovider", timeout=HANG).assert_outcomes(passed=1)
+
+
+# -- what a session sees of the plugin ------------------------------------------------------------
+
+# A user's conftest.py that reports, before any test runs, what the session holds of
+# aiocustomlabels, whether looptime's plugin is blocked, and what asking for the main thread's
+# event loop gives: "no loop" once set_event_loop(None) was called, else a loop made on demand.
+PROBE = """\
+import asyncio
+import sys
+import warnings
+
+
+def loop_state():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # 3.12 and 3.13: no current event loop
+        policy = asyncio.get_event_loop_policy()
+        try:
+            loop = policy.get_event_loop()
+        except RuntimeError:
+            return f"{type(policy).__name__}, no loop"
+    loop.close()
+    asyncio.set_event_loop(None)
+    return f"{type(policy).__name__}, a loop made on demand"
+
+
+def pytest_report_header(config):
+    manager = config.pluginmanager
+    plugins = sorted(
+        str(name) for name, plugin in manager.list_name_plugin()
+        if "aiocustomlabels" in f"{name} {getattr(plugin, '__name__', '')} {type(plugin).__module__}"
+    )
+    return [
+        f"probe modules: {sorted(m for m in sys.modules if m.startswith('aiocustomlabels'))}",
+        f"probe plugins: {plugins}",
+        f"probe looptime_plugin blocked: {manager.is_blocked('looptime_plugin')}",
+        f"probe event loop: {loop_state()}",
+    ]
+"""
+
+# Tests that take none of the fixtures: a sync one first, then an async one.
+UNCONCERNED = """\
+import asyncio
+import pytest
+
+def test_sync(tmp_path):
+    assert tmp_path.exists()
+
+@pytest.mark.asyncio
+async def test_async():
+    await asyncio.sleep(0)
+"""
+
+
+def header(result: pytest.RunResult, name: str) -> str:
+    """The value of the line ``name`` that a conftest.py above wrote."""
+    (line,) = (line for line in result.outlines if line.startswith(f"{name}: "))
+    return line.removeprefix(f"{name}: ")
+
+
+def test_a_session_that_does_not_opt_in_loads_nothing_of_the_plugin(pytester: pytest.Pytester) -> None:
+    """Without the opt-in: no module of ours imported, looptime's plugin not blocked, the loop as pytest-asyncio leaves it."""
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
+    pytester.makeconftest(PROBE)
+    pytester.makepyfile(test_unconcerned=UNCONCERNED)
+    # In processes of their own: this one has imported the plugin, and set the main thread's loop state.
+    session = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=HANG)
+    session.assert_outcomes(passed=2)
+    asyncio_alone = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-p", "no:looptime_plugin", timeout=HANG
+    )
+    asyncio_alone.assert_outcomes(passed=2)
+    assert header(session, "probe modules") == "[]"
+    assert header(session, "probe plugins") == "[]"
+    assert header(session, "probe looptime_plugin blocked") == "False"
+    assert header(session, "probe event loop") == header(asyncio_alone, "probe event loop")
+
+
+def test_an_opted_in_session_with_looptime_and_pytest_asyncio_starts_with_no_loop_set(
+    pytester: pytest.Pytester,
+) -> None:
+    """Opted in, with looptime and pytest-asyncio: "no loop" is set before the first test, and nothing is blocked."""
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\nfilterwarnings =\n    error\n")
+    pytester.makeconftest(OPT_IN + PROBE)
+    pytester.makepyfile(test_unconcerned=UNCONCERNED)
+    session = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=HANG)
+    session.assert_outcomes(passed=2)
+    assert header(session, "probe plugins") == "['aiocustomlabels.pytest_plugin']"
+    assert header(session, "probe looptime_plugin blocked") == "False"
+    assert header(session, "probe event loop").endswith(", no loop")
+
+
+# A user's conftest.py that opts in and lists, per test, the hook implementations of ours that ran.
+RECORDER = (
+    OPT_IN
+    + """\
+import pytest
+
+OURS = []
+
+
+def pytest_configure(config):
+    def before(hook_name, hook_impls, kwargs):
+        item = kwargs.get("item") or kwargs.get("pyfuncitem")
+        for impl in hook_impls:
+            if impl.function.__module__.startswith("aiocustomlabels"):
+                OURS.append(f"{hook_name} {item.name if item else '-'}")
+
+    def after(outcome, hook_name, hook_impls, kwargs):
+        pass
+
+    config.add_cleanup(config.pluginmanager.add_hookcall_monitoring(before, after))
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_line(f"probe ours: {sorted(set(OURS))}")
+"""
+)
+
+
+def test_in_an_opted_in_session_no_hook_of_ours_runs_for_a_test_that_takes_no_fixture_of_ours(
+    user: pytest.Pytester,
+) -> None:
+    """Opted in: hooks of ours run for the test that takes custom_labels_in_process, and for no other test."""
+    user.makeconftest(RECORDER)
+    user.makepyfile(
+        test_unconcerned=UNCONCERNED,
+        test_ours="""\
+import pytest
+
+@pytest.mark.asyncio
+async def test_in_process(custom_labels_in_process):
+    pass
+
+def test_emulator(custom_labels_emulator):
+    pass
+""",
+    )
+    result = user.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=4)
+    assert header(result, "probe ours") == "['pytest_runtest_call test_in_process']"
+
+
 # -- a user's project, outside this repository ------------------------------------------------------
 
 USER_PYPROJECT = """\
@@ -341,7 +505,7 @@ USER_PYPROJECT = """\
 name = "shelf-service"
 version = "1"
 requires-python = ">=3.11"
-dependencies = ["aiocustomlabels[testing]", "pytest", "pytest-asyncio"]
+dependencies = ["aiocustomlabels[testing]", "pytest", "pytest-asyncio", "looptime>=0.9"]
 
 [tool.pytest.ini_options]
 asyncio_default_fixture_loop_scope = "function"
@@ -364,16 +528,17 @@ def test_nothing_was_left_unclosed():
 
 @pytest.mark.slow
 def test_the_issue_test_passes_in_a_users_project(tmp_path: Path) -> None:
-    """In a new venv with only aiocustomlabels[testing], pytest and pytest-asyncio, the issue's test passes."""
+    """In a new venv with aiocustomlabels[testing], pytest, pytest-asyncio and looptime, opted in: the issue's test passes."""
     project = tmp_path / "shelf-service"
     project.mkdir()
     (project / "pyproject.toml").write_text(USER_PYPROJECT)
     tests = project / "tests"
     tests.mkdir()
+    (tests / "conftest.py").write_text(OPT_IN)
     (tests / "test_a_sync.py").write_text(SYNC_FIRST)
     (tests / "test_issue.py").write_text(ISSUE_TEST)
     (tests / "test_z_gc.py").write_text(GC_LAST)
-    python = user_venv(tmp_path, this_checkout("testing"), "pytest", "pytest-asyncio")
+    python = user_venv(tmp_path, this_checkout("testing"), "pytest", "pytest-asyncio", "looptime>=0.9")
     done = run(
         python, "-m", "pytest", "-p", "no:cacheprovider", "--durations=0", "-vv", cwd=project, timeout=HANG
     )

@@ -1,9 +1,13 @@
-"""Other people's test suites, with aiocustomlabels[testing] installed: they keep passing, untouched.
+"""Other people's test suites, with aiocustomlabels[testing] installed and the plugin opted into: they pass.
 
-looptime, which the extra installs, registers pytest plugins in every
-session; one of them failed every test of a session without pytest-asyncio.
-These tests build such projects (anyio's plugin, ``-p no:asyncio``, sync
-only) and run them, in this process with pytester or in a venv of their own.
+The extra once installed looptime, whose pytest plugin loads in every session
+and fails every test of a session without pytest-asyncio; it no longer does,
+and a session that does not opt in loads nothing of ours
+(tests/test_pytest_plugin.py). These tests build projects that opt in
+(anyio's plugin, ``-p no:asyncio``, sync only) and run them, in this process
+with pytester or in a venv of their own. In this process looptime is
+installed (the suite's own tests use it): ``-p no:looptime_plugin`` stands
+for a project without it.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._projects import run, this_checkout, user_venv
+from tests._projects import OPT_IN, run, this_checkout, user_venv
 
 pytest_plugins = ("pytester",)
 
@@ -40,14 +44,20 @@ def test_z_nothing_was_left_unclosed():
     gc.collect()
 """
 
-# A project testing with anyio's plugin, on asyncio.
-ANYIO_CONFTEST = """\
+# Looks like a project without looptime, in this suite's environment, which has it.
+NO_LOOPTIME = ("-p", "no:looptime_plugin")
+
+# A project testing with anyio's plugin, on asyncio, that opts into our plugin.
+ANYIO_CONFTEST = (
+    OPT_IN
+    + """\
 import pytest
 
 @pytest.fixture
 def anyio_backend():
     return "asyncio"
 """
+)
 ANYIO_TESTS = """\
 import anyio
 import pytest
@@ -55,10 +65,6 @@ import pytest
 @pytest.mark.anyio
 async def test_sleeps():
     await anyio.sleep(0)
-
-@pytest.mark.looptime
-def test_marked_for_looptime_still_collects():
-    pass
 """
 
 # Our fixtures under anyio: the virtual-clock ones work; the in-process one says what to do instead.
@@ -81,8 +87,10 @@ async def test_in_process(custom_labels_in_process):
 
 
 def user_project(pytester: pytest.Pytester, *, ini: str = STRICT_INI, **modules: str) -> pytest.Pytester:
-    """A user's test directory with the strict settings above and ``modules``."""
+    """A user's test directory with the strict settings above and ``modules``, opted into our plugin."""
     pytester.makeini(ini)
+    if not (pytester.path / "conftest.py").exists():
+        pytester.makeconftest(OPT_IN)
     pytester.makepyfile(**{name: textwrap.dedent(source) for name, source in modules.items()})
     return pytester
 
@@ -90,7 +98,7 @@ def user_project(pytester: pytest.Pytester, *, ini: str = STRICT_INI, **modules:
 def test_a_session_with_asyncio_disabled_passes(pytester: pytest.Pytester) -> None:
     """With -p no:asyncio, sync tests that ask for pytest's own fixtures pass, warnings as errors."""
     user_project(pytester, test_sync=SYNC_TESTS)
-    pytester.runpytest("-p", "no:cacheprovider", "-p", "no:asyncio").assert_outcomes(passed=3)
+    pytester.runpytest("-p", "no:cacheprovider", "-p", "no:asyncio", *NO_LOOPTIME).assert_outcomes(passed=3)
 
 
 def test_a_sync_only_project_passes_with_pytest_asyncio_loaded(pytester: pytest.Pytester) -> None:
@@ -104,17 +112,17 @@ def test_a_sync_only_project_passes_with_pytest_asyncio_loaded(pytester: pytest.
 
 
 def test_an_anyio_project_passes_with_asyncio_disabled(pytester: pytest.Pytester) -> None:
-    """A project on anyio's plugin, run with -p no:asyncio: its sync, anyio and looptime-marked tests pass."""
+    """A project on anyio's plugin, run with -p no:asyncio: its sync and anyio tests pass."""
     pytester.makeconftest(ANYIO_CONFTEST)
     user_project(pytester, test_sync=SYNC_TESTS, test_anyio=ANYIO_TESTS)
-    pytester.runpytest("-p", "no:cacheprovider", "-p", "no:asyncio").assert_outcomes(passed=5)
+    pytester.runpytest("-p", "no:cacheprovider", "-p", "no:asyncio", *NO_LOOPTIME).assert_outcomes(passed=4)
 
 
 def test_our_fixtures_under_anyio_work_or_fail_at_setup_with_the_fix(pytester: pytest.Pytester) -> None:
     """Under anyio, the emulator on its virtual clock works; custom_labels_in_process errors, naming the fix."""
     pytester.makeconftest(ANYIO_CONFTEST)
     user_project(pytester, test_ours=ANYIO_OUR_FIXTURES)
-    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:asyncio")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:asyncio", *NO_LOOPTIME)
     result.assert_outcomes(passed=1, errors=1)
     text = result.stdout.str()
     assert "test_in_process is run by anyio's plugin" in text
@@ -124,7 +132,7 @@ def test_our_fixtures_under_anyio_work_or_fail_at_setup_with_the_fix(pytester: p
 
 @pytest.mark.slow
 def test_an_anyio_project_without_pytest_asyncio_passes_in_its_own_venv(tmp_path: Path) -> None:
-    """The issue's report: a venv with aiocustomlabels[testing], pytest and anyio; every test passes."""
+    """The issue's report: a venv with aiocustomlabels[testing] (no looptime), pytest and anyio; every test passes."""
     project = tmp_path / "anyio-service"
     tests = project / "tests"
     tests.mkdir(parents=True)
@@ -134,7 +142,8 @@ def test_an_anyio_project_without_pytest_asyncio_passes_in_its_own_venv(tmp_path
     (tests / "test_anyio.py").write_text(ANYIO_TESTS)
     (tests / "test_ours.py").write_text(ANYIO_OUR_FIXTURES)
     python = user_venv(tmp_path, this_checkout("testing"), "pytest", "anyio")
-    assert run(python, "-c", "import pytest_asyncio", cwd=project, check=False).returncode != 0
+    for absent in ("pytest_asyncio", "looptime"):
+        assert run(python, "-c", f"import {absent}", cwd=project, check=False).returncode != 0, absent
     done = run(python, "-m", "pytest", "-p", "no:cacheprovider", "-rA", cwd=project, check=False, timeout=120)
-    assert "6 passed, 1 error" in done.stdout, done.stdout
+    assert "5 passed, 1 error" in done.stdout, done.stdout
     assert "test_in_process is run by anyio's plugin" in done.stdout

@@ -1,25 +1,32 @@
-"""Pytest fixtures for testing code that uses Custom Labels, registered as a pytest plugin.
+"""Pytest fixtures for testing code that uses Custom Labels: a pytest plugin that a test suite opts into.
 
-Installing aiocustomlabels makes them available to every test suite (the
-plugin's name is ``aiocustomlabels``: ``-p no:aiocustomlabels`` turns it off):
+Nothing of it loads in a session that does not ask for it. Opt in from the
+top-level ``conftest.py`` of your tests::
+
+    pytest_plugins = ["aiocustomlabels.pytest_plugin"]
+
+or with ``-p aiocustomlabels.pytest_plugin`` (in ``addopts``, say). The fixtures:
 
 * ``fake_custom_labels``: a new ``FakeCustomLabels`` on a ``VirtualClock``;
+  your own ``asyncio.sleep`` and timeouts take real time, and the fake's time
+  moves only when the test calls ``advance()``;
 * ``custom_labels_in_process``: a fake whose time is the test's event loop
   time, with aiobotocore's requests to Rekognition routed into it in-process
   (no socket), for ``async def`` tests run by pytest-asyncio; looptime
-  fast-forwards that time while the test function runs, so waits of minutes
-  take milliseconds (needs the ``testing`` extra and pytest-asyncio);
+  fast-forwards that time while the test function runs, so waits of minutes,
+  the test's own sleeps and timeouts included, take milliseconds (needs
+  pytest-asyncio and ``looptime>=0.9``, which you install);
 * ``custom_labels_emulator``: ``fake_custom_labels`` served on a loopback
-  port, for any SDK.
+  port, for any SDK; its time is ``fake_custom_labels``'.
 
 Both fixtures that serve a fake set dummy credentials and the fake's region
 in the environment for the test's duration.
 
-Tests that ask for none of these fixtures see nothing of the plugin, beyond
-one thing it does for them: looptime, which the ``testing`` extra installs,
-registers a pytest plugin that fails every test of a session without
-pytest-asyncio (anyio's plugin only, or ``-p no:asyncio``); such a session
-runs without looptime's plugin, which has nothing to do there anyway.
+In a session that opts in, a test that takes none of the fixtures runs
+through no code of the plugin: the one hook the module has is
+``pytest_configure``, and it acts only where looptime's plugin and
+pytest-asyncio are both loaded. What ``custom_labels_in_process`` needs while
+its test function runs, it registers for that test and unregisters after.
 
 The fixtures import ``aiocustomlabels.testing`` when first used: it needs the
 ``testing`` extra, and a session that does not use them should not pay for it.
@@ -37,13 +44,14 @@ if TYPE_CHECKING:
     from aiocustomlabels.testing import FakeCustomLabels, LoopClock, ThreadedEmulator, VirtualClock
 
 _LOOPTIME = "looptime_plugin"
+_IN_PROCESS = "custom_labels_in_process"
 _FAST_FORWARD = (
     "custom_labels_in_process runs its fake on the test's event loop time, which looptime "
     "fast-forwards while the test function runs"
 )
 _HOW = (
     "write the test as `async def`, marked @pytest.mark.asyncio (or set asyncio_mode = auto), "
-    "with pytest-asyncio and looptime installed (pip install 'aiocustomlabels[testing]' pytest-asyncio)"
+    "with pytest-asyncio and looptime installed (pip install 'aiocustomlabels[testing]' pytest-asyncio 'looptime>=0.9')"
 )
 _ANYIO = (
     "anyio's plugin makes the test's event loop itself, and looptime fast-forwards only the loops "
@@ -58,67 +66,55 @@ _WHY_NOT = (
 )
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    """Keep looptime's plugin out of the sessions it would break, and quiet in the others.
+    """Where looptime's plugin and pytest-asyncio are both loaded, set "no event loop" for the session.
 
-    Without pytest-asyncio (not installed, or ``-p no:asyncio``), looptime's
-    ``pytest_fixture_setup`` raises AttributeError on every fixture of every
-    test: its plugin is blocked for the session, by name, as ``-p
-    no:looptime_plugin`` would, and its marker stays known so that marked
-    tests still collect under ``--strict-markers``.
-
-    With pytest-asyncio, looptime asks the event loop policy for the current
-    loop before every test, sync tests included; with no loop set in the main
-    thread, Python 3.11 makes one that nobody closes (an "unclosed event loop"
-    ResourceWarning later) and 3.12 and 3.13 also warn "There is no current
-    event loop" (a failure under ``filterwarnings = error``). Setting "no
-    loop", the state pytest-asyncio leaves after each async test, makes that
-    question raise the RuntimeError looptime expects.
+    looptime asks the event loop policy for the current loop before every
+    test, sync tests included. With no loop ever set in the main thread (a
+    session whose first tests are sync), Python 3.11 makes one that nobody
+    closes (an "unclosed event loop" warning later) and 3.12 and 3.13 also
+    warn "There is no current event loop": failures under ``filterwarnings =
+    error``. Setting "no loop", the state pytest-asyncio leaves after each
+    async test, makes that question raise the RuntimeError looptime expects.
+    Any other session is left as it is: this library no longer installs
+    looptime, nor turns its plugin off.
     """
     manager = config.pluginmanager
-    if not manager.hasplugin(_LOOPTIME):
-        return
-    if manager.hasplugin("asyncio"):
+    if manager.hasplugin(_LOOPTIME) and manager.hasplugin("asyncio"):
         asyncio.set_event_loop(None)
-        return
-    manager.set_blocked(_LOOPTIME)
-    config.addinivalue_line("markers", "looptime: configure the fake fast-forwarding loop time.")
 
 
 class _TestRun:
-    """The test whose function is running, and what went wrong with its fake's time."""
+    """One test that takes ``custom_labels_in_process``: whether its function runs, and what went wrong.
+
+    The fixture registers it as a plugin for its test's duration, so that its
+    ``pytest_runtest_call`` wraps that test's call and no other.
+    """
 
     def __init__(self, item: pytest.Item) -> None:
         self.item = item
+        self.running = False
         self.misuse: str | None = None
 
-
-# The test function running now in a session, if any. Kept per session, not per process:
-# pytester runs sessions inside a test of another.
-_RUNNING = pytest.StashKey[_TestRun | None]()
-
-
-def _running(config: pytest.Config) -> _TestRun | None:
-    return config.stash.get(_RUNNING, None)
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
-    """Note the test function that runs, and report a misuse of the fake's time as its failure."""
-    run = item.config.stash[_RUNNING] = _TestRun(item)
-    try:
-        yield
-    except BaseException:
-        if run.misuse is None:
-            raise
-        # What the test saw (a cancellation, mostly) says less than the misuse, which is
-        # raised below, outside this block: inside it, pytest would print "During handling
-        # of the above exception" above the message.
-    finally:
-        item.config.stash[_RUNNING] = None
-    if run.misuse is not None:  # also when the test caught the failure: it still failed
-        pytest.fail(run.misuse, pytrace=False)
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, None, None]:
+        """Note that the test function runs, and report a misuse of the fake's time as its failure."""
+        if item is not self.item:  # registered for one test only: any other passes straight through
+            return (yield)
+        self.running = True
+        try:
+            yield
+        except BaseException:
+            if self.misuse is None:
+                raise
+            # What the test saw (a cancellation, mostly) says less than the misuse, which is
+            # raised below, outside this block: inside it, pytest would print "During handling
+            # of the above exception" above the message.
+        finally:
+            self.running = False
+        if self.misuse is not None:  # also when the test caught the failure: it still failed
+            pytest.fail(self.misuse, pytrace=False)
+        return None
 
 
 def _misuse(run: _TestRun, loop: asyncio.AbstractEventLoop) -> NoReturn:
@@ -138,14 +134,13 @@ def _misuse(run: _TestRun, loop: asyncio.AbstractEventLoop) -> NoReturn:
     pytest.fail(message, pytrace=False)
 
 
-def _test_loop_clock(config: pytest.Config) -> LoopClock:
+def _test_loop_clock(run: _TestRun) -> LoopClock:
     """A ``LoopClock`` that fails the test when, in the test function, its loop does not fast-forward."""
     from aiocustomlabels.testing import LoopClock  # noqa: PLC0415 -- imported on use, see the module's docstring
 
     class TestLoopClock(LoopClock):
         def now(self) -> float:
-            run = _running(config)
-            if run is not None:
+            if run.running:
                 try:
                     loop = asyncio.get_running_loop()
                 except RuntimeError:
@@ -160,8 +155,11 @@ def _test_loop_clock(config: pytest.Config) -> LoopClock:
 
 def _check_fast_forward(request: pytest.FixtureRequest) -> None:
     """Fail at setup, with the fix, where the test cannot run on fast-forwarded time."""
-    nodeid = request.node.nodeid
-    if _running(request.config) is not None:
+    item = request.node
+    nodeid = item.nodeid
+    # Not in the test's fixture closure, so taken by name; once every fixture of the closure
+    # has its value, setup is over: the name was taken inside the test function.
+    if _IN_PROCESS not in item.fixturenames and all(name in item.funcargs for name in item.fixturenames):
         pytest.fail(
             f"{nodeid}: take custom_labels_in_process as an argument of the test or of one of its "
             "fixtures, not through request.getfixturevalue() in the test: looptime decides "
@@ -217,12 +215,18 @@ def custom_labels_in_process(request: pytest.FixtureRequest) -> Iterator[FakeCus
     from aiocustomlabels.testing import FakeCustomLabels, in_process  # noqa: PLC0415
     from aiocustomlabels.testing._inprocess import environment  # noqa: PLC0415
 
-    fake = FakeCustomLabels(clock=_test_loop_clock(request.config))
+    run = _TestRun(request.node)
+    fake = FakeCustomLabels(clock=_test_loop_clock(run))
     # looptime reads its marker in its pytest_pyfunc_call, after every fixture is set up,
     # and fast-forwards the test's loop for the test function only.
     request.node.add_marker(pytest.mark.looptime)
-    with in_process(fake), environment({"AWS_DEFAULT_REGION": fake.region}):
-        yield fake
+    manager = request.config.pluginmanager
+    manager.register(run)
+    try:
+        with in_process(fake), environment({"AWS_DEFAULT_REGION": fake.region}):
+            yield fake
+    finally:
+        manager.unregister(run)
 
 
 @pytest.fixture

@@ -277,7 +277,7 @@ def test_every_public_name_is_imported_on_first_use_from_where_type_checkers_see
 
 
 def test_importing_the_package_loads_no_aiobotocore() -> None:
-    """``import aiocustomlabels`` (as pytest does for the plugin in every session) loads neither aiobotocore nor the client."""
+    """``import aiocustomlabels`` (as pytest does for the plugin in a session that opts in) loads neither aiobotocore nor the client."""
     probe = "import sys, aiocustomlabels.pytest_plugin; print(sorted(m for m in ('aiobotocore', 'aiohttp', 'aiocustomlabels._client') if m in sys.modules))"
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120

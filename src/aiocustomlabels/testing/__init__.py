@@ -18,8 +18,9 @@ auto-scale on their DetectCustomLabels load, or on a demand you set
 serve through CloudWatch's ``GetMetricData`` (awsJson 1.0 and rpc-v2-cbor).
 
 The pytest fixtures ``fake_custom_labels``, ``custom_labels_in_process`` and
-``custom_labels_emulator`` come with the package as a pytest plugin (the
-module ``aiocustomlabels.pytest_plugin``).
+``custom_labels_emulator`` come with the package as a pytest plugin that a
+test suite opts into: ``pytest_plugins = ["aiocustomlabels.pytest_plugin"]``
+in its top-level ``conftest.py``, or ``-p aiocustomlabels.pytest_plugin``.
 """
 
 from ._clock import Clock, LoopClock, ScaledClock, StepClock, VirtualClock
