@@ -57,6 +57,11 @@ def _fake(args: argparse.Namespace) -> tuple[FakeCustomLabels[Clock], list[str]]
     return fake, [f"Demo project: {seed_demo(fake).project_arn}"] if args.seed == "demo" else []
 
 
+def greeting(endpoint_url: str, held: list[str]) -> list[str]:
+    """The lines the emulator prints once it listens: where, then what it holds (``_fake``'s lines)."""
+    return [f"Custom Labels emulator listening on {endpoint_url}", *held]
+
+
 async def serve(args: argparse.Namespace) -> int:
     """``emulator``: serve the fake on loopback HTTP until SIGINT or SIGTERM."""
     fake, lines = _fake(args)
@@ -71,8 +76,7 @@ async def serve(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise CommandError(_bind_failure(args.host, args.port, exc)) from exc
         try:
-            print(f"Custom Labels emulator listening on {emulator.endpoint_url}", flush=True)
-            for line in lines:
+            for line in greeting(emulator.endpoint_url, lines):
                 print(line, flush=True)
             await stop.wait()
             print("Stopping the emulator.", flush=True)
