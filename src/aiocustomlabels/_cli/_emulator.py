@@ -13,10 +13,9 @@ import errno
 import signal
 import time
 
-from aiobotocore.session import get_session
-
 from .._backoff import Backoff
 from .._client import CustomLabelsClient
+from .._sessions import new_session
 from ..testing import Clock, Emulator, FakeCustomLabels, ScaledClock, StepClock, VirtualClock
 from ..testing._demo import DAY, run_main_job, seed_day, seed_demo
 from ._failures import EXIT_OK, CommandError
@@ -106,7 +105,7 @@ async def demo(args: argparse.Namespace) -> int:
     seeded = seed_demo(fake)
     async with Emulator(fake) as emulator:
         print(f"Embedded Custom Labels emulator on {emulator.endpoint_url} (no AWS account involved)")
-        session = get_session()
+        session = new_session()
         # The emulator checks no signature; against AWS, your own credentials apply.
         session.set_credentials("demo", "demo")
         async with CustomLabelsClient.create(
