@@ -56,18 +56,27 @@ def _string(s: Shape) -> st.SearchStrategy[str]:
     return st.text(min_size=low, max_size=min(high, low + _MAX_TEXT))
 
 
-def for_shape(s: Shape) -> st.SearchStrategy[Any]:  # noqa: PLR0911 -- one return per shape type
-    """A strategy for values of the shape ``s``, as aiobotocore returns them."""
+def for_shape(s: Shape, *, filled: bool = False) -> st.SearchStrategy[Any]:  # noqa: PLR0911 -- one return per shape type
+    """A strategy for values of the shape ``s``, as aiobotocore returns them.
+
+    ``filled``: every member of every structure present, and every list holding
+    one item (or its minimum), so that one example reaches every member of the
+    shape. Lists of several items are the unfilled draws' business: filled ones
+    that long outgrow what hypothesis draws in one example.
+    """
     kind = s.type_name
     if kind == "structure":
-        required = set(s.required_members)
-        members = {name: for_shape(m) for name, m in s.members.items()}
+        required = set(s.members) if filled else set(s.required_members)
+        members = {name: for_shape(m, filled=filled) for name, m in s.members.items()}
         return st.fixed_dictionaries(
             {k: v for k, v in members.items() if k in required},
             optional={k: v for k, v in members.items() if k not in required},
         )
     if kind == "list":
         low = s.metadata.get("min", 0)
+        if filled:
+            low = max(low, 1)
+            return st.lists(for_shape(s.member, filled=True), min_size=low, max_size=low)
         return st.lists(for_shape(s.member), min_size=low, max_size=max(low, _MAX_LIST))
     if kind == "string":
         return _string(s)
@@ -94,9 +103,18 @@ def for_shape(s: Shape) -> st.SearchStrategy[Any]:  # noqa: PLR0911 -- one retur
     raise NotImplementedError(msg)  # pragma: no cover
 
 
+# Cached: building one walks the shape and compiles its patterns, which costs more than drawing
+# from it, and a test that draws inside (st.data()) asks for it at every example.
+@cache
 def response(name: str) -> st.SearchStrategy[dict[str, Any]]:
     """Responses of the shape called ``name``."""
     return for_shape(shape(name))
+
+
+@cache
+def rich_response(name: str) -> st.SearchStrategy[dict[str, Any]]:
+    """Responses of the shape called ``name``: as often with every member filled as with any allowed."""
+    return st.one_of(for_shape(shape(name), filled=True), response(name))
 
 
 def structures() -> dict[str, Shape]:

@@ -645,7 +645,9 @@ def test_an_action_that_never_shows_fails_after_the_second_grace(acting: Acting)
 
 def test_the_grace_is_counted_in_time_not_polls() -> None:
     """A hundred stale polls a second apart, within the two-minute grace, still make one start."""
-    fake, project, _ = scene(S.STOPPED)
+    # A start shorter than the lag: RUNNING shows as the lag ends, not 500 more polls later.
+    fake = virtual_fake(start_seconds=5.0, stop_seconds=STOP)
+    project, _ = project_with(fake, 1, status=S.STOPPED)
     lagging(fake, "StartProjectVersion", S.STOPPED, 100)
     result = run(starting(fake, project, backoff=Backoff(min_delay=1, max_delay=1)))
     assert result.status is S.RUNNING

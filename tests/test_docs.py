@@ -14,11 +14,14 @@ module (```python title="test_shelf.py"```, or ``conftest.py``) is a file of a
 user's test suite instead: the page's files are run together by pytest.
 
 Shell blocks (```console```) of the pages in ``SHELL_PAGES``: each ``$``
-command runs in bash, in order, and must print what follows it (stdout and
+command runs, in order, and must print what follows it (stdout and
 stderr together; elapsed times of progress lines may differ). The page's first
-``aiocustomlabels emulator`` command starts the emulator the others talk to,
+``aiocustomlabels emulator`` command builds the fake the others talk to, served
 on a free port shown as 4566; ``NAME=value`` and ``export`` lines hold for the
-commands after them. Nothing of the machine's AWS configuration is seen.
+commands after them. Nothing of the machine's AWS configuration is seen. A
+command that is the command line alone runs in this process, as ``main(argv)``
+on fast-forwarded time (``tests/_docs_support.py``); one that needs a shell (a
+pipe, ``env -u``, the AWS CLI) runs in bash, with the installed script.
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ from aiocustomlabels import (
     ProjectVersionStatus,
 )
 from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process
+from tests._docs_support import cli_arguments, emulated
+from tests._docs_support import shell as docs_shell
 from tests._harness import run_fast
 from tests.test_fake_emulator_cli import Lines
 
@@ -320,32 +325,41 @@ def serve(command: str, env: dict[str, str]) -> Iterator[Served]:
 @pytest.mark.parametrize(
     "page", [p for p in SHELL_PAGES if CONSOLE.search(p.read_text())], ids=lambda p: p.name
 )
-def test_shell_examples_print_what_they_show(page: Path) -> None:
+def test_shell_examples_print_what_they_show(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each command of the page prints what the page shows it printing."""
     env = shell_environment()
     setup: list[str] = []
     served: Served | None = None
     with contextlib.ExitStack() as stack:
+        shell = stack.enter_context(docs_shell(monkeypatch, env))
         for command, expected in shell_examples(page):
             if ASSIGNMENT.match(command):
                 assert not expected, f"{command!r} prints nothing"
                 setup.append(command)
+                shell.assign(command if served is None else served.real(command))
                 continue
             if served is None and EMULATOR.match(command):
-                served = stack.enter_context(serve(command, env))
+                emulator = stack.enter_context(emulated(command))
+                served = Served(
+                    url=emulator.url, port=emulator.url.rsplit(":", 1)[1], first_lines=emulator.first_lines
+                )
                 assert normalized(served.shown(served.first_lines)) == normalized(expected)
                 continue
-            script = "\n".join([*setup, command])
-            done = subprocess.run(
-                ["bash", "-c", script if served is None else served.real(script)],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                env=env,
-                timeout=120,
-                check=False,
-            )
-            actual = done.stdout if served is None else served.shown(done.stdout)
+            argv = cli_arguments(command if served is None else served.real(command), shell.variables)
+            if argv is not None:
+                actual = shell.run(argv)
+            else:  # a shell's business: the installed script, in bash
+                script = "\n".join([*setup, command])
+                actual = subprocess.run(
+                    ["bash", "-c", script if served is None else served.real(script)],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    env=env,
+                    timeout=120,
+                    check=False,
+                ).stdout
+            actual = actual if served is None else served.shown(actual)
             assert normalized(actual) == normalized(expected), f"$ {command}\n{actual}"
 
 

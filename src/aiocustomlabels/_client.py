@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypeVar, overload
 
 import cattrs
 from aiobotocore.config import AioConfig
-from aiobotocore.session import AioSession, get_session
+from aiobotocore.session import AioSession
 from botocore import UNSIGNED
 from botocore.exceptions import BotoCoreError, NoCredentialsError
 
@@ -44,6 +44,7 @@ from ._rules import (
     check_seconds,
     check_window,
 )
+from ._sessions import new_session
 from ._transport import AsyncResource, Transport
 
 if TYPE_CHECKING:
@@ -187,7 +188,8 @@ class CustomLabelsClient(AsyncResource):
         Args:
             region_name: The region; by default the session's (``AWS_DEFAULT_REGION``, the profile).
             endpoint_url: Another endpoint, such as the emulator's; AWS's by default.
-            session: The aiobotocore session (credentials, profile); a new one by default.
+            session: The aiobotocore session (credentials, profile); by default a new one,
+                which shares the service models this process has already read.
             config: Settings merged over ``DEFAULT_CONFIG``: what it sets wins.
             clock: What time it is now (see the class); the wall clock by default.
 
@@ -202,7 +204,7 @@ class CustomLabelsClient(AsyncResource):
         """
 
         async def open_() -> Self:
-            chosen = session if session is not None else get_session()
+            chosen = session if session is not None else new_session()
             merged = DEFAULT_CONFIG if config is None else DEFAULT_CONFIG.merge(config)
             opening = chosen.create_client(
                 "rekognition", region_name=region_name, endpoint_url=endpoint_url, config=merged

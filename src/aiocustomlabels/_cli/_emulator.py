@@ -13,10 +13,9 @@ import errno
 import signal
 import time
 
-from aiobotocore.session import get_session
-
 from .._backoff import Backoff
 from .._client import CustomLabelsClient
+from .._sessions import new_session
 from ..testing import Clock, Emulator, FakeCustomLabels, ScaledClock, StepClock, VirtualClock
 from ..testing._demo import DAY, run_main_job, seed_day, seed_demo
 from ._failures import EXIT_OK, CommandError
@@ -57,6 +56,11 @@ def _fake(args: argparse.Namespace) -> tuple[FakeCustomLabels[Clock], list[str]]
     return fake, [f"Demo project: {seed_demo(fake).project_arn}"] if args.seed == "demo" else []
 
 
+def greeting(endpoint_url: str, held: list[str]) -> list[str]:
+    """The lines the emulator prints once it listens: where, then what it holds (``_fake``'s lines)."""
+    return [f"Custom Labels emulator listening on {endpoint_url}", *held]
+
+
 async def serve(args: argparse.Namespace) -> int:
     """``emulator``: serve the fake on loopback HTTP until SIGINT or SIGTERM."""
     fake, lines = _fake(args)
@@ -71,8 +75,7 @@ async def serve(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise CommandError(_bind_failure(args.host, args.port, exc)) from exc
         try:
-            print(f"Custom Labels emulator listening on {emulator.endpoint_url}", flush=True)
-            for line in lines:
+            for line in greeting(emulator.endpoint_url, lines):
                 print(line, flush=True)
             await stop.wait()
             print("Stopping the emulator.", flush=True)
@@ -102,7 +105,7 @@ async def demo(args: argparse.Namespace) -> int:
     seeded = seed_demo(fake)
     async with Emulator(fake) as emulator:
         print(f"Embedded Custom Labels emulator on {emulator.endpoint_url} (no AWS account involved)")
-        session = get_session()
+        session = new_session()
         # The emulator checks no signature; against AWS, your own credentials apply.
         session.set_credentials("demo", "demo")
         async with CustomLabelsClient.create(

@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from aiobotocore.config import AioConfig
-from aiobotocore.session import AioSession
 
 from .._arns import ProjectArn, ProjectVersionArn
 from .._backoff import Backoff
 from .._client import CustomLabelsClient
+from .._sessions import new_session
 from ._arguments import PROJECT_ARN_FORM
 from ._failures import UsageError
 
@@ -26,7 +26,7 @@ async def client(
 
     ``config`` is merged over the library's ``DEFAULT_CONFIG``.
     """
-    session = AioSession(profile=getattr(args, "profile", None))
+    session = new_session(getattr(args, "profile", None))
     async with CustomLabelsClient.create(
         region_name=getattr(args, "region", None),
         endpoint_url=getattr(args, "endpoint_url", None),

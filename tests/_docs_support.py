@@ -1,0 +1,145 @@
+"""A docs page's console commands run in this process: ``aiocustomlabels ...`` is ``main(argv)``.
+
+A subprocess per command proves nothing that ``main(argv)`` does not, but costs
+a second of interpreter start each (more under coverage), and its polls sleep
+in real time. In this process, a command runs on looptime's fast-forwarded
+loop (``run_fast``), routed in-process into the fake that the page's
+``aiocustomlabels emulator`` command builds (the emulator's own ``_fake``): its
+statuses are the page's, since the page's emulator moves its time with the
+requests (``--seconds-per-request``) or not at all (``--seed day``). The same
+fake is also served on loopback HTTP (``ThreadedEmulator``), for the commands
+that need a shell (a pipe, ``2>&1``, ``env -u``, the AWS CLI): those run the
+installed script in bash, as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import os
+import re
+import shlex
+import sys
+import time
+from collections.abc import Iterator, Mapping
+
+import attrs
+import pytest
+
+from aiocustomlabels._cli import build_parser, main
+from aiocustomlabels._cli._emulator import _fake, greeting
+from aiocustomlabels.testing import ThreadedEmulator, in_process
+from tests._harness import run_fast
+
+#: What makes a command the shell's business rather than the command line's alone.
+SHELL_SYNTAX = frozenset("|&;<>()`")
+VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+#: The command line's own program names, as the pages type them.
+PROGRAMS = (["aiocustomlabels"], ["python", "-m", "aiocustomlabels"])
+
+
+def words(command: str) -> list[str]:
+    """The shell words of ``command`` (continued lines joined); operators such as ``|`` are words of their own."""
+    lexer = shlex.shlex(command.replace("\\\n", " "), posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    return list(lexer)
+
+
+def cli_arguments(command: str, variables: Mapping[str, str]) -> list[str] | None:
+    """``main``'s arguments for a command that is the command line alone; ``None`` if it needs a shell."""
+    tokens = words(command)
+    if any(set(token) & SHELL_SYNTAX for token in tokens):
+        return None
+    for program in PROGRAMS:
+        if tokens[: len(program)] == program:
+            return [
+                VARIABLE.sub(lambda m: variables[m[1] or m[2]], token) for token in tokens[len(program) :]
+            ]
+    return None
+
+
+def assignments(line: str) -> Iterator[tuple[str, str, bool]]:
+    """(name, value, exported) for each ``NAME=value`` of an assignment or ``export`` line."""
+    tokens = words(line)
+    exported = tokens[0] == "export"
+    for token in tokens[1:] if exported else tokens:
+        name, _, value = token.partition("=")
+        yield name, value, exported
+
+
+@attrs.frozen(kw_only=True)
+class Emulated:
+    """The fake a page's ``aiocustomlabels emulator`` command serves, on loopback HTTP and in-process.
+
+    Attributes:
+        url: Where it listens (a free port, not the page's).
+        first_lines: What the emulator command prints on starting.
+    """
+
+    url: str
+    first_lines: str
+
+
+@contextlib.contextmanager
+def emulated(command: str) -> Iterator[Emulated]:
+    """The page's emulator command's fake, served on a free port and routed in-process while in the block."""
+    argv = cli_arguments(command, {})
+    assert argv is not None, f"{command!r} is not the command line alone"
+    args = build_parser()[0].parse_args(argv)
+    assert args.command == "emulator"
+    fake, held = _fake(args)
+    with (
+        ThreadedEmulator(fake, host=args.host, port=0) as served,
+        in_process(fake, endpoint=served.endpoint_url, credentials=False),
+    ):
+        yield Emulated(url=served.endpoint_url, first_lines="\n".join(greeting(served.endpoint_url, held)))
+
+
+@attrs.define
+class Shell:
+    """The page's shell, for the commands run in this process: its variables, exported or not.
+
+    Attributes:
+        monkeypatch: Sets the environment of each command, and its standard streams.
+        variables: Every variable the page has set, for ``$NAME``.
+    """
+
+    monkeypatch: pytest.MonkeyPatch
+    variables: dict[str, str] = attrs.field(factory=dict)
+
+    def assign(self, line: str) -> None:
+        """Run an assignment or ``export`` line: exported variables join the commands' environment."""
+        for name, value, exported in assignments(line):
+            self.variables[name] = value
+            if exported:
+                self.monkeypatch.setenv(name, value)
+
+    def run(self, argv: list[str]) -> str:
+        """Run ``aiocustomlabels ARGV``: what it prints on stdout and stderr, interleaved as a terminal shows them."""
+        printed = io.StringIO()  # not a terminal: progress comes a line per status, as into a pipe
+        with self.monkeypatch.context() as patch:
+            patch.setattr(sys, "stdout", printed)
+            patch.setattr(sys, "stderr", printed)
+            patch.setattr(asyncio, "run", run_fast)
+            with contextlib.suppress(SystemExit):  # argparse's usage errors
+                main(argv)
+        return printed.getvalue()
+
+
+@contextlib.contextmanager
+def shell(monkeypatch: pytest.MonkeyPatch, environment: Mapping[str, str]) -> Iterator[Shell]:
+    """A shell for the page: this process's environment is ``environment`` (UTC, no AWS configuration) meanwhile."""
+    with monkeypatch.context() as patch:
+        for name in [n for n in os.environ if n not in environment]:
+            patch.delenv(name)
+        for name, value in environment.items():
+            patch.setenv(name, value)
+        # A pipe's width, which argparse wraps usage lines to: the page shows them so.
+        patch.setenv("COLUMNS", "80")
+        time.tzset()
+        try:
+            yield Shell(patch)
+        finally:
+            patch.undo()
+            time.tzset()
