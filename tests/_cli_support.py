@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import io
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Coroutine, Iterator, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import attrs
 import pytest
 
 from aiocustomlabels._cli import main
+from aiocustomlabels.testing import Emulator, FakeCustomLabels
+from tests._harness import close_loop, looptime_loop
+
+T = TypeVar("T")
 
 SCRIPT = str(Path(sys.executable).with_name("aiocustomlabels"))
 
@@ -61,6 +68,54 @@ class Terminal(io.StringIO):
         return True
 
 
+@attrs.frozen
+class FastLoop:
+    """One event loop on looptime's fake time, owned by a test: the command line's ``asyncio.run`` runs on it.
+
+    Every run of ``main(argv)`` in :class:`InProcess` given this loop runs its
+    command on it, so that the command's sleeps and the step load's rates
+    follow the loop's time, as does a fake on ``LoopClock`` (its token bucket,
+    its lifecycle), whether its requests are routed in-process or sent to an
+    :meth:`serving` emulator on the same loop. The loop's time goes on from one
+    run to the next, as a shell's clock would.
+
+    Attributes:
+        loop: The loop; :func:`fast_loop` closes it.
+    """
+
+    loop: asyncio.AbstractEventLoop = attrs.field(factory=looptime_loop)
+
+    def run(self, main: Coroutine[Any, Any, T], *, debug: bool | None = None) -> T:
+        """``asyncio.run``'s stand-in: ``main`` to its end on the loop, which stays open."""
+        self.loop.set_debug(bool(debug))  # as asyncio.run(): no debug mode unless asked
+        return self.loop.run_until_complete(main)
+
+    @contextlib.contextmanager
+    def serving(self, fake: FakeCustomLabels) -> Iterator[Emulator]:
+        """``fake`` served on loopback HTTP by an emulator on this loop, started now, stopped on leaving.
+
+        It serves only while a run is under way: the loop runs only then.
+        Through a socket, looptime's time may move on while bytes are in
+        flight, so the figures measured are near the fake's, not exact.
+        """
+        emulator = Emulator(fake)
+        self.loop.run_until_complete(emulator.start())
+        try:
+            yield emulator
+        finally:
+            self.loop.run_until_complete(emulator.stop())
+
+
+@contextlib.contextmanager
+def fast_loop() -> Iterator[FastLoop]:
+    """A :class:`FastLoop` for the block; closed after it as ``asyncio.run`` closes its loop."""
+    fast = FastLoop()
+    try:
+        yield fast
+    finally:
+        close_loop(fast.loop)
+
+
 @attrs.define
 class InProcess:
     """The command line run in this process, as ``main(argv)``, its output captured by capsys.
@@ -69,11 +124,14 @@ class InProcess:
         monkeypatch: Sets the environment and the standard streams for a run.
         capsys: Captures what it prints.
         endpoint_url: Added as ``--endpoint-url`` to every run, unless ``None``.
+        fast: The loop the commands run on, on fake time; ``None``: a loop of
+            their own each, on real time, as ``asyncio.run`` makes.
     """
 
     monkeypatch: pytest.MonkeyPatch
     capsys: pytest.CaptureFixture[str]
     endpoint_url: str | None = None
+    fast: FastLoop | None = None
 
     def __call__(self, *args: str, stdin: str | None = None, endpoint: bool = True) -> Done:
         """Run ``aiocustomlabels ARGS [--endpoint-url URL]``; typed ``stdin`` comes from a terminal."""
@@ -84,23 +142,48 @@ class InProcess:
         with self.monkeypatch.context() as patch:
             if stdin is not None:
                 patch.setattr(sys, "stdin", Terminal(stdin))
-            try:
-                code = main(argv)
-            except SystemExit as exc:  # argparse's usage errors and --help
-                code = exc.code if isinstance(exc.code, int) else 1
+            code = self._main(patch, argv)
         out, err = self.capsys.readouterr()
         return Done(code, out, err)
 
+    def merged(self, *args: str) -> tuple[int, str]:
+        """Run ``aiocustomlabels ARGS``: its exit code, and stdout and stderr together in the order written.
+
+        As a shell shows them with ``2>&1``: what a page shows after a command.
+        """
+        both = io.StringIO()
+        with self.monkeypatch.context() as patch:
+            patch.setattr(sys, "stdout", both)
+            patch.setattr(sys, "stderr", both)
+            code = self._main(patch, args)
+        return code, both.getvalue()
+
+    def _main(self, patch: pytest.MonkeyPatch, argv: Sequence[str]) -> int:
+        """``main(argv)``, its command on ``fast`` if given; a usage error's exit as its code."""
+        if self.fast is not None:
+            patch.setattr(asyncio, "run", self.fast.run)
+        try:
+            return main(argv)
+        except SystemExit as exc:  # argparse's usage errors and --help
+            return exc.code if isinstance(exc.code, int) else 1
+
 
 def in_process_cli(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], endpoint_url: str | None
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    endpoint_url: str | None,
+    *,
+    fast: FastLoop | None = None,
 ) -> InProcess:
-    """The command line in this process, with dummy credentials and region, as a user's shell has them."""
+    """The command line in this process, with dummy credentials and region, as a user's shell has them.
+
+    With ``fast``, its commands run on that loop's fake time.
+    """
     for name, value in environment().items():
         if name.startswith("AWS_"):
             monkeypatch.setenv(name, value)
     monkeypatch.delenv("PYTHONASYNCIODEBUG", raising=False)  # debug mode's slow-step logs: not what users see
-    return InProcess(monkeypatch, capsys, endpoint_url)
+    return InProcess(monkeypatch, capsys, endpoint_url, fast)
 
 
 def in_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:

@@ -4,7 +4,7 @@ A subprocess per command proves nothing that ``main(argv)`` does not, but costs
 a second of interpreter start each (more under coverage), and its polls sleep
 in real time. In this process, a command runs on looptime's fast-forwarded
 loop (``run_fast``), routed in-process into the fake that the page's
-``aiocustomlabels emulator`` command builds (the emulator's own ``_fake``): its
+``aiocustomlabels emulator`` command builds (the emulator command's own ``emulated``): its
 statuses are the page's, since the page's emulator moves its time with the
 requests (``--seconds-per-request``) or not at all (``--seed day``). The same
 fake is also served on loopback HTTP (``ThreadedEmulator``), for the commands
@@ -27,8 +27,8 @@ from collections.abc import Iterator, Mapping
 import attrs
 import pytest
 
+from aiocustomlabels._cli import _emulator as emulator_command
 from aiocustomlabels._cli import build_parser, main
-from aiocustomlabels._cli._emulator import _fake, greeting
 from aiocustomlabels.testing import ThreadedEmulator, in_process
 from tests._harness import run_fast
 
@@ -88,12 +88,15 @@ def emulated(command: str) -> Iterator[Emulated]:
     assert argv is not None, f"{command!r} is not the command line alone"
     args = build_parser()[0].parse_args(argv)
     assert args.command == "emulator"
-    fake, held = _fake(args)
+    command_fake = emulator_command.emulated(args)
+    fake = command_fake.fake
     with (
         ThreadedEmulator(fake, host=args.host, port=0) as served,
         in_process(fake, endpoint=served.endpoint_url, credentials=False),
     ):
-        yield Emulated(url=served.endpoint_url, first_lines="\n".join(greeting(served.endpoint_url, held)))
+        yield Emulated(
+            url=served.endpoint_url, first_lines="\n".join(command_fake.banner(served.endpoint_url))
+        )
 
 
 @attrs.define

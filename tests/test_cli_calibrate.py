@@ -1,4 +1,14 @@
-"""The calibrate command: what it refuses before any load, its output, and a run against the emulator."""
+"""The calibrate command: what it refuses before any load, its output, and its load, on fast-forwarded time.
+
+The commands run in this process (``main(argv)``) on one looptime loop of the
+test's (``tests._cli_support.FastLoop``), against a fake on ``LoopClock``:
+the load's rates, its deadline and the fake's token bucket all follow the
+loop's fake time, which waits for nothing: a 20-second load lasts as long as
+its requests take to handle. Routed in-process, the figures are the same in
+every run; one test goes through an emulator on the same loop, over a socket.
+Only the Ctrl-C test runs on real time, as a script against an emulator
+thread: it sends a signal.
+"""
 
 from __future__ import annotations
 
@@ -12,53 +22,67 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import aiocustomlabels._client
 from aiocustomlabels import ProjectVersionArn, ProjectVersionStatus
-from aiocustomlabels.testing import FakeCustomLabels, ScaledClock, ThreadedEmulator
-from tests._cli_support import SCRIPT, InProcess, Terminal, environment, in_process_cli
+from aiocustomlabels.testing import FakeCustomLabels, ScaledClock, ThreadedEmulator, in_process
+from tests._cli_support import SCRIPT, FastLoop, InProcess, Terminal, environment, fast_loop, in_process_cli
+from tests._harness import virtual_fake
 
 S = ProjectVersionStatus
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200
+#: 20 s of load: 12 steps of 1.5 s from 1 request a second, doubling. The fourth offers 8 a second, 12
+#: requests in 1.5 s, to a unit of 5 TPS whose bucket holds a burst of 5: the 12th, sent 1.375 s in,
+#: finds less than a token (5 + 5 x 1.375 - 11 served). Throttled by construction, the load holds
+#: 8 a second for the 9 steps left, from 4.5 s to 18 s, and the figure is measured over 12.1 s of them.
+LOAD = ("--duration", "20")
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[ThreadedEmulator]:
-    """One emulator for the module, on real time (a bucket refills as time passes), 5 TPS per unit."""
-    with ThreadedEmulator(FakeCustomLabels(clock=ScaledClock(), tps_per_unit=5.0)) as served:
-        yield served
+@pytest.fixture
+def fake() -> FakeCustomLabels:
+    """A fake on the running loop's time, whose units serve 5 requests a second each."""
+    return virtual_fake(tps_per_unit=5.0)
+
+
+@pytest.fixture
+def fast() -> Iterator[FastLoop]:
+    """The test's looptime loop, which the commands run on; closed after the test."""
+    with fast_loop() as loop:
+        yield loop
 
 
 @pytest.fixture
 def cli(
-    emulator: ThreadedEmulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> InProcess:
-    """The command line in this process, against the emulator."""
-    return in_process_cli(monkeypatch, capsys, emulator.endpoint_url)
+    fake: FakeCustomLabels,
+    fast: FastLoop,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Iterator[InProcess]:
+    """The command line in this process, on the loop's fake time, routed in-process into ``fake``."""
+    # The client reads CloudWatch's latest minute by the wall clock: the fake's time instead.
+    monkeypatch.setattr(aiocustomlabels._client, "wall_clock", fake.now)
+    with in_process(fake):
+        yield in_process_cli(monkeypatch, capsys, None, fast=fast)
 
 
-def version(
-    emulator: ThreadedEmulator,
+def running(
+    fake: FakeCustomLabels,
     request: pytest.FixtureRequest,
     status: ProjectVersionStatus = S.RUNNING,
     tps_per_unit: float | None = None,
 ) -> ProjectVersionArn:
     """A version of a project of the test's own, in ``status``, with 1 unit."""
     digest = hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:8]
-    project = emulator.fake.add_project(f"{re.sub(r'[^a-zA-Z0-9_.-]', '-', request.node.name)[:40]}-{digest}")
-    return emulator.fake.add_version(
-        project, "v1", status=status, min_inference_units=1, tps_per_unit=tps_per_unit
-    )
+    project = fake.add_project(f"{re.sub(r'[^a-zA-Z0-9_.-]', '-', request.node.name)[:40]}-{digest}")
+    return fake.add_version(project, "v1", status=status, min_inference_units=1, tps_per_unit=tps_per_unit)
 
 
-def detects(emulator: ThreadedEmulator, arn: str) -> int:
-    """DetectCustomLabels requests the emulator received for ``arn``."""
-    return sum(
-        1
-        for r in emulator.fake.requests_for("DetectCustomLabels")
-        if r.params.get("ProjectVersionArn") == arn
-    )
+def detections(fake: FakeCustomLabels, arn: str) -> int:
+    """DetectCustomLabels requests the fake received for ``arn``."""
+    return sum(1 for r in fake.requests_for("DetectCustomLabels") if r.params.get("ProjectVersionArn") == arn)
 
 
 @pytest.fixture
@@ -82,45 +106,45 @@ def image(tmp_path: Path) -> Path:
 )
 def test_bad_options_are_usage_errors_before_any_request(
     cli: InProcess,
-    emulator: ThreadedEmulator,
+    fake: FakeCustomLabels,
     request: pytest.FixtureRequest,
     image: Path,
     extra: list[str],
     words: str,
 ) -> None:
     """Each bad combination: exit 2, the command's usage, the option named; nothing sent."""
-    arn = version(emulator, request)
-    before = len(emulator.fake.requests)
+    arn = running(fake, request)
+    before = len(fake.requests)
     done = cli("calibrate", arn, "--image", str(image), *extra)
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith("usage: aiocustomlabels calibrate")
     assert re.search(words, done.stderr), done.stderr
-    assert len(emulator.fake.requests) == before
+    assert len(fake.requests) == before
 
 
 def test_a_missing_image_is_a_usage_error_naming_it(
-    cli: InProcess, emulator: ThreadedEmulator, request: pytest.FixtureRequest, tmp_path: Path
+    cli: InProcess, fake: FakeCustomLabels, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     """--image of a file that is not there: exit 2, the file named; nothing sent."""
-    arn = version(emulator, request)
+    arn = running(fake, request)
     missing = tmp_path / "nope.jpg"
     done = cli("calibrate", arn, "--image", str(missing))
     assert done.returncode == 2
     assert f"--image {missing}: No such file or directory" in done.stderr
-    assert detects(emulator, arn) == 0
+    assert detections(fake, arn) == 0
 
 
 @pytest.mark.parametrize(("size", "shown"), [(0, "0 bytes"), (5 * 1024 * 1024 + 1, "5,242,881 bytes")])
 def test_an_image_of_a_size_refused_is_a_usage_error(
     cli: InProcess,
-    emulator: ThreadedEmulator,
+    fake: FakeCustomLabels,
     request: pytest.FixtureRequest,
     tmp_path: Path,
     size: int,
     shown: str,
 ) -> None:
     """An empty image, or one above 5 MiB: exit 2, the file and its size named, and the limit."""
-    arn = version(emulator, request)
+    arn = running(fake, request)
     path = tmp_path / "big.jpg"
     path.write_bytes(b"\xff" * size)
     done = cli("calibrate", arn, "--image", str(path))
@@ -129,7 +153,7 @@ def test_an_image_of_a_size_refused_is_a_usage_error(
         f"--image {path}: {shown}; DetectCustomLabels takes images of 1 byte to 5,242,880 bytes"
         in done.stderr
     )
-    assert detects(emulator, arn) == 0
+    assert detections(fake, arn) == 0
 
 
 def test_a_version_name_is_not_enough(cli: InProcess, image: Path) -> None:
@@ -142,17 +166,17 @@ def test_a_version_name_is_not_enough(cli: InProcess, image: Path) -> None:
 @pytest.mark.parametrize("status", [S.STOPPED, S.STARTING, S.TRAINING_COMPLETED])
 def test_a_version_not_running_is_refused_without_load(
     cli: InProcess,
-    emulator: ThreadedEmulator,
+    fake: FakeCustomLabels,
     request: pytest.FixtureRequest,
     image: Path,
     status: ProjectVersionStatus,
 ) -> None:
     """Not RUNNING: exit 1, one line saying so and what to do; no DetectCustomLabels sent."""
-    arn = version(emulator, request, status)
+    arn = running(fake, request, status)
     done = cli("calibrate", arn, "--image", str(image))
     assert done.returncode == 1
     assert done.stderr == f"aiocustomlabels: v1 is {status}, not RUNNING: start it first; no load was sent\n"
-    assert detects(emulator, arn) == 0
+    assert detections(fake, arn) == 0
 
 
 def test_help_lists_calibrate(cli: InProcess) -> None:
@@ -161,62 +185,108 @@ def test_help_lists_calibrate(cli: InProcess) -> None:
     assert "calibrate" in done.stdout
 
 
-# -- the load, against the emulator on real time -------------------------------------------------------
+# -- the load, on fast-forwarded time ------------------------------------------------------------------
 
 
-def test_calibrate_as_a_script_finds_the_emulators_capacity_and_sizes_from_it(
-    emulator: ThreadedEmulator, request: pytest.FixtureRequest, image: Path
-) -> None:
-    """10 s against 1 unit of 5 TPS: about 5 per unit (within 20 %), and units that follow from its own figure."""
-    arn = version(emulator, request)
-    done = subprocess.run(
-        [SCRIPT, "calibrate", arn, "--image", str(image), "--duration", "10", "--base-tps", "4",
-         "--peak-tps", "27", "--price-per-unit-hour", "4", "--output", "json",
-         "--endpoint-url", emulator.endpoint_url],
-        capture_output=True, text=True, env=environment(), timeout=120, check=False,
+def calibrated_json(cli: InProcess, arn: str, image: Path, *extra: str) -> dict[str, Any]:
+    """``calibrate ARN --image IMAGE`` of 20 s with a traffic of 4 to 27 a second, as JSON; it succeeded."""
+    done = cli(
+        "calibrate", arn, "--image", str(image), *LOAD, "--base-tps", "4", "--peak-tps", "27",
+        "--price-per-unit-hour", "4", "--output", "json", *extra,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def test_calibrate_finds_the_fakes_capacity_and_sizes_from_it(
+    cli: InProcess, fake: FakeCustomLabels, request: pytest.FixtureRequest, image: Path
+) -> None:
+    """20 s against 1 unit of 5 TPS: 5 per unit, to a request; units and cost that follow from it; every request once."""
+    arn = running(fake, request)
+    result = calibrated_json(cli, arn, image)
+    figure = result["tps_per_unit"]
+    assert result["saturated"]
+    # In-process, a request takes no loop time: what the fake's bucket served over the measured
+    # seconds is 5 a second, give or take the one token the bucket held or was refilling at its start.
+    assert figure == pytest.approx(5.0, abs=1 / result["measured_seconds"])
+    assert result["units"] == 1
+    assert result["units_source"] == "MinInferenceUnits"
+    assert result["recommended"]["min_inference_units"] == math.ceil(4 / figure) == 1
+    assert result["recommended"]["max_inference_units"] == math.ceil(27 / figure) == 6
+    assert result["recommended"]["hourly_cost_at_peak"] == 4 * 6
+    assert result["image_sizes"] == [len(JPEG)]
+    assert [step["offered_tps"] for step in result["steps"]] == [1, 2, 4, *[8] * 9]
+    assert sum(step["sent"] for step in result["steps"]) == detections(fake, arn)
+
+
+def test_calibrate_through_an_emulator_finds_its_capacity(
+    fast: FastLoop,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
+    image: Path,
+) -> None:
+    """The same load over loopback HTTP, to an emulator on the loop: 5 per unit within 20 %, and its units."""
+    fake = virtual_fake(tps_per_unit=5.0)
+    arn = running(fake, request)
+    with fast.serving(fake) as emulator:
+        # Through a socket, looptime's time moves on a little while bytes are in flight: near, not exact.
+        result = calibrated_json(
+            in_process_cli(monkeypatch, capsys, emulator.endpoint_url, fast=fast), arn, image
+        )
     figure = result["tps_per_unit"]
     assert result["saturated"]
     assert figure == pytest.approx(5.0, rel=0.2)
-    assert result["recommended"]["min_inference_units"] == math.ceil(4 / figure)
     assert result["recommended"]["max_inference_units"] == math.ceil(27 / figure)
-    assert result["recommended"]["hourly_cost_at_peak"] == 4 * math.ceil(27 / figure)
-    assert result["image_sizes"] == [len(JPEG)]
-    assert sum(step["sent"] for step in result["steps"]) == detects(emulator, arn)
+    assert sum(step["sent"] for step in result["steps"]) == detections(fake, arn)
 
 
 def test_the_table_says_how_the_figure_was_found(
-    cli: InProcess, emulator: ThreadedEmulator, request: pytest.FixtureRequest, image: Path
+    cli: InProcess, fake: FakeCustomLabels, request: pytest.FixtureRequest, image: Path
 ) -> None:
-    """The table's rows, in order; the units read from the description are said on stderr."""
-    arn = version(emulator, request)
+    """docs/sizing.md's load and traffic: its table's rows and figures; the units' source said on stderr."""
+    arn = running(fake, request)
     done = cli(
-        "calibrate", arn, "--image", str(image), "--duration", "4", "--base-tps", "1", "--peak-tps", "2"
-    )
+        "calibrate", arn, "--image", str(image), *LOAD, "--base-tps", "4", "--peak-tps", "27",
+        "--price-per-unit-hour", "4",
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    names = [line[:13].strip() for line in done.stdout.splitlines()]
-    assert names == ["version", "images", "units", "requests", "served", "tps per unit", "recommended"]
-    assert f"images       1 ({len(JPEG)} bytes)" in done.stdout
-    assert "MinInferenceUnits" in done.stderr
+    rows = {line[:13].strip(): line[13:] for line in done.stdout.splitlines()}
+    assert rows == {
+        "version": arn,
+        "images": f"1 ({len(JPEG)} bytes)",
+        "units": "1 (MinInferenceUnits)",
+        # In-process, the load's time is the loop's alone: these figures in every run, the page's.
+        "requests": "119 sent, 37 throttled",
+        "served": "4.95 requests/s sustained, over 12.1 s after throttling began",
+        "tps per unit": "4.95",
+        "recommended": "MinInferenceUnits 1, MaxInferenceUnits 6 (base 4/s, peak 27/s)",
+        "hourly cost": "4.00 at base, 24.00 at peak (at 4 per inference-unit hour)",
+    }
+    assert list(rows)[-2:] == ["recommended", "hourly cost"]  # the order of the rest, as the dict's
+    assert detections(fake, arn) == 119
+    assert done.stderr.startswith(
+        "aiocustomlabels: units: 1, the version's MinInferenceUnits: CloudWatch had no"
+    )
 
 
 def test_a_capacity_never_reached_is_said_to_be_a_lower_bound(
-    cli: InProcess, emulator: ThreadedEmulator, request: pytest.FixtureRequest, image: Path
+    cli: InProcess, fake: FakeCustomLabels, request: pytest.FixtureRequest, image: Path
 ) -> None:
     """A version that serves more than 3 s of load offers: exit 0, 'at least', and a warning to calibrate longer."""
-    arn = version(emulator, request, tps_per_unit=10_000.0)
+    arn = running(fake, request, tps_per_unit=10_000.0)
     done = cli("calibrate", arn, "--image", str(image), "--duration", "3")
     assert done.returncode == 0, done.stderr
     assert "never throttled: a lower bound" in done.stdout
-    assert "at least" in done.stdout
+    assert "tps per unit 4.44 at least" in done.stdout  # the busiest step: 4 served in 0.9 s
     assert "the load never reached throttling: the figure is a lower bound. Calibrate longer" in done.stderr
+    assert detections(fake, arn) == 1 + 2 + 4  # 0.9 s steps at 1, 2 and 4 a second, each request a whole one
 
 
 def test_progress_on_a_terminal_is_a_line_redrawn_each_step(
     cli: InProcess,
-    emulator: ThreadedEmulator,
+    fake: FakeCustomLabels,
     request: pytest.FixtureRequest,
     image: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -224,13 +294,46 @@ def test_progress_on_a_terminal_is_a_line_redrawn_each_step(
     """On a terminal, each step redraws the progress line (offered, served, throttled), ended by a newline."""
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    arn = version(emulator, request)
+    arn = running(fake, request)
     done = cli("calibrate", arn, "--image", str(image), "--duration", "3")
     text = terminal.getvalue()
     assert done.returncode == 0, text
     assert text.count("\r\x1b[2K") == 3  # 3 s: a tail of 0.3 s, and three steps of 0.9 s
     assert "step 2: 2/s offered" in text
     assert text.endswith("\n")
+
+
+def test_calibrate_as_the_installed_script_exits_with_its_usage_error(tmp_path: Path) -> None:
+    """The console script runs calibrate and exits 2 on a missing image, before any client is made."""
+    missing = tmp_path / "nope.jpg"
+    arn = "arn:aws:rekognition:us-east-1:111122223333:project/p/version/v1/1700000000000"
+    done = subprocess.run(
+        [SCRIPT, "calibrate", arn, "--image", str(missing)],
+        capture_output=True, text=True, env=environment(), timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.startswith("usage: aiocustomlabels calibrate")
+    assert f"--image {missing}: No such file or directory" in done.stderr
+
+
+# -- Ctrl-C, as a script against an emulator on real time: a signal is sent -----------------------------
+
+
+@pytest.fixture
+def emulator() -> Iterator[ThreadedEmulator]:
+    """An emulator thread on real time, 5 TPS per unit: the script's load runs on the machine's clock."""
+    with ThreadedEmulator(FakeCustomLabels(clock=ScaledClock(), tps_per_unit=5.0)) as served:
+        yield served
+
+
+def version(emulator: ThreadedEmulator, request: pytest.FixtureRequest) -> ProjectVersionArn:
+    """A RUNNING version of 1 unit on the emulator's fake."""
+    return running(emulator.fake, request)
+
+
+def detects(emulator: ThreadedEmulator, arn: str) -> int:
+    """DetectCustomLabels requests the emulator received for ``arn``."""
+    return detections(emulator.fake, arn)
 
 
 def test_ctrl_c_stops_the_load_at_once_with_exit_130(

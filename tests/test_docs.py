@@ -32,7 +32,7 @@ import inspect
 import os
 import re
 import runpy
-import signal
+import shlex
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -43,6 +43,7 @@ from typing import Any
 import attrs
 import pytest
 
+import aiocustomlabels._cli._emulator as emulator_command
 import aiocustomlabels._client
 from aiocustomlabels import (
     BoundingBox,
@@ -52,11 +53,12 @@ from aiocustomlabels import (
     Point,
     ProjectVersionStatus,
 )
+from aiocustomlabels._cli import build_parser
 from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process
+from tests._cli_support import InProcess, fast_loop
 from tests._docs_support import cli_arguments, emulated
 from tests._docs_support import shell as docs_shell
 from tests._harness import run_fast
-from tests.test_fake_emulator_cli import Lines
 
 pytest_plugins = ("pytester",)
 
@@ -305,23 +307,6 @@ class Served:
         return text.replace(self.url, SHOWN_URL).replace(f"127.0.0.1:{self.port}", f"127.0.0.1:{SHOWN_PORT}")
 
 
-@contextlib.contextmanager
-def serve(command: str, env: dict[str, str]) -> Iterator[Served]:
-    """The page's emulator command, on a free port; stopped with SIGINT on leaving."""
-    with subprocess.Popen(
-        ["bash", "-c", f"exec {command} --port 0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
-    ) as process:
-        try:
-            lines = Lines(process)
-            first = [lines.next(), lines.next()]
-            url = first[0].rsplit(" ", 1)[1]
-            yield Served(url=url, port=url.rsplit(":", 1)[1], first_lines="\n".join(first))
-        finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-            process.communicate(timeout=30)
-
-
 @pytest.mark.parametrize(
     "page", [p for p in SHELL_PAGES if CONSOLE.search(p.read_text())], ids=lambda p: p.name
 )
@@ -398,26 +383,87 @@ def masked(text: str) -> str:
     return NUMBER.sub("N", "\n".join(lines).replace("InServiceInferenceUnits", "MinInferenceUnits"))
 
 
-def test_the_sizing_example_prints_what_it_shows_but_its_measures(tmp_path: Path) -> None:
-    """The sizing page's worked example, run against the emulator it starts: the same lines, numbers aside."""
+#: What bash sets of its own: not the page's.
+BASH_OWN = frozenset({"PWD", "OLDPWD", "SHLVL", "_"})
+
+
+@attrs.frozen
+class Invocation:
+    """An ``aiocustomlabels`` command of a page, as the shell expanded it.
+
+    Attributes:
+        argv: Its arguments, the program's name aside.
+        environment: The variables the page's lines set or changed before it.
+    """
+
+    argv: list[str]
+    environment: dict[str, str]
+
+
+def invocations(commands: list[str], env: dict[str, str], cwd: Path, record: Path) -> list[Invocation]:
+    """The page's ``aiocustomlabels`` commands, expanded by bash running the page's other lines in ``cwd``.
+
+    bash runs every line in order, but records each ``aiocustomlabels`` command (its
+    arguments, and the environment then) instead of running it: the test runs it in
+    its own process. The other lines (variables, a file written) must print nothing.
+    """
+    prefix = "aiocustomlabels "
+    script = [
+        # Each command: its number of arguments, the arguments, the environment, an empty entry.
+        f"__record() {{ {{ printf '%s\\0' \"$#\" \"$@\"; env -0; printf '\\0'; }} >> {shlex.quote(str(record))}; }}",
+        *(f"__record {line.removeprefix(prefix)}" if line.startswith(prefix) else line for line in commands),
+    ]
+    done = subprocess.run(
+        ["bash", "-c", "\n".join(script)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd, timeout=60, check=False,
+    )  # fmt: skip
+    assert (done.returncode, done.stdout) == (0, ""), done.stdout
+    tokens = iter(record.read_bytes().decode().split("\0"))
+    found = []
+    for count in tokens:
+        if not count:  # what follows the record's last NUL
+            break
+        argv = [next(tokens) for _ in range(int(count))]
+        variables = dict(entry.split("=", 1) for entry in iter(tokens.__next__, ""))
+        changed = {k: v for k, v in variables.items() if k not in BASH_OWN and env.get(k) != v}
+        found.append(Invocation(argv, changed))
+    return found
+
+
+def test_the_sizing_example_prints_what_it_shows_but_its_measures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The sizing page's worked example, in-process on fast-forwarded time, against its emulator's fake: its lines, numbers aside."""
     page = ROOT / "docs" / "sizing.md"
     ((command, shown),) = shell_examples(page)
     (example,) = TEXT.findall(page.read_text())
     lines = example.splitlines()
     commands = [line[2:] for line in lines if line.startswith("$ ")]
     expected = "\n".join(line for line in lines if not line.startswith("$ "))
+    program, *emulator_argv = shlex.split(command)
+    assert program == "aiocustomlabels"
+    # The fake the page's emulator command serves, on the loop's time instead of the wall clock's.
+    emulated = emulator_command.emulated(build_parser()[0].parse_args(emulator_argv), clock=LoopClock())
+    (shell := tmp_path / "shell").mkdir()
     env = shell_environment()
-    with serve(command, env) as served:
-        assert normalized(served.shown(served.first_lines)) == normalized(shown)
-        done = subprocess.run(
-            ["bash", "-c", served.real("\n".join(commands))],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env=env,
-            cwd=tmp_path,
-            timeout=120,
-            check=False,
+    # The commands see what the page's lines set, and nothing of the machine's AWS configuration.
+    for name in [name for name in os.environ if name.startswith("AWS_")]:
+        monkeypatch.delenv(name)
+    for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_EC2_METADATA_DISABLED"):
+        monkeypatch.setenv(name, env[name])
+    monkeypatch.chdir(shell)
+    printed = []
+    with fast_loop() as fast, fast.serving(emulated.fake) as emulator:
+        served = Served(url=emulator.endpoint_url, port=str(emulator.port), first_lines="")
+        assert normalized(served.shown("\n".join(emulated.banner(emulator.endpoint_url)))) == normalized(
+            shown
         )
-    assert done.returncode == 0, done.stdout
-    assert masked(served.shown(done.stdout)) == masked(expected), done.stdout
+        cli = InProcess(monkeypatch, capsys, fast=fast)
+        for invocation in invocations([served.real(c) for c in commands], env, shell, tmp_path / "record"):
+            with monkeypatch.context() as patch:
+                for name, value in invocation.environment.items():
+                    patch.setenv(name, value)
+                code, text = cli.merged(*invocation.argv)
+            assert code == 0, text
+            printed.append(text)
+    assert masked(served.shown("".join(printed))) == masked(expected), "".join(printed)

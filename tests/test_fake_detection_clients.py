@@ -14,7 +14,7 @@ import boto3
 import pytest
 
 from aiocustomlabels import BoundingBox, CustomLabel, Geometry, Point, ProjectVersionStatus
-from aiocustomlabels._cli._emulator import _fake as emulator_fake
+from aiocustomlabels._cli._emulator import emulated
 from aiocustomlabels._cli._main import build_parser
 from aiocustomlabels._rules import IMAGE_BYTES
 from aiocustomlabels.testing import Emulator, FakeCustomLabels, ThreadedEmulator, VirtualClock
@@ -163,8 +163,7 @@ def test_the_emulator_command_sets_tps_per_unit(given: list[str], expected: floa
     """``aiocustomlabels emulator --tps-per-unit N`` serves a fake of N TPS per unit; 5 by default."""
     parser, _ = build_parser()
     for seed in ("demo", "day", "none"):
-        served, _ = emulator_fake(parser.parse_args(["emulator", "--seed", seed, *given]))
-        assert served.tps_per_unit == expected
+        assert emulated(parser.parse_args(["emulator", "--seed", seed, *given])).fake.tps_per_unit == expected
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "inf", "nan", "many"])

@@ -6,6 +6,7 @@ runs in-process, on fake time that moves with its requests.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import re
@@ -19,6 +20,9 @@ import attrs
 import boto3
 import pytest
 
+from aiocustomlabels._cli import build_parser
+from aiocustomlabels._cli._emulator import emulated as emulated_by
+from aiocustomlabels.testing import LoopClock, ScaledClock, StepClock, VirtualClock
 from aiocustomlabels.testing._demo import DEMO_VERSIONS
 from tests._cli_support import in_process_cli
 from tests._fake_support import CREDENTIALS, REGION
@@ -159,3 +163,43 @@ def test_demo_starts_runs_and_stops(
     began = next(i for i, line in enumerate(lines) if line.startswith("Starting "))
     statuses = [m[1] for line in lines[began:] if (m := PROGRESS.match(line))]
     assert statuses == ["TRAINING_COMPLETED", "STARTING", "RUNNING", "RUNNING", "STOPPED"]
+
+
+# -- the fake the command serves, from its arguments, without a process ------------------------------
+
+
+def emulator_args(*argv: str) -> argparse.Namespace:
+    """``aiocustomlabels emulator ARGV``, parsed as the command line parses it."""
+    return build_parser()[0].parse_args(["emulator", *argv])
+
+
+def test_the_emulators_fake_follows_its_arguments_on_the_clock_given() -> None:
+    """--tps-per-unit and the lifecycle's seconds make the fake; a clock given is its clock; the banner names the demo project."""
+    clock = LoopClock()
+    emulated = emulated_by(
+        emulator_args("--tps-per-unit", "7", "--start-seconds", "2", "--stop-seconds", "1"), clock=clock
+    )
+    assert (emulated.fake.tps_per_unit, emulated.fake.start_seconds, emulated.fake.stop_seconds) == (7, 2, 1)
+    assert emulated.fake.clock is clock
+    listening, held = emulated.banner("http://127.0.0.1:4566")
+    assert LISTENING.match(listening)
+    match = DEMO_PROJECT.match(held)
+    assert match is not None
+    assert emulated.fake.call("DescribeProjects", {})["ProjectDescriptions"][0]["ProjectArn"] == match[1]
+
+
+@pytest.mark.parametrize(
+    ("argv", "clock"),
+    [([], ScaledClock), (["--seconds-per-request", "1"], StepClock), (["--seed", "day"], VirtualClock)],
+)
+def test_the_emulators_clock_without_one_given_is_its_arguments(argv: list[str], clock: type) -> None:
+    """Real time by default, a step a request with --seconds-per-request, and the day's standing clock."""
+    assert isinstance(emulated_by(emulator_args(*argv)).fake.clock, clock)
+
+
+def test_the_day_keeps_its_clock_and_an_empty_seed_holds_nothing() -> None:
+    """--seed day stands at the day's end whatever clock is given; --seed none names nothing held."""
+    assert isinstance(emulated_by(emulator_args("--seed", "day"), clock=LoopClock()).fake.clock, VirtualClock)
+    empty = emulated_by(emulator_args("--seed", "none"), clock=LoopClock())
+    assert empty.held == ()
+    assert empty.fake.call("DescribeProjects", {})["ProjectDescriptions"] == []

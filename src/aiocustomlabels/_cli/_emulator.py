@@ -12,6 +12,7 @@ import asyncio
 import errno
 import signal
 import time
+from dataclasses import dataclass
 
 from .._backoff import Backoff
 from .._client import CustomLabelsClient
@@ -20,7 +21,7 @@ from ..testing import Clock, Emulator, FakeCustomLabels, ScaledClock, StepClock,
 from ..testing._demo import DAY, run_main_job, seed_day, seed_demo
 from ._failures import EXIT_OK, CommandError
 
-__all__ = ["demo", "serve"]
+__all__ = ["Emulated", "demo", "emulated", "serve"]
 
 #: The demo's polls: its emulated start takes seconds, not minutes.
 DEMO_BACKOFF = Backoff(min_delay=0.25, max_delay=1.0)
@@ -33,8 +34,31 @@ def _clock(seconds_per_request: float | None) -> Clock:
     return StepClock(seconds_per_request, start=time.time())
 
 
-def _fake(args: argparse.Namespace) -> tuple[FakeCustomLabels[Clock], list[str]]:
-    """The fake the emulator serves, as --seed says, and the lines that tell what it holds."""
+@dataclass(frozen=True)
+class Emulated:
+    """What the ``emulator`` command serves, as its arguments say.
+
+    Attributes:
+        fake: The fake service.
+        held: The lines that tell what it holds (the demo project's ARN, the day's version).
+    """
+
+    fake: FakeCustomLabels[Clock]
+    held: tuple[str, ...]
+
+    def banner(self, endpoint_url: str) -> list[str]:
+        """The lines the command prints once it listens at ``endpoint_url``."""
+        return [f"Custom Labels emulator listening on {endpoint_url}", *self.held]
+
+
+def emulated(args: argparse.Namespace, *, clock: Clock | None = None) -> Emulated:
+    """The fake the ``emulator`` command serves for its parsed ``args``, seeded as ``--seed`` says.
+
+    Args:
+        args: The command's arguments, as its parser parsed them.
+        clock: The clock of a live fake (``--seed demo`` or ``none``) instead of the one
+            ``--seconds-per-request`` chooses: a test's ``LoopClock``. The day's fake keeps its own.
+    """
     if args.seed == "day":
         # A day already played: its clock stands still at the day's end, so that its
         # metrics read the same whenever they are asked for.
@@ -46,36 +70,33 @@ def _fake(args: argparse.Namespace) -> tuple[FakeCustomLabels[Clock], list[str]]
         )
         day = seed_day(day_fake)
         held = f"Auto-scaling day ({day.start:%Y-%m-%d}, UTC; the clock stands at its end): {day.version_arn}"
-        return day_fake, [held]
+        return Emulated(day_fake, (held,))
     fake: FakeCustomLabels[Clock] = FakeCustomLabels(
-        clock=_clock(args.seconds_per_request),
+        clock=_clock(args.seconds_per_request) if clock is None else clock,
         start_seconds=args.start_seconds,
         stop_seconds=args.stop_seconds,
         tps_per_unit=args.tps_per_unit,
     )
-    return fake, [f"Demo project: {seed_demo(fake).project_arn}"] if args.seed == "demo" else []
-
-
-def greeting(endpoint_url: str, held: list[str]) -> list[str]:
-    """The lines the emulator prints once it listens: where, then what it holds (``_fake``'s lines)."""
-    return [f"Custom Labels emulator listening on {endpoint_url}", *held]
+    if args.seed == "demo":
+        return Emulated(fake, (f"Demo project: {seed_demo(fake).project_arn}",))
+    return Emulated(fake, ())
 
 
 async def serve(args: argparse.Namespace) -> int:
     """``emulator``: serve the fake on loopback HTTP until SIGINT or SIGTERM."""
-    fake, lines = _fake(args)
+    served = emulated(args)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    emulator = Emulator(fake, host=args.host, port=args.port)
+    emulator = Emulator(served.fake, host=args.host, port=args.port)
     try:
         try:
             await emulator.start()
         except OSError as exc:
             raise CommandError(_bind_failure(args.host, args.port, exc)) from exc
         try:
-            for line in greeting(emulator.endpoint_url, lines):
+            for line in served.banner(emulator.endpoint_url):
                 print(line, flush=True)
             await stop.wait()
             print("Stopping the emulator.", flush=True)
