@@ -1,4 +1,10 @@
-"""The client over real HTTP: the loopback emulator, aiohttp sockets, botocore's retries."""
+"""The client over real HTTP: the loopback emulator, aiohttp sockets, botocore's retries.
+
+The emulator serves on the test's own loop, whose time looptime fast-forwards while the test
+runs, and the fake's clock is that loop's: starts, backoffs and latencies take no real time.
+Through sockets looptime's time may move on a little while bytes are in flight, so these tests
+assert what was sent and what came back, never loop times.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,15 @@ import pytest
 import pytest_asyncio
 
 from aiocustomlabels import Backoff, CustomLabelsClient, ProjectVersionStatus, ResourceNotFoundError
-from aiocustomlabels.testing import Emulator, FakeCustomLabels, ScaledClock
+from aiocustomlabels.testing import Emulator, FakeCustomLabels, LoopClock
 from tests._harness import loopback_client
 
-FAST = Backoff(min_delay=0.05, max_delay=0.2)
+#: Polls 5 to 20 s apart: a handful over a 60 s start, each a round trip over real sockets.
+FAST = Backoff(min_delay=5, max_delay=20)
 
 S = ProjectVersionStatus
+
+pytestmark = pytest.mark.looptime
 
 
 def client_tasks() -> list[asyncio.Task[object]]:
@@ -30,13 +39,16 @@ def client_tasks() -> list[asyncio.Task[object]]:
 
 @pytest.fixture
 def fake() -> FakeCustomLabels:
-    """A fake whose time runs 100 times faster than real time: a 60 s start takes 0.6 s."""
-    return FakeCustomLabels(clock=ScaledClock(100.0), start_seconds=60.0, stop_seconds=20.0)
+    """A fake on the test's loop time: a 60 s start is waited out at once."""
+    return FakeCustomLabels(clock=LoopClock(), start_seconds=60.0, stop_seconds=20.0)
 
 
 @pytest_asyncio.fixture
 async def client(fake: FakeCustomLabels) -> AsyncIterator[CustomLabelsClient]:
-    """A client of the emulator on a free loopback port."""
+    """A client of the emulator on a free loopback port, both on the test's loop.
+
+    Set up at wall speed (looptime fast-forwards the test function only): it only listens and connects nothing.
+    """
     async with Emulator(fake) as emulator, loopback_client(emulator.endpoint_url) as client:
         yield client
 
@@ -58,7 +70,7 @@ async def test_start_and_wait_over_http(fake: FakeCustomLabels, client: CustomLa
     project = fake.add_project("p")
     arn = fake.add_version(project, "v1", status=S.STOPPED)
     result = await client.start_and_wait(
-        project, "v1", min_inference_units=1, max_inference_units=2, backoff=FAST, timeout=30
+        project, "v1", min_inference_units=1, max_inference_units=2, backoff=FAST, timeout=600
     )
     assert (result.status, result.min_inference_units, result.max_inference_units) == (S.RUNNING, 1, 2)
     assert [r.params for r in fake.requests_for("StartProjectVersion")] == [

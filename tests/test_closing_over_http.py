@@ -1,4 +1,9 @@
-"""Close means close, over real sockets: waits and listings end at once, with ClientClosedError, leaving nothing."""
+"""Close means close, over real sockets: waits and listings end at once, with ClientClosedError, leaving nothing.
+
+The emulator serves on the test's own loop, whose time looptime fast-forwards while the test
+runs, and the fake's clock is that loop's: a close that did not end the work under way would
+wait out its 600 s in loop time, and the test's ceiling would fire, at no cost in real time.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +22,13 @@ from aiocustomlabels import (
     ProjectVersionStatus,
     TransportError,
 )
-from aiocustomlabels.testing import Emulator, FakeCustomLabels, ScaledClock
+from aiocustomlabels.testing import Emulator, FakeCustomLabels, LoopClock
 from tests._harness import dummy_session, loopback_client
 
 S = ProjectVersionStatus
+
+pytestmark = pytest.mark.looptime
+
 #: Polls far apart: a wait still waiting when the client closes would wait ten minutes.
 SLOW = Backoff(min_delay=600, max_delay=600)
 FAST = Backoff(min_delay=0.05, max_delay=0.2)
@@ -30,7 +38,7 @@ ONE_ATTEMPT = AioConfig(retries={"mode": "standard", "total_max_attempts": 1})
 @pytest.fixture
 def fake() -> FakeCustomLabels:
     """A fake with one project of three stopped versions; starts take an hour."""
-    made = FakeCustomLabels(clock=ScaledClock(1.0), start_seconds=3600.0)
+    made = FakeCustomLabels(clock=LoopClock(), start_seconds=3600.0)
     project = made.add_project("p")
     for index in range(3):
         made.add_version(project, f"v{index}", status=S.STOPPED)
@@ -39,7 +47,7 @@ def fake() -> FakeCustomLabels:
 
 @pytest_asyncio.fixture
 async def emulator(fake: FakeCustomLabels) -> AsyncIterator[Emulator]:
-    """The fake on a loopback port."""
+    """The fake on a loopback port, on the test's loop; set up at wall speed, it only listens."""
     async with Emulator(fake) as running:
         yield running
 
@@ -120,8 +128,9 @@ def _project(fake: FakeCustomLabels) -> str:
     return str(next(iter(fake._projects)))
 
 
-#: Real seconds a close may take here. Not a speed test (the machine may be busy): the work under
-#: way would take 600 s if the close did not end it, so anything far below that proves the point.
+#: Loop seconds a close may take here: the work under way would take 600 s if the close did not
+#: end it, so anything far below that proves the point. Not 0: through sockets looptime's time
+#: may move on a little while bytes are in flight.
 CEILING = 30
 
 SCENARIOS: list[Scenario] = [

@@ -1,4 +1,11 @@
-"""What real networks do to a request, over real sockets: each failure raises its cause, and waits ride them out."""
+"""What real networks do to a request, over real sockets: each failure raises its cause, and waits ride them out.
+
+The servers (the emulator, the FaultyServer) run on the test's own loop, whose time looptime
+fast-forwards while the test runs; the fake's clock is that loop's. The read and connect
+timeouts, the backoffs and the lifecycles are all in that time: a hang times out at once, and a
+busy machine cannot make a timeout fire that the test does not mean. Through sockets looptime's
+time may move on a little while bytes are in flight: the tests assert what was sent and raised.
+"""
 
 from __future__ import annotations
 
@@ -34,15 +41,18 @@ from aiocustomlabels import (
 )
 from aiocustomlabels._transport import NO_ANSWER
 from aiocustomlabels._waiting import is_transient
-from aiocustomlabels.testing import Emulator, FakeCustomLabels, ScaledClock
+from aiocustomlabels.testing import Emulator, FakeCustomLabels, LoopClock
 from benchmarks._faulty import Fault, FaultyServer, blackhole_url, refused_url
 from tests._harness import loopback_client
 
 S = ProjectVersionStatus
-FAST = Backoff(min_delay=0.05, max_delay=0.2)
+#: Polls 5 to 20 s apart: a handful over a 20 s start, each a round trip over real sockets.
+FAST = Backoff(min_delay=5, max_delay=20)
 PROJECT = "arn:aws:rekognition:us-east-1:111122223333:project/p/1"
 
-#: One attempt, and a read timeout short enough for a test: each failure is seen as it is.
+pytestmark = pytest.mark.looptime
+
+#: One attempt, and a read timeout of 0.3 loop seconds: each failure is seen as it is.
 ONE_ATTEMPT = AioConfig(retries={"mode": "standard", "total_max_attempts": 1}, read_timeout=0.3)
 
 
@@ -53,13 +63,13 @@ def open_client(url: str, config: AioConfig = ONE_ATTEMPT) -> Any:
 
 @pytest.fixture
 def fake() -> FakeCustomLabels:
-    """A fake whose time runs 100 times faster than real time."""
-    return FakeCustomLabels(clock=ScaledClock(100.0), start_seconds=20.0, stop_seconds=10.0)
+    """A fake on the test's loop time: a 20 s start is waited out at once."""
+    return FakeCustomLabels(clock=LoopClock(), start_seconds=20.0, stop_seconds=10.0)
 
 
 @pytest_asyncio.fixture
 async def emulator(fake: FakeCustomLabels) -> AsyncIterator[Emulator]:
-    """The fake on a loopback port."""
+    """The fake on a loopback port, on the test's loop; set up at wall speed, it only listens."""
     async with Emulator(fake) as running:
         yield running
 
@@ -164,7 +174,7 @@ async def test_a_wait_rides_out_network_faults(fault: Fault, emulator: Emulator)
         FaultyServer(fault, times=2, upstream=upstream(emulator)) as server,
         open_client(server.endpoint_url) as client,
     ):
-        result = await client.start_and_wait(project, "v1", min_inference_units=1, backoff=FAST, timeout=30)
+        result = await client.start_and_wait(project, "v1", min_inference_units=1, backoff=FAST, timeout=600)
     assert result.status is S.RUNNING
     assert server.faulted == 2
     assert len(fake.requests_for("StartProjectVersion")) == 1
@@ -187,7 +197,7 @@ async def test_a_wait_rides_out_a_refused_endpoint_until_it_comes_back(
                 "v1",
                 min_inference_units=1,
                 backoff=FAST,
-                timeout=60,
+                timeout=600,
                 on_delay=lambda _: failed.set(),
             )
         )
@@ -204,7 +214,7 @@ async def test_a_wait_on_an_endpoint_that_stays_refused_times_out() -> None:
     """A wait whose every poll is refused ends with WaitTimeoutError at its deadline, not ConfigurationError."""
     async with open_client(refused_url()) as client:
         with pytest.raises(WaitTimeoutError) as caught:
-            await client.start_and_wait(PROJECT, "v1", min_inference_units=1, backoff=FAST, timeout=0.5)
+            await client.start_and_wait(PROJECT, "v1", min_inference_units=1, backoff=FAST, timeout=60)
     assert caught.value.description is None
 
 
