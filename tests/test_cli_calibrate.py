@@ -17,7 +17,15 @@ import pytest
 
 from aiocustomlabels import ProjectVersionArn, ProjectVersionStatus
 from aiocustomlabels.testing import FakeCustomLabels, ScaledClock, ThreadedEmulator
-from tests._cli_support import SCRIPT, InProcess, Terminal, environment, in_process_cli
+from tests._cli_support import (
+    SCRIPT,
+    InProcess,
+    Terminal,
+    default_signals,
+    ended,
+    environment,
+    in_process_cli,
+)
 
 S = ProjectVersionStatus
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200
@@ -241,12 +249,14 @@ def test_ctrl_c_stops_the_load_at_once_with_exit_130(
     with subprocess.Popen(
         [SCRIPT, "calibrate", arn, "--image", str(image), "--duration", "600", "--endpoint-url",
          emulator.endpoint_url],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(),
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=environment(),
+        preexec_fn=default_signals,  # noqa: PLW1509 -- the child's default SIGINT, see default_signals
     ) as process:  # fmt: skip
         while detects(emulator, arn) < 3 and process.poll() is None:
             time.sleep(0.05)  # a poll of the emulator, not a measure of time
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
+        out, err = ended(process)
     sent = detects(emulator, arn)
     assert process.returncode == 130, err
     assert err.splitlines()[-1] == "aiocustomlabels: interrupted"

@@ -50,6 +50,7 @@ from aiocustomlabels import (
     ProjectVersionStatus,
 )
 from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process
+from tests._cli_support import COLUMNS, default_signals, ended
 from tests._harness import run_fast
 from tests.test_fake_emulator_cli import Lines
 
@@ -260,12 +261,17 @@ def shell_examples(page: Path) -> list[tuple[str, str]]:
 
 
 def shell_environment() -> dict[str, str]:
-    """What the commands run in: this venv's scripts first, UTC, and no AWS configuration of the machine's."""
+    """What the commands run in: this venv's scripts first, UTC, no AWS configuration of the machine's, 80 columns.
+
+    The pages show usage text as argparse wraps it on a terminal of 80 columns, whatever the
+    terminal the suite runs in.
+    """
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTHONASYNCIODEBUG", "COV"))}
     return {
         **keep,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "TZ": "UTC",
+        "COLUMNS": COLUMNS,
         "AWS_CONFIG_FILE": "/nonexistent/config",
         "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
         "AWS_EC2_METADATA_DISABLED": "true",
@@ -304,7 +310,12 @@ class Served:
 def serve(command: str, env: dict[str, str]) -> Iterator[Served]:
     """The page's emulator command, on a free port; stopped with SIGINT on leaving."""
     with subprocess.Popen(
-        ["bash", "-c", f"exec {command} --port 0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        ["bash", "-c", f"exec {command} --port 0"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        preexec_fn=default_signals,  # noqa: PLW1509 -- the child's default SIGINT, see default_signals
     ) as process:
         try:
             lines = Lines(process)
@@ -314,7 +325,7 @@ def serve(command: str, env: dict[str, str]) -> Iterator[Served]:
         finally:
             if process.poll() is None:
                 process.send_signal(signal.SIGINT)
-            process.communicate(timeout=30)
+            ended(process)
 
 
 @pytest.mark.parametrize(
@@ -338,6 +349,7 @@ def test_shell_examples_print_what_they_show(page: Path) -> None:
             script = "\n".join([*setup, command])
             done = subprocess.run(
                 ["bash", "-c", script if served is None else served.real(script)],
+                stdin=subprocess.DEVNULL,  # a command that asks (hosted --stop-all) finds no terminal
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,
@@ -397,6 +409,7 @@ def test_the_sizing_example_prints_what_it_shows_but_its_measures(tmp_path: Path
         assert normalized(served.shown(served.first_lines)) == normalized(shown)
         done = subprocess.run(
             ["bash", "-c", served.real("\n".join(commands))],
+            stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -20,7 +20,7 @@ import boto3
 import pytest
 
 from aiocustomlabels.testing._demo import DEMO_VERSIONS
-from tests._cli_support import in_process_cli
+from tests._cli_support import default_signals, in_process_cli
 from tests._fake_support import CREDENTIALS, REGION
 
 LISTENING = re.compile(r"^Custom Labels emulator listening on (http://([0-9.]+):(\d+))$")
@@ -84,7 +84,12 @@ def emulator_command() -> Iterator[Running]:
     """``python -m aiocustomlabels emulator --port 0 --seed demo``, started, its first lines read."""
     command = [sys.executable, "-m", "aiocustomlabels", "emulator", "--port", "0", "--seed", "demo"]
     with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ)
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ),
+        preexec_fn=default_signals,  # noqa: PLW1509 -- the child's default SIGINT, see default_signals
     ) as process:
         try:
             lines = Lines(process)
