@@ -118,14 +118,31 @@ class InProcess:
     capsys: pytest.CaptureFixture[str]
     endpoint_url: str | None = None
 
-    def __call__(self, *args: str, stdin: str | None = None, endpoint: bool = True) -> Done:
-        """Run ``aiocustomlabels ARGS [--endpoint-url URL]``; typed ``stdin`` comes from a terminal."""
+    def __call__(
+        self,
+        *args: str,
+        stdin: str | None = None,
+        stdout: io.StringIO | None = None,
+        stderr: io.StringIO | None = None,
+        endpoint: bool = True,
+    ) -> Done:
+        """Run ``aiocustomlabels ARGS [--endpoint-url URL]``; typed ``stdin`` comes from a terminal.
+
+        ``stdout`` or ``stderr``, if given, take the place of capsys's for this run only (its
+        ``Done`` then has nothing of that stream). Patched here, and put back before capsys's
+        own are: a test's monkeypatch of ``sys.stderr`` would, at teardown, put back capsys's
+        stream, closed by then, and with ``-s`` the session would end on a closed ``sys.stderr``.
+        """
         argv: Sequence[str] = (
             [*args, "--endpoint-url", self.endpoint_url] if endpoint and self.endpoint_url else args
         )
         self.capsys.readouterr()
         with self.monkeypatch.context() as patch:
             patch.setattr(sys, "stdin", io.StringIO() if stdin is None else Terminal(stdin))
+            if stdout is not None:
+                patch.setattr(sys, "stdout", stdout)
+            if stderr is not None:
+                patch.setattr(sys, "stderr", stderr)
             try:
                 code = main(argv)
             except SystemExit as exc:  # argparse's usage errors and --help

@@ -510,13 +510,20 @@ def test_ctrl_c_during_a_stop_under_way_says_nothing_of_billing(
     assert err.splitlines()[-1] == "aiocustomlabels: interrupted"
 
 
-def test_tty_progress_line_redraws(
-    cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_tty_progress_line_redraws(cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn) -> None:
     """On a terminal the progress line is redrawn in place and shows elapsed time and the next poll."""
     terminal = Terminal()
-    monkeypatch.setattr(sys, "stderr", terminal)
-    done = cli("start", "v1", "--project-arn", project, "--min-inference-units", "1", "--wait", *FAST)
+    done = cli(
+        "start",
+        "v1",
+        "--project-arn",
+        project,
+        "--min-inference-units",
+        "1",
+        "--wait",
+        *FAST,
+        stderr=terminal,
+    )
     text = terminal.getvalue()
     assert done.returncode == 0, text
     assert text.count("\r\x1b[2K") == 3  # STOPPED, STARTING, RUNNING: each drawn over the last
