@@ -6,11 +6,13 @@ import asyncio
 import contextlib
 import io
 import os
+import signal
+import subprocess
 import sys
 import time
-from collections.abc import Coroutine, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, AnyStr, TypeVar
 
 import attrs
 import pytest
@@ -23,6 +25,9 @@ T = TypeVar("T")
 
 SCRIPT = str(Path(sys.executable).with_name("aiocustomlabels"))
 
+#: The terminal width the docs' examples show (argparse wraps help and usage to ``COLUMNS``).
+COLUMNS = "80"
+
 #: Polls a few hundredths of a second apart: the fake's time moves with the requests, not with these.
 FAST = ("--min-delay", "0.01", "--max-delay", "0.02")
 
@@ -31,10 +36,12 @@ def environment() -> dict[str, str]:
     """The environment of a script run: dummy credentials, no AWS configuration files, no asyncio debug mode.
 
     The suite runs asyncio in debug mode (conftest.py), which logs slow steps on stderr: not
-    what a user sees.
+    what a user sees. ``COLUMNS`` is fixed, so that usage text wraps the same whatever the
+    terminal (or none) the suite was started from.
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "PYTHONASYNCIODEBUG"}
     env.update(
+        COLUMNS=COLUMNS,
         AWS_ACCESS_KEY_ID="test",
         AWS_SECRET_ACCESS_KEY="test",
         AWS_DEFAULT_REGION="us-east-1",
@@ -43,6 +50,37 @@ def environment() -> dict[str, str]:
         AWS_SHARED_CREDENTIALS_FILE="/nonexistent/credentials",
     )
     return env
+
+
+def default_signals() -> None:
+    """Give a child the default SIGINT and SIGTERM, whatever the suite inherited: pass as ``preexec_fn``.
+
+    A shell without job control (a script, CI) starts ``cmd &`` with SIGINT and SIGQUIT ignored,
+    and an ignored signal stays ignored across fork and exec: a child would inherit it from the
+    suite, and CPython installs its KeyboardInterrupt handler only if SIGINT is not ignored at
+    startup. Such a child never sees the Ctrl-C a test sends it, and the test waits for an end
+    that does not come. ``Popen(restore_signals=True)`` restores SIGPIPE, SIGXFZ and SIGXFSZ only.
+    Runs in the child, between fork and exec, while the emulator's thread runs in the parent: safe,
+    as it takes no lock another thread could hold (no import, no I/O), hence the ``noqa: PLW1509``
+    where it is passed.
+    """
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
+
+
+def ended(process: subprocess.Popen[AnyStr], *, timeout: float = 30) -> tuple[AnyStr, AnyStr]:
+    """Wait for a signalled child to end: its stdout and stderr; killed, and the test failed, if it does not.
+
+    Without the kill, leaving ``with Popen(...)`` would wait for the child for ever, and the test
+    would hang until pytest-timeout ends the whole worker.
+    """
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, err = process.communicate()
+        pytest.fail(f"{process.args!r} did not end within {timeout:g} s of its signal; stderr: {err!r}")
+    return out, err
 
 
 @attrs.frozen
@@ -120,6 +158,10 @@ def fast_loop() -> Iterator[FastLoop]:
 class InProcess:
     """The command line run in this process, as ``main(argv)``, its output captured by capsys.
 
+    Its standard input is never the suite's: typed ``stdin`` from a terminal, or else an empty
+    stream that is not a terminal (as ``stdin=subprocess.DEVNULL`` gives a child), whether the
+    suite was started from a terminal, with ``-s``, or with stdin closed.
+
     Attributes:
         monkeypatch: Sets the environment and the standard streams for a run.
         capsys: Captures what it prints.
@@ -133,15 +175,31 @@ class InProcess:
     endpoint_url: str | None = None
     fast: FastLoop | None = None
 
-    def __call__(self, *args: str, stdin: str | None = None, endpoint: bool = True) -> Done:
-        """Run ``aiocustomlabels ARGS [--endpoint-url URL]``; typed ``stdin`` comes from a terminal."""
+    def __call__(
+        self,
+        *args: str,
+        stdin: str | None = None,
+        stdout: io.StringIO | None = None,
+        stderr: io.StringIO | None = None,
+        endpoint: bool = True,
+    ) -> Done:
+        """Run ``aiocustomlabels ARGS [--endpoint-url URL]``; typed ``stdin`` comes from a terminal.
+
+        ``stdout`` or ``stderr``, if given, take the place of capsys's for this run only (its
+        ``Done`` then has nothing of that stream). Patched here, and put back before capsys's
+        own are: a test's monkeypatch of ``sys.stderr`` would, at teardown, put back capsys's
+        stream, closed by then, and with ``-s`` the session would end on a closed ``sys.stderr``.
+        """
         argv: Sequence[str] = (
             [*args, "--endpoint-url", self.endpoint_url] if endpoint and self.endpoint_url else args
         )
         self.capsys.readouterr()
         with self.monkeypatch.context() as patch:
-            if stdin is not None:
-                patch.setattr(sys, "stdin", Terminal(stdin))
+            patch.setattr(sys, "stdin", io.StringIO() if stdin is None else Terminal(stdin))
+            if stdout is not None:
+                patch.setattr(sys, "stdout", stdout)
+            if stderr is not None:
+                patch.setattr(sys, "stderr", stderr)
             code = self._main(patch, argv)
         out, err = self.capsys.readouterr()
         return Done(code, out, err)
@@ -151,12 +209,8 @@ class InProcess:
 
         As a shell shows them with ``2>&1``: what a page shows after a command.
         """
-        both = io.StringIO()
         with self.monkeypatch.context() as patch:
-            patch.setattr(sys, "stdout", both)
-            patch.setattr(sys, "stderr", both)
-            code = self._main(patch, args)
-        return code, both.getvalue()
+            return merged(patch, args, run=None if self.fast is None else self.fast.run)
 
     def _main(self, patch: pytest.MonkeyPatch, argv: Sequence[str]) -> int:
         """``main(argv)``, its command on ``fast`` if given; a usage error's exit as its code."""
@@ -166,6 +220,30 @@ class InProcess:
             return main(argv)
         except SystemExit as exc:  # argparse's usage errors and --help
             return exc.code if isinstance(exc.code, int) else 1
+
+
+def merged(
+    patch: pytest.MonkeyPatch,
+    argv: Sequence[str],
+    *,
+    run: Callable[[Coroutine[Any, Any, T]], T] | None = None,
+) -> tuple[int, str]:
+    """``main(argv)``: its exit code, and stdout and stderr in one buffer, in the order written.
+
+    Its stdin is empty and not a terminal, as a pipe's; with ``run``, its command runs on
+    that instead of ``asyncio.run`` (a test's fast-forwarded loop).
+    """
+    both = io.StringIO()
+    patch.setattr(sys, "stdin", io.StringIO())
+    patch.setattr(sys, "stdout", both)
+    patch.setattr(sys, "stderr", both)
+    if run is not None:
+        patch.setattr(asyncio, "run", run)
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's usage errors and --help
+        code = exc.code if isinstance(exc.code, int) else 1
+    return code, both.getvalue()
 
 
 def in_process_cli(
@@ -183,6 +261,7 @@ def in_process_cli(
         if name.startswith("AWS_"):
             monkeypatch.setenv(name, value)
     monkeypatch.delenv("PYTHONASYNCIODEBUG", raising=False)  # debug mode's slow-step logs: not what users see
+    monkeypatch.setenv("COLUMNS", COLUMNS)  # else argparse wraps to the terminal the suite runs in, if any
     return InProcess(monkeypatch, capsys, endpoint_url, fast)
 
 

@@ -14,13 +14,10 @@ installed script in bash, as before.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import io
 import os
 import re
 import shlex
-import sys
 import time
 from collections.abc import Iterator, Mapping
 
@@ -28,8 +25,9 @@ import attrs
 import pytest
 
 from aiocustomlabels._cli import _emulator as emulator_command
-from aiocustomlabels._cli import build_parser, main
+from aiocustomlabels._cli import build_parser
 from aiocustomlabels.testing import ThreadedEmulator, in_process
+from tests._cli_support import merged
 from tests._harness import run_fast
 
 #: What makes a command the shell's business rather than the command line's alone.
@@ -120,14 +118,9 @@ class Shell:
 
     def run(self, argv: list[str]) -> str:
         """Run ``aiocustomlabels ARGV``: what it prints on stdout and stderr, interleaved as a terminal shows them."""
-        printed = io.StringIO()  # not a terminal: progress comes a line per status, as into a pipe
+        # Not a terminal: progress comes a line per status, as into a pipe.
         with self.monkeypatch.context() as patch:
-            patch.setattr(sys, "stdout", printed)
-            patch.setattr(sys, "stderr", printed)
-            patch.setattr(asyncio, "run", run_fast)
-            with contextlib.suppress(SystemExit):  # argparse's usage errors
-                main(argv)
-        return printed.getvalue()
+            return merged(patch, argv, run=run_fast)[1]
 
 
 @contextlib.contextmanager
@@ -138,8 +131,6 @@ def shell(monkeypatch: pytest.MonkeyPatch, environment: Mapping[str, str]) -> It
             patch.delenv(name)
         for name, value in environment.items():
             patch.setenv(name, value)
-        # A pipe's width, which argparse wraps usage lines to: the page shows them so.
-        patch.setenv("COLUMNS", "80")
         time.tzset()
         try:
             yield Shell(patch)

@@ -36,6 +36,7 @@ def run(
         [str(part) for part in command],
         cwd=cwd,
         env=env,
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -29,7 +29,17 @@ import aiocustomlabels
 from aiocustomlabels import ProjectArn, ProjectVersionArn, ProjectVersionStatus
 from aiocustomlabels._cli import _billing, _main
 from aiocustomlabels.testing import FakeCustomLabels, StepClock, ThreadedEmulator
-from tests._cli_support import FAST, SCRIPT, Done, InProcess, Terminal, environment, in_process_cli
+from tests._cli_support import (
+    FAST,
+    SCRIPT,
+    Done,
+    InProcess,
+    Terminal,
+    default_signals,
+    ended,
+    environment,
+    in_process_cli,
+)
 
 S = ProjectVersionStatus
 
@@ -73,6 +83,7 @@ def script(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
     """Run the installed console script with exactly these arguments."""
     return subprocess.run(
         [SCRIPT, *args],
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         env=environment() if env is None else env,
@@ -420,10 +431,12 @@ def interrupted(emulator: ThreadedEmulator, *args: str, when: str) -> tuple[int 
     """Run the script, send SIGINT once a progress line shows ``when``; its exit code and stderr."""
     with subprocess.Popen(
         [SCRIPT, *args, "--endpoint-url", emulator.endpoint_url],
+        stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=environment(),
+        preexec_fn=default_signals,  # noqa: PLW1509 -- the child's default SIGINT, see default_signals
     ) as process:
         assert process.stderr is not None
         seen: list[str] = []
@@ -431,7 +444,7 @@ def interrupted(emulator: ThreadedEmulator, *args: str, when: str) -> tuple[int 
             seen.append(process.stderr.readline())
             assert seen[-1], f"the wait ended before {when}: {seen}"
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=30)
+        _, err = ended(process)
     return process.returncode, "".join(seen) + err
 
 
@@ -497,13 +510,20 @@ def test_ctrl_c_during_a_stop_under_way_says_nothing_of_billing(
     assert err.splitlines()[-1] == "aiocustomlabels: interrupted"
 
 
-def test_tty_progress_line_redraws(
-    cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_tty_progress_line_redraws(cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn) -> None:
     """On a terminal the progress line is redrawn in place and shows elapsed time and the next poll."""
     terminal = Terminal()
-    monkeypatch.setattr(sys, "stderr", terminal)
-    done = cli("start", "v1", "--project-arn", project, "--min-inference-units", "1", "--wait", *FAST)
+    done = cli(
+        "start",
+        "v1",
+        "--project-arn",
+        project,
+        "--min-inference-units",
+        "1",
+        "--wait",
+        *FAST,
+        stderr=terminal,
+    )
     text = terminal.getvalue()
     assert done.returncode == 0, text
     assert text.count("\r\x1b[2K") == 3  # STOPPED, STARTING, RUNNING: each drawn over the last
@@ -533,6 +553,7 @@ def test_module_entry_point_matches_script() -> None:
     """Running the package as a module gives the same command line."""
     done = subprocess.run(
         [sys.executable, "-m", "aiocustomlabels", "--version"],
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         check=False,
@@ -551,7 +572,12 @@ def test_import_stays_light() -> None:
         "print(heavy)\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+        [sys.executable, "-c", probe],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
     assert done.stdout.strip() == "[]"
 
@@ -575,6 +601,7 @@ def test_operator_commands_never_import_the_test_tooling(
     )
     done = subprocess.run(
         [sys.executable, "-c", probe],
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         env=environment(),
@@ -672,6 +699,7 @@ def test_a_closed_standard_output_is_one_line_and_exit_1(
     """Output into a pipe that was closed (as `| head -1` does): one line on stderr, exit 1."""
     with subprocess.Popen(
         [SCRIPT, "versions", project, "--endpoint-url", emulator.endpoint_url],
+        stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

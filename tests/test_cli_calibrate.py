@@ -18,7 +18,6 @@ import math
 import re
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +28,17 @@ import pytest
 import aiocustomlabels._client
 from aiocustomlabels import ProjectVersionArn, ProjectVersionStatus
 from aiocustomlabels.testing import FakeCustomLabels, ScaledClock, ThreadedEmulator, in_process
-from tests._cli_support import SCRIPT, FastLoop, InProcess, Terminal, environment, fast_loop, in_process_cli
+from tests._cli_support import (
+    SCRIPT,
+    FastLoop,
+    InProcess,
+    Terminal,
+    default_signals,
+    ended,
+    environment,
+    fast_loop,
+    in_process_cli,
+)
 from tests._harness import virtual_fake
 
 S = ProjectVersionStatus
@@ -289,13 +298,11 @@ def test_progress_on_a_terminal_is_a_line_redrawn_each_step(
     fake: FakeCustomLabels,
     request: pytest.FixtureRequest,
     image: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """On a terminal, each step redraws the progress line (offered, served, throttled), ended by a newline."""
     terminal = Terminal()
-    monkeypatch.setattr(sys, "stderr", terminal)
     arn = running(fake, request)
-    done = cli("calibrate", arn, "--image", str(image), "--duration", "3")
+    done = cli("calibrate", arn, "--image", str(image), "--duration", "3", stderr=terminal)
     text = terminal.getvalue()
     assert done.returncode == 0, text
     assert text.count("\r\x1b[2K") == 3  # 3 s: a tail of 0.3 s, and three steps of 0.9 s
@@ -309,7 +316,7 @@ def test_calibrate_as_the_installed_script_exits_with_its_usage_error(tmp_path: 
     arn = "arn:aws:rekognition:us-east-1:111122223333:project/p/version/v1/1700000000000"
     done = subprocess.run(
         [SCRIPT, "calibrate", arn, "--image", str(missing)],
-        capture_output=True, text=True, env=environment(), timeout=60, check=False,
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, env=environment(), timeout=60, check=False,
     )  # fmt: skip
     assert done.returncode == 2
     assert done.stderr.startswith("usage: aiocustomlabels calibrate")
@@ -344,12 +351,14 @@ def test_ctrl_c_stops_the_load_at_once_with_exit_130(
     with subprocess.Popen(
         [SCRIPT, "calibrate", arn, "--image", str(image), "--duration", "600", "--endpoint-url",
          emulator.endpoint_url],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(),
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=environment(),
+        preexec_fn=default_signals,  # noqa: PLW1509 -- the child's default SIGINT, see default_signals
     ) as process:  # fmt: skip
         while detects(emulator, arn) < 3 and process.poll() is None:
             time.sleep(0.05)  # a poll of the emulator, not a measure of time
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
+        out, err = ended(process)
     sent = detects(emulator, arn)
     assert process.returncode == 130, err
     assert err.splitlines()[-1] == "aiocustomlabels: interrupted"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -153,7 +152,6 @@ def test_stop_all_prints_a_line_as_each_version_stops(
     cli: InProcess,
     emulator: ThreadedEmulator,
     hosted: dict[str, ProjectVersionArn],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Each version's line comes as it stops: the quick stop first, not after the slow one is done."""
     fake = emulator.fake
@@ -169,8 +167,7 @@ def test_stop_all_prints_a_line_as_each_version_stops(
                 seen.append((text.strip(), str(fake.describe(hosted["v9"]).status)))
             return super().write(text)
 
-    monkeypatch.setattr(sys, "stdout", Noting())
-    done = cli("hosted", "--stop-all", "--yes", *FAST)
+    done = cli("hosted", "--stop-all", "--yes", *FAST, stdout=Noting())
     assert done.returncode == 0, done.stderr
     assert seen == [("apron/q1: STOPPED", "STARTING"), ("dock/v9: STOPPED", "STOPPED")]
 

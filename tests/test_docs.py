@@ -55,7 +55,7 @@ from aiocustomlabels import (
 )
 from aiocustomlabels._cli import build_parser
 from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process
-from tests._cli_support import InProcess, fast_loop
+from tests._cli_support import COLUMNS, InProcess, fast_loop
 from tests._docs_support import cli_arguments, emulated
 from tests._docs_support import shell as docs_shell
 from tests._harness import run_fast
@@ -267,12 +267,17 @@ def shell_examples(page: Path) -> list[tuple[str, str]]:
 
 
 def shell_environment() -> dict[str, str]:
-    """What the commands run in: this venv's scripts first, UTC, and no AWS configuration of the machine's."""
+    """What the commands run in: this venv's scripts first, UTC, no AWS configuration of the machine's, 80 columns.
+
+    The pages show usage text as argparse wraps it on a terminal of 80 columns, whatever the
+    terminal the suite runs in.
+    """
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTHONASYNCIODEBUG", "COV"))}
     return {
         **keep,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "TZ": "UTC",
+        "COLUMNS": COLUMNS,
         "AWS_CONFIG_FILE": "/nonexistent/config",
         "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
         "AWS_EC2_METADATA_DISABLED": "true",
@@ -337,6 +342,7 @@ def test_shell_examples_print_what_they_show(page: Path, monkeypatch: pytest.Mon
                 script = "\n".join([*setup, command])
                 actual = subprocess.run(
                     ["bash", "-c", script if served is None else served.real(script)],
+                    stdin=subprocess.DEVNULL,  # a command that asks (hosted --stop-all) finds no terminal
                     stdout=subprocess.PIPE,
                     stderr=subprocess.STDOUT,
                     text=True,
@@ -415,7 +421,8 @@ def invocations(commands: list[str], env: dict[str, str], cwd: Path, record: Pat
     ]
     done = subprocess.run(
         ["bash", "-c", "\n".join(script)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd, timeout=60, check=False,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd, timeout=60,
+        check=False,
     )  # fmt: skip
     assert (done.returncode, done.stdout) == (0, ""), done.stdout
     tokens = iter(record.read_bytes().decode().split("\0"))

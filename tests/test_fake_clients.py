@@ -68,7 +68,9 @@ def aws(
     env = cli_environment(tmp_path)
     command = [sys.executable, "-m", "awscli", "rekognition", *args]
     command += ["--endpoint-url", emulator.endpoint_url, "--output", "json"]
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        command, stdin=subprocess.DEVNULL, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     if check:
         assert result.returncode == 0, result.stderr
     return result

@@ -169,7 +169,9 @@ def aws_cloudwatch(
         env["AWS_DATA_PATH"] = str(cbor_model_dir(tmp_path / "model"))
     command = [sys.executable, "-m", "awscli", "cloudwatch", *args]
     command += ["--endpoint-url", emulator.endpoint_url, "--output", "json"]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        command, stdin=subprocess.DEVNULL, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 def cli_arguments(scene: Curve, tmp_path: Path, *extra: str, period: int = 60) -> list[str]:

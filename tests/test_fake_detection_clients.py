@@ -150,7 +150,13 @@ def test_boto3_and_the_aws_cli_read_the_same_labels(
     command += ["--project-version-arn", arn, "--image", json.dumps(s3)]
     command += ["--endpoint-url", emulator.endpoint_url, "--output", "json"]
     result = subprocess.run(
-        command, env=cli_environment(tmp_path), capture_output=True, text=True, timeout=60, check=False
+        command,
+        stdin=subprocess.DEVNULL,
+        env=cli_environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["CustomLabels"] == by_s3 == by_bytes

@@ -24,7 +24,7 @@ from aiocustomlabels._cli import build_parser
 from aiocustomlabels._cli._emulator import emulated as emulated_by
 from aiocustomlabels.testing import LoopClock, ScaledClock, StepClock, VirtualClock
 from aiocustomlabels.testing._demo import DEMO_VERSIONS
-from tests._cli_support import in_process_cli
+from tests._cli_support import default_signals, in_process_cli
 from tests._fake_support import CREDENTIALS, REGION
 
 LISTENING = re.compile(r"^Custom Labels emulator listening on (http://([0-9.]+):(\d+))$")
@@ -88,7 +88,12 @@ def emulator_command() -> Iterator[Running]:
     """``python -m aiocustomlabels emulator --port 0 --seed demo``, started, its first lines read."""
     command = [sys.executable, "-m", "aiocustomlabels", "emulator", "--port", "0", "--seed", "demo"]
     with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ)
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ),
+        preexec_fn=default_signals,  # noqa: PLW1509 -- the child's default SIGINT, see default_signals
     ) as process:
         try:
             lines = Lines(process)
