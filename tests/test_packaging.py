@@ -16,7 +16,7 @@ from tests._projects import ROOT, run, this_checkout, user_venv, uv_executable
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 # The interpreters .ci/run tests on: the classifiers must name exactly these.
-TESTED_PYTHONS = {"3.11", "3.13"}
+TESTED_PYTHONS = {"3.11", "3.12", "3.13"}
 
 
 @pytest.fixture(scope="module")
