@@ -214,12 +214,7 @@ class InProcess:
 
     def _main(self, patch: pytest.MonkeyPatch, argv: Sequence[str]) -> int:
         """``main(argv)``, its command on ``fast`` if given; a usage error's exit as its code."""
-        if self.fast is not None:
-            patch.setattr(asyncio, "run", self.fast.run)
-        try:
-            return main(argv)
-        except SystemExit as exc:  # argparse's usage errors and --help
-            return exc.code if isinstance(exc.code, int) else 1
+        return run_main(patch, argv, run=None if self.fast is None else self.fast.run)
 
 
 def merged(
@@ -237,13 +232,22 @@ def merged(
     patch.setattr(sys, "stdin", io.StringIO())
     patch.setattr(sys, "stdout", both)
     patch.setattr(sys, "stderr", both)
+    return run_main(patch, argv, run=run), both.getvalue()
+
+
+def run_main(
+    patch: pytest.MonkeyPatch,
+    argv: Sequence[str],
+    *,
+    run: Callable[[Coroutine[Any, Any, T]], T] | None = None,
+) -> int:
+    """``main(argv)``'s exit code, a usage error's included; its command on ``run`` if given."""
     if run is not None:
         patch.setattr(asyncio, "run", run)
     try:
-        code = main(argv)
+        return main(argv)
     except SystemExit as exc:  # argparse's usage errors and --help
-        code = exc.code if isinstance(exc.code, int) else 1
-    return code, both.getvalue()
+        return exc.code if isinstance(exc.code, int) else 1
 
 
 def in_process_cli(
