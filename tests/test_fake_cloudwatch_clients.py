@@ -26,7 +26,7 @@ from yarl import URL
 
 from aiocustomlabels.testing import FakeCustomLabels, ThreadedEmulator, in_process
 from aiocustomlabels.testing._cloudwatch import CBOR_PATH_PREFIX
-from aiocustomlabels.testing._metrics import METRIC_NAMES
+from aiocustomlabels.testing import METRIC_NAMES
 from tests._cloudwatch_support import (
     END_MINUTE,
     Curve,
