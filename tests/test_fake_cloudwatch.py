@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 
-from aiocustomlabels.testing import FakeCustomLabels
+from aiocustomlabels.testing import METRIC_NAMES, FakeCustomLabels
 from aiocustomlabels.testing._cloudwatch import CBOR_PATH_PREFIX, TARGET_PREFIX
-from aiocustomlabels.testing import METRIC_NAMES
 from aiocustomlabels.testing._wire import dispatch
 from tests._cloudwatch_support import (
     MINUTE,
