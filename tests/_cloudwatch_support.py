@@ -11,13 +11,11 @@ from typing import Any
 
 import attrs
 import botocore
+import cbor2
 
 from aiocustomlabels import ProjectVersionArn
-from aiocustomlabels.testing import FakeCustomLabels, VirtualClock
-from aiocustomlabels.testing._cbor import decode as cbor_decode
-from aiocustomlabels.testing._cbor import encode as cbor_encode
+from aiocustomlabels.testing import METRIC_NAMES, FakeCustomLabels, VirtualClock
 from aiocustomlabels.testing._cloudwatch import CBOR_PATH_PREFIX, JSON_CONTENT_TYPE, TARGET_PREFIX
-from aiocustomlabels.testing._metrics import METRIC_NAMES
 from aiocustomlabels.testing._wire import WireReply, dispatch
 
 #: A whole minute, so that the scene's minutes read 0, 1, 2... from its start.
@@ -95,7 +93,7 @@ def get_metric_data(fake: FakeCustomLabels, params: Mapping[str, Any], *, cbor: 
     """
     if cbor:
         headers = {"Content-Type": "application/cbor", "smithy-protocol": "rpc-v2-cbor"}
-        path, body = f"{CBOR_PATH_PREFIX}GetMetricData", cbor_encode(dict(params))
+        path, body = f"{CBOR_PATH_PREFIX}GetMetricData", cbor2.dumps(dict(params), datetime_as_timestamp=True)
     else:
         headers = {"Content-Type": JSON_CONTENT_TYPE, "X-Amz-Target": f"{TARGET_PREFIX}GetMetricData"}
         path = "/"
@@ -103,7 +101,7 @@ def get_metric_data(fake: FakeCustomLabels, params: Mapping[str, Any], *, cbor: 
             {k: v.timestamp() if isinstance(v, datetime) else v for k, v in params.items()}
         ).encode()
     reply = dispatch(fake, method="POST", path=path, headers=headers, body=body)
-    decoded = cbor_decode(reply.body) if cbor else json.loads(reply.body)
+    decoded = cbor2.loads(reply.body) if cbor else json.loads(reply.body)
     if not cbor:
         for result in decoded.get("MetricDataResults", []):
             result["Timestamps"] = [datetime.fromtimestamp(t, UTC) for t in result["Timestamps"]]

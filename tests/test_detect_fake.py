@@ -30,7 +30,7 @@ from aiocustomlabels import (
 )
 from aiocustomlabels._rules import IMAGE_BYTES
 from aiocustomlabels.testing import Emulator, FakeCustomLabels, VirtualClock
-from aiocustomlabels.testing._labels import derived_labels
+from aiocustomlabels.testing._inference import derived_labels
 from tests._fake_support import LABELS, unknown_version
 from tests._harness import NO_RETRIES, client_for, loopback_client, run
 

@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 
-from aiocustomlabels.testing import FakeCustomLabels
+from aiocustomlabels.testing import METRIC_NAMES, FakeCustomLabels
 from aiocustomlabels.testing._cloudwatch import CBOR_PATH_PREFIX, TARGET_PREFIX
-from aiocustomlabels.testing._metrics import METRIC_NAMES
 from aiocustomlabels.testing._wire import dispatch
 from tests._cloudwatch_support import (
     MINUTE,
@@ -528,4 +527,4 @@ def test_rekognition_is_still_served_beside_it() -> None:
         headers={"X-Amz-Target": "RekognitionService.DescribeProjectVersions"},
         body=json.dumps({"ProjectArn": project}).encode(),
     )
-    assert (reply.status, reply.operation) == (200, "DescribeProjectVersions")
+    assert (reply.status, json.loads(reply.body)["ProjectVersionDescriptions"]) == (200, [])

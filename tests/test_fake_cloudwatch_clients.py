@@ -24,9 +24,8 @@ from aiobotocore.session import get_session
 from botocore.exceptions import ClientError
 from yarl import URL
 
-from aiocustomlabels.testing import FakeCustomLabels, ThreadedEmulator, in_process
+from aiocustomlabels.testing import METRIC_NAMES, FakeCustomLabels, ThreadedEmulator, in_process
 from aiocustomlabels.testing._cloudwatch import CBOR_PATH_PREFIX
-from aiocustomlabels.testing._metrics import METRIC_NAMES
 from tests._cloudwatch_support import (
     END_MINUTE,
     Curve,

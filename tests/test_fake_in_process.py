@@ -24,7 +24,7 @@ from aiocustomlabels.testing import (
     in_process,
 )
 from aiocustomlabels.testing._aioresponses_shims import needs_stream_writer_shim
-from aiocustomlabels.testing._inprocess import AWS_ENDPOINTS
+from aiocustomlabels.testing._wire import AWS_ENDPOINTS
 from tests._fake_support import DESCRIBE, REGION, START, Scene, make_scene
 
 

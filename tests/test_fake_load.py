@@ -6,13 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from aiocustomlabels import ProjectVersionStatus
 from aiocustomlabels.testing import FakeCustomLabels, FakeServiceError, VirtualClock
-from aiocustomlabels.testing._load import RequestLoad
-from aiocustomlabels.testing._metrics import UnitsHistory
 
 S = ProjectVersionStatus
 MINUTE = 60
@@ -125,39 +121,6 @@ def test_load_on_one_version_leaves_another_alone() -> None:
     load(fake, arn, 2 * MINUTE, (12, 13))
     assert units(fake, arn)[-1] == (1, 3)
     assert set(units(fake, other)) == {(1, 1)}
-
-
-@given(
-    times=st.lists(st.integers(min_value=0, max_value=400).map(lambda t: t / 2), max_size=40),
-    start=st.integers(min_value=-100, max_value=500),
-    length=st.integers(min_value=0, max_value=300),
-    closed=st.booleans(),
-)
-def test_request_counts_match_a_plain_count(
-    times: list[float], start: int, length: int, closed: bool
-) -> None:
-    """Requests added in any order: the counts of the last minute and their extremes are a plain count's."""
-    load = RequestLoad()
-    for at in times:
-        load.add(at)
-
-    def plain(at: float) -> int:
-        return sum(at - MINUTE < t <= at for t in times)
-
-    end = float(start + length)
-    instants = [float(start), *times, *(t + MINUTE for t in times)]
-    inside = [t for t in instants if start <= t < end or t == start or (closed and t == end)]
-    assert all(load.count(at) == plain(at) for at in inside)
-    counts = [plain(at) for at in inside]
-    assert load.extremes(float(start), end, closed=closed) == (min(counts), max(counts))
-
-
-def test_a_version_that_is_not_running_serves_with_no_units() -> None:
-    """What the scaler reports for capacity: no units and no run unless RUNNING."""
-    history = UnitsHistory()
-    history.record_status(("shelf", "v1"), T0, S.STOPPED, None, None)
-    serving = history.serving(("shelf", "v1"), at=T0 + 1, up=300.0, down=900.0, tps=5.0)
-    assert (serving.units, serving.run, serving.until) == (0, None, T0 + MINUTE)
 
 
 @pytest.mark.parametrize("call", ["set_demand", "published_units", "set_status", "describe"])

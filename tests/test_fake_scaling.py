@@ -11,8 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aiocustomlabels import ProjectVersionStatus
-from aiocustomlabels.testing import FakeCustomLabels, VirtualClock
-from aiocustomlabels.testing._metrics import UnitsMinute
+from aiocustomlabels.testing import FakeCustomLabels, UnitsMinute, VirtualClock
 from tests._cloudwatch_support import END_MINUTE, EXPECTED, MINUTE, T0, curve, minute_of
 
 S = ProjectVersionStatus

@@ -20,7 +20,7 @@ from aiocustomlabels import (
     ThrottlingError,
 )
 from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process
-from aiocustomlabels.testing import _cloudwatch_request as fake_cloudwatch
+from aiocustomlabels.testing import _cloudwatch as fake_cloudwatch
 from tests._cloudwatch_support import DEMAND, END_MINUTE, EXPECTED, MINUTE, STOP_MINUTE, T0, at
 from tests._harness import NO_RETRIES, client_for, run
 

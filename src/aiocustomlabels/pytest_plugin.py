@@ -212,8 +212,7 @@ def custom_labels_in_process(request: pytest.FixtureRequest) -> Iterator[FakeCus
     waiting as long as AWS would.
     """
     _check_fast_forward(request)
-    from aiocustomlabels.testing import FakeCustomLabels, in_process  # noqa: PLC0415
-    from aiocustomlabels.testing._inprocess import environment  # noqa: PLC0415
+    from aiocustomlabels.testing import FakeCustomLabels, aws_environment, in_process  # noqa: PLC0415
 
     run = _TestRun(request.node)
     fake = FakeCustomLabels(clock=_test_loop_clock(run))
@@ -223,7 +222,7 @@ def custom_labels_in_process(request: pytest.FixtureRequest) -> Iterator[FakeCus
     manager = request.config.pluginmanager
     manager.register(run)
     try:
-        with in_process(fake), environment({"AWS_DEFAULT_REGION": fake.region}):
+        with in_process(fake), aws_environment(region=fake.region, credentials=False):
             yield fake
     finally:
         manager.unregister(run)
@@ -239,15 +238,10 @@ def custom_labels_emulator(fake_custom_labels: FakeCustomLabels[VirtualClock]) -
     so that clients made with no endpoint reach the emulator. Its time is
     ``fake_custom_labels.clock``, which moves when the test advances it.
     """
-    from aiocustomlabels.testing import ThreadedEmulator  # noqa: PLC0415
-    from aiocustomlabels.testing._inprocess import FAKE_ENV, environment  # noqa: PLC0415
+    from aiocustomlabels.testing import ThreadedEmulator, aws_environment  # noqa: PLC0415
 
-    with ThreadedEmulator(fake_custom_labels) as emulator:
-        variables = {
-            **FAKE_ENV,
-            "AWS_DEFAULT_REGION": fake_custom_labels.region,
-            "AWS_ENDPOINT_URL_REKOGNITION": emulator.endpoint_url,
-            "AWS_ENDPOINT_URL_CLOUDWATCH": emulator.endpoint_url,
-        }
-        with environment(variables):
-            yield emulator
+    with (
+        ThreadedEmulator(fake_custom_labels) as emulator,
+        aws_environment(region=fake_custom_labels.region, endpoint_url=emulator.endpoint_url),
+    ):
+        yield emulator

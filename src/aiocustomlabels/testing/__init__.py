@@ -23,12 +23,12 @@ test suite opts into: ``pytest_plugins = ["aiocustomlabels.pytest_plugin"]``
 in its top-level ``conftest.py``, or ``-p aiocustomlabels.pytest_plugin``.
 """
 
+from .._rules import METRICS_NAMESPACE as NAMESPACE
+from .._rules import UNIT_METRICS as METRIC_NAMES
 from ._clock import Clock, LoopClock, ScaledClock, StepClock, VirtualClock
-from ._fake import FakeCustomLabels, FakeServiceError, RecordedRequest
-from ._faults import Fault, FaultKind, FaultPlan
-from ._inprocess import in_process
-from ._metrics import METRIC_NAMES, NAMESPACE, UnitsMinute
-from ._server import Emulator, ThreadedEmulator
+from ._fake import FakeCustomLabels, FakeServiceError, Fault, FaultKind, FaultPlan, RecordedRequest
+from ._inference import UnitsMinute
+from ._wire import Emulator, ThreadedEmulator, aws_environment, in_process
 
 __all__ = [
     "METRIC_NAMES",
@@ -47,5 +47,6 @@ __all__ = [
     "ThreadedEmulator",
     "UnitsMinute",
     "VirtualClock",
+    "aws_environment",
     "in_process",
 ]

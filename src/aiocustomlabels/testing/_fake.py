@@ -1,14 +1,27 @@
-"""The state of the fake Custom Labels service: its projects, versions, their lifecycle and requests.
+"""The fake Custom Labels service: its state, its rules, and the faults scripted into its answers.
 
-How it checks requests is in ``_validation``; its tokens in ``_tokens``;
-what its versions say of themselves in ``_descriptions``.
+What it keeps (projects, versions and their lifecycle, the requests received,
+S3 objects, signed pagination tokens), and how it checks each request's members
+as the service does, with the library's ``_rules`` predicates: the message texts
+follow the service's where AWS shows them, and are assumed elsewhere
+(docs/testing.md). What a version does with its inference units is in
+``_inference``; the wire protocols that reach the fake are in ``_wire``.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import bisect
+import enum
+import hashlib
+import hmac
+import json
+import math
+import secrets
 import threading
-from collections.abc import Mapping
+import zlib
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Generic, overload
 
@@ -20,36 +33,537 @@ from .._models import (
     HOSTED_STATUSES,
     STARTABLE_STATUSES,
     CustomizationFeature,
+    CustomLabel,
     ProjectVersionDescription,
     ProjectVersionStatus,
 )
-from ._clock import Clock, ClockT_co, StepClock, VirtualClock
-from ._descriptions import populated_description, project_wire, wire_value
-from ._detection import Detection, DetectionScene, check_tps, detect_request
-from ._faults import FaultPlan
-from ._metrics import UnitsHistory
-from ._records import MESSAGES, Project, RecordedRequest, Version, metric_key
-from ._scaling import ScalingScene
-from ._tokens import PageTokens
-from ._validation import (
-    FakeServiceError,
-    invalid,
-    not_found,
-    projects_query,
-    start_request,
-    version_arn,
-    versions_query,
+from .._rules import (
+    IMAGE_BYTES,
+    MAX_CONFIDENCE,
+    MAX_INFERENCE_UNITS,
+    MAX_PAGE_SIZE,
+    MAX_TOKEN_LENGTH,
+    MAX_VERSION_NAMES,
+    MIN_CONFIDENCE,
+    S3_IMAGE_BYTES,
+    is_confidence,
+    is_max_results,
+    is_name,
+    is_page_size,
+    is_token,
+    is_units,
 )
+from ._clock import Clock, ClockT_co, StepClock, VirtualClock
+from ._inference import LabelBook, UnitsHistory, UnitsMinute, label_answer
 
-__all__ = ["FakeCustomLabels", "FakeServiceError", "RecordedRequest"]
+__all__ = ["FakeCustomLabels", "FakeServiceError", "Fault", "FaultKind", "FaultPlan", "RecordedRequest"]
 
 S = ProjectVersionStatus
 
 # The statuses in which a start is refused as ResourceInUse: the version is busy.
 _BUSY = HOSTED_STATUSES | {S.TRAINING_IN_PROGRESS, S.COPYING_IN_PROGRESS, S.DELETING}
 
+MESSAGES = {
+    S.STARTING: "The model is being started.",
+    S.RUNNING: "The model is running.",
+    S.STOPPING: "The model is being stopped.",
+    S.STOPPED: "The model is stopped.",
+    S.TRAINING_COMPLETED: "The model is trained and ready to start.",
+}
 
-class FakeCustomLabels(ScalingScene, DetectionScene, Generic[ClockT_co]):
+#: JPEG and PNG, by their first bytes: the only formats the service reads.
+_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
+
+
+class FakeServiceError(Exception):
+    """An error answer of the fake service, as the wire carries it.
+
+    Attributes:
+        code: The service error code, sent as ``__type``.
+        message: The message, sent as ``message``.
+        status: The HTTP status: 400, or 500 for server errors.
+    """
+
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+def invalid(message: str) -> FakeServiceError:
+    """The service's InvalidParameterException."""
+    return FakeServiceError("InvalidParameterException", message)
+
+
+def violation(
+    member: str, value: object, constraint: str, code: str = "InvalidParameterException"
+) -> FakeServiceError:
+    """The service's answer to a member that breaks its model's constraint, in its words."""
+    shown = "null" if value is None else f"'{value}'"
+    return FakeServiceError(
+        code,
+        f"1 validation error detected: Value {shown} at '{member}' failed to satisfy constraint: "
+        f"Member must {constraint}",
+    )
+
+
+def _not_found() -> FakeServiceError:
+    return FakeServiceError("ResourceNotFoundException", "The requested resource could not be found.")
+
+
+def _too_large(limit: range) -> FakeServiceError:
+    return FakeServiceError(
+        "ImageTooLargeException", f"The image is larger than the service accepts ({limit.stop - 1} bytes)."
+    )
+
+
+def check_tps(value: float | None) -> None:
+    """Refuse a TPS per unit that is not a finite number above 0 (``None`` passes: not set)."""
+    if value is not None and (isinstance(value, bool) or not math.isfinite(value) or value <= 0):
+        msg = f"tps_per_unit must be a finite number above 0, not {value!r}"
+        raise ValueError(msg)
+
+
+def decode_image_bytes(operation: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The request's members as the fake works on them: ``Image.Bytes`` as bytes, not base64.
+
+    The wire carries blobs in base64; both faces decode here, so that
+    ``FakeCustomLabels.call`` and the recorded requests hold the image's own
+    bytes, as a boto3 caller passes them.
+
+    Raises:
+        FakeServiceError: ``SerializationException``: not base64 (assumed).
+    """
+    image = params.get("Image")
+    if (
+        operation != "DetectCustomLabels"
+        or not isinstance(image, dict)
+        or not isinstance(image.get("Bytes"), str)
+    ):
+        return params
+    try:
+        data = base64.b64decode(image["Bytes"], validate=True)
+    except (binascii.Error, ValueError):
+        raise FakeServiceError("SerializationException", "Image.Bytes is not valid base64.") from None
+    return {**params, "Image": {**image, "Bytes": data}}
+
+
+def _arn(params: Mapping[str, Any], member: str, kind: type[ProjectArn | ProjectVersionArn]) -> str:
+    value = params.get(member)
+    if value is None:
+        raise violation(member, None, "not be null")
+    try:
+        return str(kind.parse(value))
+    except (ValueError, TypeError):
+        raise violation(member, value, "satisfy regular expression pattern") from None
+
+
+def _units(params: Mapping[str, Any], member: str) -> int | None:
+    value = params.get(member)
+    if value is not None and not is_units(value):
+        raise violation(member, value, f"be an integer between 1 and {MAX_INFERENCE_UNITS}")
+    return value
+
+
+def _token(params: Mapping[str, Any]) -> str | None:
+    token = params.get("NextToken")
+    if token is not None and not is_token(token):
+        raise invalid(f"NextToken must be 1 to {MAX_TOKEN_LENGTH} characters.")
+    return token
+
+
+def _image(params: Mapping[str, Any]) -> bytes | tuple[str, str, str | None]:
+    """The ``Image`` member, checked: its bytes, or the (bucket, name, version) of its S3 object."""
+    image = params.get("Image")
+    if not isinstance(image, Mapping):
+        raise violation("image", None, "not be null")
+    if ("Bytes" in image) == ("S3Object" in image):
+        raise invalid("Image must hold exactly one of Bytes and S3Object.")
+    if "Bytes" in image:
+        data = image["Bytes"]
+        if not isinstance(data, bytes | bytearray | memoryview):
+            raise invalid("Image.Bytes must be bytes.")
+        if len(data) >= IMAGE_BYTES.stop:
+            raise _too_large(IMAGE_BYTES)
+        if len(data) not in IMAGE_BYTES:
+            raise invalid("Image.Bytes must hold at least 1 byte.")
+        return bytes(data)
+    s3 = image["S3Object"]
+    bucket, name, version = (
+        s3.get(k) if isinstance(s3, Mapping) else None for k in ("Bucket", "Name", "Version")
+    )
+    if not isinstance(bucket, str) or not bucket or not isinstance(name, str) or not name:
+        raise invalid("Image.S3Object must name a Bucket and an object Name.")
+    if version is not None and not isinstance(version, str):
+        raise invalid("Image.S3Object.Version must be a string.")
+    return (bucket, name, version)
+
+
+def scope_digest(*parts: object) -> str:
+    """A short digest of what a token continues: a digest, not the text, keeps tokens under 1024 characters."""
+    canonical = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":")).encode()
+    return hashlib.sha256(canonical).hexdigest()[:16]
+
+
+class PageTokens:
+    """Pagination tokens, Rekognition's and CloudWatch's alike: signed, so never forged.
+
+    A token is its JSON payload, base64url-encoded, then a dot and an HMAC of
+    the payload under a secret of the signer's. The payload binds the token to
+    the request it continues (a digest of its scope), so a token cannot be
+    replayed on another listing.
+    """
+
+    def __init__(self) -> None:
+        self._secret = secrets.token_bytes(16)
+
+    def _sign(self, body: bytes) -> str:
+        return hmac.new(self._secret, body, hashlib.sha256).hexdigest()[:32]
+
+    def make(self, payload: dict[str, Any]) -> str:
+        """A token that carries ``payload`` (JSON values)."""
+        body = json.dumps(payload, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(body).decode().rstrip("=") + "." + self._sign(body)
+
+    def read(self, token: object) -> dict[str, Any] | None:
+        """The payload of a token this signer made; ``None`` for anything else (malformed, forged)."""
+        if not isinstance(token, str):
+            return None
+        encoded, _, signature = token.partition(".")
+        try:
+            body = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        except ValueError:
+            return None
+        # compare_digest raises TypeError on non-ASCII text, which a forged token may hold.
+        if not signature.isascii() or not hmac.compare_digest(signature, self._sign(body)):
+            return None
+        payload = json.loads(body)
+        return payload if isinstance(payload, dict) else None
+
+
+class FaultKind(enum.Enum):
+    """What goes wrong."""
+
+    #: An error response with a service error code, such as ``ThrottlingException``.
+    ERROR = "error"
+    #: The answer comes late by ``latency`` seconds; the call then proceeds.
+    LATENCY = "latency"
+    #: The body stops short of its declared length, and the connection closes.
+    TRUNCATED = "truncated"
+    #: A complete 200 response whose body is ``body`` (by default, not JSON).
+    MALFORMED = "malformed"
+    #: The connection closes before any answer.
+    DROP = "drop"
+
+
+@attrs.define(kw_only=True)
+class Fault:
+    """One scripted fault.
+
+    Attributes:
+        kind: What goes wrong.
+        operation: The operation it applies to; ``None`` for every operation.
+        remaining: How many more calls it applies to; ``None`` for every call.
+        code: The error code, for ``ERROR``.
+        message: The error message, for ``ERROR``.
+        status: The HTTP status, for ``ERROR``.
+        latency: The delay in seconds, for ``LATENCY``.
+        body: The body sent, for ``MALFORMED``.
+    """
+
+    kind: FaultKind
+    operation: str | None = None
+    remaining: int | None = 1
+    code: str = ""
+    message: str = ""
+    status: int = 400
+    latency: float = 0.0
+    body: bytes = b"<html><body>502 Bad Gateway</body></html>"
+
+
+# Error codes answered with a 5xx status; everything else is the caller's 400.
+# InternalServerError and ThrottlingException are server faults in the service
+# model ("fault": true), and the API reference gives HTTP 500 for both.
+_SERVER_STATUS = {"InternalServerError": 500, "ThrottlingException": 500, "ServiceUnavailableException": 503}
+
+
+class FaultPlan:
+    """The faults scripted for a fake service, consumed call by call.
+
+    Every method returns the ``Fault`` it added, which ``remove()`` takes back.
+    ``operation`` is an operation name such as ``"DescribeProjectVersions"``, or
+    ``None`` for every operation; ``times`` is how many calls the fault applies
+    to, or ``None`` for every call until it is removed.
+    """
+
+    def __init__(self) -> None:
+        self._faults: list[Fault] = []
+        self._lock = threading.Lock()
+
+    def add(self, fault: Fault) -> Fault:
+        """Add a fault built by hand."""
+        if fault.remaining is not None and fault.remaining < 1:
+            msg = f"times must be at least 1 or None, not {fault.remaining}"
+            raise ValueError(msg)
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def error(
+        self,
+        code: str,
+        operation: str | None = None,
+        *,
+        times: int | None = 1,
+        message: str | None = None,
+        status: int | None = None,
+    ) -> Fault:
+        """Answer with the service error ``code`` (HTTP 400; 500 for the model's server faults, 503 for ServiceUnavailable)."""
+        return self.add(
+            Fault(
+                kind=FaultKind.ERROR,
+                operation=operation,
+                remaining=times,
+                code=code,
+                message=message if message is not None else f"Injected {code}.",
+                status=status if status is not None else _SERVER_STATUS.get(code, 400),
+            )
+        )
+
+    def throttle(
+        self, operation: str | None = None, *, times: int | None = 1, code: str = "ThrottlingException"
+    ) -> Fault:
+        """Throttle the next ``times`` calls (``ThrottlingException`` or ``ProvisionedThroughputExceededException``)."""
+        if code not in {"ThrottlingException", "ProvisionedThroughputExceededException"}:
+            msg = f"not a throttling code: {code}"
+            raise ValueError(msg)
+        return self.error(code, operation, times=times, message="Slow down.")
+
+    def server_error(
+        self, operation: str | None = None, *, times: int | None = 1, status: int = 500
+    ) -> Fault:
+        """Answer with an ``InternalServerError`` and the HTTP status given (5xx)."""
+        if not 500 <= status <= 599:  # noqa: PLR2004
+            msg = f"a server error has a 5xx status, not {status}"
+            raise ValueError(msg)
+        return self.error("InternalServerError", operation, times=times, status=status)
+
+    def latency(self, seconds: float, operation: str | None = None, *, times: int | None = None) -> Fault:
+        """Delay answers by ``seconds``; by default every answer, until removed."""
+        return self.add(Fault(kind=FaultKind.LATENCY, operation=operation, remaining=times, latency=seconds))
+
+    def truncate(self, operation: str | None = None, *, times: int | None = 1) -> Fault:
+        """Cut the body short of its declared length and close the connection."""
+        return self.add(Fault(kind=FaultKind.TRUNCATED, operation=operation, remaining=times))
+
+    def malformed(
+        self, operation: str | None = None, *, times: int | None = 1, body: bytes | None = None
+    ) -> Fault:
+        """Answer 200 with ``body``: by default an HTML page, as a broken proxy would send."""
+        fault = Fault(kind=FaultKind.MALFORMED, operation=operation, remaining=times)
+        if body is not None:
+            fault.body = body
+        return self.add(fault)
+
+    def drop(self, operation: str | None = None, *, times: int | None = 1) -> Fault:
+        """Close the connection without answering."""
+        return self.add(Fault(kind=FaultKind.DROP, operation=operation, remaining=times))
+
+    def remove(self, fault: Fault) -> None:
+        """Take back a fault; removing one already used up is not an error."""
+        with self._lock:
+            if fault in self._faults:
+                self._faults.remove(fault)
+
+    def clear(self) -> None:
+        """Take back every fault."""
+        with self._lock:
+            self._faults.clear()
+
+    def take(self, operation: str) -> tuple[float, Fault | None]:
+        """Consume what applies to one call: the total latency, and the first other fault."""
+        delay = 0.0
+        chosen: Fault | None = None
+        with self._lock:
+            for fault in list(self._faults):
+                if fault.operation not in (None, operation):
+                    continue
+                if fault.kind is FaultKind.LATENCY:
+                    delay += fault.latency
+                elif chosen is None:
+                    chosen = fault
+                else:
+                    continue
+                self._use(fault)
+        return delay, chosen
+
+    def _use(self, fault: Fault) -> None:
+        if fault.remaining is None:
+            return
+        fault.remaining -= 1
+        if fault.remaining == 0:
+            self._faults.remove(fault)
+
+    @property
+    def pending(self) -> tuple[Fault, ...]:
+        """The faults not yet used up, in the order they apply."""
+        with self._lock:
+            return tuple(self._faults)
+
+
+@attrs.frozen(kw_only=True)
+class RecordedRequest:
+    """One request the fake received.
+
+    Attributes:
+        operation: The operation, such as ``"StartProjectVersion"``.
+        params: The request's JSON members, as sent, but for
+            DetectCustomLabels' ``Image.Bytes``: the image's bytes, decoded
+            from the wire's base64.
+        at: The fake clock's time when it arrived.
+    """
+
+    operation: str
+    params: Mapping[str, Any]
+    at: float
+
+
+@attrs.define(kw_only=True)
+class Version:
+    """A model version as the fake keeps it: its description's wire form, and its lifecycle."""
+
+    arn: ProjectVersionArn
+    name: str
+    created_ms: int
+    description: ProjectVersionDescription
+    wire: dict[str, Any]
+    status: ProjectVersionStatus
+    status_message: str | None
+    min_units: int | None
+    max_units: int | None
+    start_seconds: float | None
+    stop_seconds: float | None
+    fail_next_start: str | None = None
+    # (when, status, message): the transition the service will make by itself.
+    pending: tuple[float, ProjectVersionStatus, str | None] | None = None
+
+    @property
+    def key(self) -> tuple[int, str]:
+        # Sorting ascending on this key lists newest first; names are unique in a project.
+        return (-self.created_ms, self.name)
+
+    @property
+    def dimensions(self) -> tuple[str, str]:
+        # How CloudWatch names the version: its ProjectName and VersionName.
+        return (self.arn.project_name, self.name)
+
+
+@attrs.define(kw_only=True)
+class Project:
+    """A project as the fake keeps it, with its versions in listing order."""
+
+    arn: ProjectArn
+    name: str
+    created_ms: int
+    feature: CustomizationFeature
+    wire: dict[str, Any]
+    versions: dict[str, Version] = attrs.Factory(dict)
+    keys: list[tuple[int, str]] = attrs.Factory(list)
+    by_key: dict[tuple[int, str], Version] = attrs.Factory(dict)
+
+    @property
+    def key(self) -> tuple[int, str]:
+        # As for versions: ascending on this key lists newest first; names are unique.
+        return (-self.created_ms, self.name)
+
+
+def project_wire(arn: ProjectArn, feature: CustomizationFeature) -> dict[str, Any]:
+    """A project as DescribeProjects sends it: created, with a training and a test dataset."""
+    created = arn.creation_timestamp / 1000
+    prefix = arn.rsplit("/", 1)[0]
+    datasets = [
+        {
+            "CreationTimestamp": created + 60 * (index + 1),
+            "DatasetType": kind,
+            "DatasetArn": f"{prefix}/dataset/{kind.lower()}/{arn.creation_timestamp + 60_000 * (index + 1)}",
+            "Status": "CREATE_COMPLETE",
+            "StatusMessage": "The dataset was created successfully.",
+            "StatusMessageCode": "SUCCESS",
+        }
+        for index, kind in enumerate(("TRAIN", "TEST"))
+    ]
+    wire: dict[str, Any] = {
+        "ProjectArn": str(arn),
+        "CreationTimestamp": created,
+        "Status": "CREATED",
+        "Feature": feature.value,
+    }
+    if feature is CustomizationFeature.CUSTOM_LABELS:
+        wire["Datasets"] = datasets
+    else:
+        # Adapters have no datasets of this kind, and follow base model updates unless told not to.
+        wire["AutoUpdate"] = "ENABLED"
+    return wire
+
+
+def wire_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if isinstance(value, dict):
+        return {k: wire_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [wire_value(v) for v in value]
+    return value
+
+
+def populated_description(
+    arn: ProjectVersionArn, created: datetime, *, bucket: str = "custom-labels-console"
+) -> ProjectVersionDescription:
+    """A description with every member a trained Custom Labels model has.
+
+    Written as the service sends it, members by their wire names, and
+    structured by the library's own converter.
+    """
+    project, version = arn.project_name, arn.version_name
+    out = f"output/{project}/{version}"
+
+    def s3(name: str, **extra: str) -> dict[str, Any]:
+        return {"S3Object": {"Bucket": bucket, "Name": name, **extra}}
+
+    def assets(kind: str, **extra: Any) -> dict[str, Any]:
+        manifest = s3(f"datasets/{project}/{kind}.manifest", Version="1")
+        return {"Assets": [{"GroundTruthManifest": manifest}], **extra}
+
+    def data(kind: str, **extra: Any) -> dict[str, Any]:
+        return {
+            "Input": assets(kind, **extra),
+            "Output": assets(f"{kind}-output", **extra),
+            "Validation": assets(f"{kind}-validation"),
+        }
+
+    wire = {
+        "ProjectVersionArn": arn,
+        "CreationTimestamp": created,
+        "BillableTrainingTimeInSeconds": 3600 + len(version),
+        "TrainingEndTimestamp": datetime.fromtimestamp(created.timestamp() + 3600, UTC),
+        "OutputConfig": {"S3Bucket": bucket, "S3KeyPrefix": f"{out}/"},
+        "TrainingDataResult": data("train"),
+        "TestingDataResult": data("test", AutoCreate=False),
+        "EvaluationResult": {
+            # crc32, not hash(): str hashes are salted per process, and a fake's
+            # descriptions should read the same in every run.
+            "F1Score": 0.9 + (zlib.crc32(version.encode()) % 90) / 1000,
+            "Summary": s3(f"{out}/EvaluationResultSummary.json"),
+        },
+        "ManifestSummary": s3(f"{out}/ManifestSummary.json"),
+        "VersionDescription": f"Version {version} of {project}",
+        "Feature": "CUSTOM_LABELS",
+    }
+    return converter.structure(wire, ProjectVersionDescription)
+
+
+class FakeCustomLabels(Generic[ClockT_co]):
     """An in-memory Custom Labels service: projects, model versions and their lifecycle.
 
     Status changes happen by themselves as the clock moves: a started version is
@@ -163,7 +677,9 @@ class FakeCustomLabels(ScalingScene, DetectionScene, Generic[ClockT_co]):
         self._tokens = PageTokens()
         self._last_ms = 0
         self._units = UnitsHistory()
-        self._detection = Detection(self._units)
+        self._labels = LabelBook()
+        # (bucket, name) -> [(version, data)], oldest first: the last put is the current one.
+        self._objects: dict[tuple[str, str], list[tuple[str | None, bytes]]] = {}
 
     @property
     def clock(self) -> ClockT_co:
@@ -292,7 +808,7 @@ class FakeCustomLabels(ScalingScene, DetectionScene, Generic[ClockT_co]):
             bisect.insort(project.keys, version.key)
             project.by_key[version.key] = version
             self._versions[arn] = (project, version)
-            self._units.set_tps(metric_key(version), tps_per_unit)
+            self._units.set_tps(version.dimensions, tps_per_unit)
             self._hosting(version, self.clock.now(), status)
             return arn
 
@@ -338,6 +854,103 @@ class FakeCustomLabels(ScalingScene, DetectionScene, Generic[ClockT_co]):
         with self._lock:
             self._requests.clear()
 
+    def put_object(self, bucket: str, name: str, data: bytes, *, version: str | None = None) -> None:
+        """Store an S3 object that DetectCustomLabels can read as ``Image.S3Object``.
+
+        A request that names no ``Version`` reads the object last put under
+        the name. An object the fake does not hold is
+        ``InvalidS3ObjectException``; one over 15 MiB is
+        ``ImageTooLargeException`` (assumed: the limit the Rekognition guide
+        gives for images in S3).
+
+        Args:
+            bucket: The bucket.
+            name: The object's key.
+            data: Its bytes.
+            version: Its version ID, for requests that name one.
+        """
+        with self._lock:
+            self._objects.setdefault((bucket, name), []).append((version, bytes(data)))
+
+    def set_labels(
+        self, version_arn: str, labels: Sequence[CustomLabel], *, image: bytes | None = None
+    ) -> None:
+        """From now on, the version finds ``labels`` in ``image``, or in any image.
+
+        Labels set for an image win over those set for any image, which win
+        over the labels derived from the image's SHA-256. An empty sequence
+        finds none. Each request still filters them by its ``MinConfidence``
+        and ``MaxResults``.
+
+        Args:
+            version_arn: The version.
+            labels: What it finds, names and confidences set (0 to 100).
+            image: The image they are found in; ``None`` for every image.
+
+        Raises:
+            KeyError: The fake has no such version.
+            ValueError: A label has no name, or no confidence from 0 to 100.
+        """
+        with self._lock:
+            if version_arn not in self._versions:
+                msg = f"no version {version_arn}"
+                raise KeyError(msg)
+            self._labels.set(version_arn, labels, image)
+
+    def set_demand(self, version_arn: str, units: float | None) -> None:
+        """From now on, the demand on this version is ``units`` inference units; ``None``: its load's.
+
+        While the version is RUNNING with a MaxInferenceUnits, its desired
+        units follow ``clamp(ceil(demand), min, max)``, and its units in
+        service follow desired after ``scale_up_seconds`` (up) or
+        ``scale_down_seconds`` (down). The demand is the traffic's, not the
+        version's: it stays set across stops and starts.
+
+        Without a demand set (before any call, or after ``set_demand(arn,
+        None)``), the demand is the load's: the DetectCustomLabels requests
+        the version received in the last 60 seconds, served or throttled, per
+        second, divided by its TPS per unit (assumed; see docs/testing.md). A
+        number set here overrides the load until it is set to ``None`` again.
+
+        Raises:
+            KeyError: The fake has no such version.
+            ValueError: ``units`` is negative or not finite.
+        """
+        if units is not None and (not math.isfinite(units) or units < 0):
+            msg = f"demand must be a finite number of units >= 0, not {units}"
+            raise ValueError(msg)
+        with self._lock:
+            key = self._version(version_arn).dimensions
+            self._units.record_demand(key, self._clock.now(), None if units is None else float(units))
+
+    def published_units(
+        self, version_arn: str, *, start: float | None = None, end: float | None = None
+    ) -> list[UnitsMinute]:
+        """The minutes at which this version published its inference-unit metrics, oldest first.
+
+        What CloudWatch's ``GetMetricData`` serves, one minute at a time:
+        each whole minute in [start, end) (epoch seconds; by default from the
+        beginning to now) that the fake clock has passed.
+
+        Raises:
+            KeyError: The fake has no such version.
+        """
+        with self._lock:
+            key = self._version(version_arn).dimensions
+            now = self._clock.now()
+        return self.published_by_name(
+            *key, start=-math.inf if start is None else start, end=now if end is None else min(end, now)
+        )
+
+    def published_by_name(
+        self, project_name: str, version_name: str, *, start: float, end: float
+    ) -> list[UnitsMinute]:
+        """Like ``published_units``, by the metrics' dimensions, and ``end`` is not capped at now.
+
+        Unknown names publish nothing, as in CloudWatch.
+        """
+        return self._units.published((project_name, version_name), start=start, end=end, **self._scaling())
+
     # -- internals -------------------------------------------------------------
 
     def _project(self, arn: str) -> Project:
@@ -354,19 +967,42 @@ class FakeCustomLabels(ScalingScene, DetectionScene, Generic[ClockT_co]):
             raise KeyError(msg)
         return found[1]
 
+    def _scaling(self) -> dict[str, float]:
+        return {"up": self.scale_up_seconds, "down": self.scale_down_seconds, "tps": self.tps_per_unit}
+
     def _hosting(self, version: Version, at: float, status: ProjectVersionStatus) -> None:
         """Note a status the version is in from ``at`` on, for the metrics it publishes."""
-        self._units.record_status(metric_key(version), at, status, version.min_units, version.max_units)
+        self._units.record_status(version.dimensions, at, status, version.min_units, version.max_units)
 
     def _settle(self, version: Version) -> None:
         if version.pending is not None and version.pending[0] <= self.clock.now():
             _, version.status, version.status_message = version.pending
             version.pending = None
 
-    def _read_token(self, token: str | None, scope: str, filter_key: str) -> tuple[int, str] | None:
+    def _target(self, params: Mapping[str, Any]) -> Version:
+        """The version a request names (``ProjectVersionArn``, checked), its status settled."""
+        found = self._versions.get(_arn(params, "ProjectVersionArn", ProjectVersionArn))
+        if found is None:
+            raise _not_found()
+        self._settle(found[1])
+        return found[1]
+
+    def _page(self, token: str | None, scope: str, filter_key: str) -> tuple[int, str] | None:
+        """Where a listing continues from: after the key its NextToken carries, or from the start."""
         if token is None:
             return None
-        return self._tokens.read_listing(token, scope, filter_key, now=self.clock.now(), ttl=self.token_ttl)
+        data = self._tokens.read(token)
+        if data is None or data["s"] != scope_digest(scope, filter_key):
+            raise FakeServiceError("InvalidPaginationTokenException", "Invalid pagination token.")
+        if self.clock.now() - data["t"] > self.token_ttl:
+            raise FakeServiceError("InvalidPaginationTokenException", "The pagination token has expired.")
+        created, arn = data["k"]
+        return (int(created), str(arn))
+
+    def _next_token(self, scope: str, filter_key: str, last: tuple[int, str]) -> str:
+        return self._tokens.make(
+            {"s": scope_digest(scope, filter_key), "k": list(last), "t": self.clock.now()}
+        )
 
     def _render(self, version: Version) -> dict[str, Any]:
         self._settle(version)
@@ -404,48 +1040,80 @@ class FakeCustomLabels(ScalingScene, DetectionScene, Generic[ClockT_co]):
         Raises:
             FakeServiceError: The service's error answer.
         """
+        handler = {
+            "DescribeProjectVersions": self._describe_project_versions,
+            "DescribeProjects": self._describe_projects,
+            "StartProjectVersion": self._start_project_version,
+            "StopProjectVersion": self._stop_project_version,
+            "DetectCustomLabels": self._detect_custom_labels,
+        }.get(operation)
+        if handler is None:
+            raise FakeServiceError("UnknownOperationException", f"The fake does not serve {operation}.")
         with self._lock:
-            if operation == "DescribeProjectVersions":
-                return self._describe_project_versions(params)
-            if operation == "DescribeProjects":
-                return self._describe_projects(params)
-            if operation == "StartProjectVersion":
-                return self._start_project_version(params)
-            if operation == "StopProjectVersion":
-                return self._stop_project_version(params)
-            if operation == "DetectCustomLabels":
-                return self._detect_custom_labels(params)
-        raise FakeServiceError("UnknownOperationException", f"The fake does not serve {operation}.")
+            return handler(params)
 
     def _describe_project_versions(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        query = versions_query(params)
-        project = self._projects.get(query.project_arn)
+        project_arn = _arn(params, "ProjectArn", ProjectArn)
+        page_size = params.get("MaxResults", MAX_PAGE_SIZE)
+        if not is_page_size(page_size):
+            # The model's own words: "If you specify a value greater than 100, a
+            # ValidationException error occurs." Below 1 is assumed alike; not a number, invalid.
+            code = "ValidationException" if type(page_size) is int else "InvalidParameterException"
+            raise violation("maxResults", page_size, f"have value between 1 and {MAX_PAGE_SIZE}", code)
+        names = params.get("VersionNames")
+        if names is not None:
+            if not isinstance(names, list) or not 1 <= len(names) <= MAX_VERSION_NAMES:
+                raise invalid(f"VersionNames must hold 1 to {MAX_VERSION_NAMES} names.")
+            for name in names:
+                if not is_name(name):
+                    raise invalid(f"Invalid version name: {name!r}.")
+        token = _token(params)
+        project = self._projects.get(project_arn)
         if project is None:
-            raise not_found()
-        names = query.names
+            raise _not_found()
         filter_key = ",".join(sorted(set(names))) if names else ""
-        after = self._read_token(query.token, query.project_arn, filter_key)
+        after = self._page(token, project_arn, filter_key)
         keys = (
             sorted(project.versions[n].key for n in set(names) if n in project.versions)
             if names
             else project.keys
         )
         start = bisect.bisect_right(keys, after) if after else 0
-        chosen = keys[start : start + query.page_size]
+        chosen = keys[start : start + page_size]
         result: dict[str, Any] = {
             "ProjectVersionDescriptions": [self._render(project.by_key[k]) for k in chosen]
         }
-        if start + query.page_size < len(keys):
-            result["NextToken"] = self._tokens.make_listing(
-                query.project_arn, filter_key, chosen[-1], self.clock.now()
-            )
+        if start + page_size < len(keys):
+            result["NextToken"] = self._next_token(project_arn, filter_key, chosen[-1])
         return result
 
     def _describe_projects(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        query = projects_query(params)
-        names, features = query.names, query.features
+        page_size = params.get("MaxResults", MAX_PAGE_SIZE)
+        if not is_page_size(page_size):
+            # The model's own words: "a value greater than 100 ... a ValidationException error occurs".
+            raise violation(
+                "maxResults",
+                page_size,
+                f"have value less than or equal to {MAX_PAGE_SIZE}",
+                "ValidationException",
+            )
+        names = params.get("ProjectNames")
+        if names is not None and (
+            not isinstance(names, list)
+            or not 1 <= len(names) <= MAX_VERSION_NAMES
+            or not all(is_name(name) for name in names)
+        ):
+            raise invalid(f"ProjectNames must hold 1 to {MAX_VERSION_NAMES} valid project names.")
+        features = params.get("Features", [CustomizationFeature.CUSTOM_LABELS.value])
+        known = {feature.value for feature in CustomizationFeature}
+        if (
+            not isinstance(features, list)
+            or not 1 <= len(features) <= len(known)
+            or not set(features) <= known
+        ):
+            raise invalid(f"Features must hold 1 to {len(known)} of {', '.join(sorted(known))}.")
         filter_key = ",".join(sorted(set(names or []))) + "|" + ",".join(sorted(set(features)))
-        after = self._read_token(query.token, "projects", filter_key)
+        after = self._page(_token(params), "projects", filter_key)
         chosen = sorted(
             (
                 p
@@ -456,31 +1124,69 @@ class FakeCustomLabels(ScalingScene, DetectionScene, Generic[ClockT_co]):
         )
         if after is not None:
             chosen = [p for p in chosen if p.key > after]
-        page = chosen[: query.page_size]
+        page = chosen[:page_size]
         result: dict[str, Any] = {"ProjectDescriptions": [dict(p.wire) for p in page]}
-        if len(chosen) > query.page_size:
-            result["NextToken"] = self._tokens.make_listing(
-                "projects", filter_key, page[-1].key, self.clock.now()
-            )
+        if len(chosen) > page_size:
+            result["NextToken"] = self._next_token("projects", filter_key, page[-1].key)
         return result
 
     def _detect_custom_labels(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        request = detect_request(params)
-        found = self._versions.get(request.arn)
-        if found is None:
-            raise not_found()
-        self._settle(found[1])
-        now, up, down = self.clock.now(), self.scale_up_seconds, self.scale_down_seconds
-        return self._detection.detect(request, found[1], now=now, tps=self.tps_per_unit, up=up, down=down)
+        """DetectCustomLabels, its checks in the order docs/testing.md gives (assumed).
+
+        The request's members, then the version (unknown: ResourceNotFoundException;
+        not RUNNING: ResourceNotReadyException), then the image (its S3 object, its
+        size, its format), then capacity. A request that reaches the capacity check
+        counts towards the version's load, served or throttled.
+        """
+        _arn(params, "ProjectVersionArn", ProjectVersionArn)
+        image = _image(params)
+        min_confidence = params.get("MinConfidence")
+        if min_confidence is not None and not is_confidence(min_confidence):
+            between = f"have value between {MIN_CONFIDENCE:g} and {MAX_CONFIDENCE:g}"
+            raise violation("minConfidence", min_confidence, between)
+        max_results = params.get("MaxResults")
+        if max_results is not None and not is_max_results(max_results):
+            raise violation("maxResults", max_results, "be an integer greater than or equal to 0")
+        version = self._target(params)
+        if version.status is not S.RUNNING:
+            raise FakeServiceError(
+                "ResourceNotReadyException",
+                f"The model version is {version.status.value}, not RUNNING: it serves no requests.",
+            )
+        if not isinstance(image, bytes):
+            bucket, name, wanted = image
+            found = [
+                data for v, data in self._objects.get((bucket, name), []) if wanted is None or v == wanted
+            ]
+            if not found:
+                raise FakeServiceError(
+                    "InvalidS3ObjectException",
+                    "Unable to get object metadata from S3. Check object key, region and/or access permissions.",
+                )
+            image = found[-1]
+            if len(image) >= S3_IMAGE_BYTES.stop:
+                raise _too_large(S3_IMAGE_BYTES)
+        if not image.startswith(_MAGIC):
+            raise FakeServiceError(
+                "InvalidImageFormatException", "Request has unsupported image format: not JPEG or PNG."
+            )
+        if not self._units.admit(version.dimensions, at=self.clock.now(), **self._scaling()):
+            raise FakeServiceError(
+                "ProvisionedThroughputExceededException",
+                "The number of requests exceeded your throughput limit.",
+            )
+        labels = self._labels.labels(version.arn, image)
+        return label_answer(labels, min_confidence=min_confidence, max_results=max_results)
 
     def _start_project_version(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        request = start_request(params)
-        low, high = request.low, request.high
-        found = self._versions.get(request.arn)
-        if found is None:
-            raise not_found()
-        version = found[1]
-        self._settle(version)
+        _arn(params, "ProjectVersionArn", ProjectVersionArn)
+        low = _units(params, "MinInferenceUnits")
+        if low is None:
+            raise invalid("MinInferenceUnits is required.")
+        high = _units(params, "MaxInferenceUnits")
+        if high is not None and high < low:
+            raise invalid("MaxInferenceUnits must be greater than or equal to MinInferenceUnits.")
+        version = self._target(params)
         if version.status in _BUSY:
             raise FakeServiceError(
                 "ResourceInUseException",
@@ -488,50 +1194,40 @@ class FakeCustomLabels(ScalingScene, DetectionScene, Generic[ClockT_co]):
             )
         if version.status not in STARTABLE_STATUSES:
             raise invalid(f"A model version in status {version.status.value} cannot be started.")
+        now = self.clock.now()
         if self.inference_unit_quota is not None:
-            now = self.clock.now()
             held = sum(
-                self._units.held(
-                    metric_key(other),
-                    at=now,
-                    up=self.scale_up_seconds,
-                    down=self.scale_down_seconds,
-                    tps=self.tps_per_unit,
-                )
+                self._units.held(other.dimensions, at=now, **self._scaling())
                 for _, other in self._versions.values()
                 if other is not version
             )
             if held + low > self.inference_unit_quota:
                 raise FakeServiceError(
                     "LimitExceededException",
-                    f"Starting needs {low} inference units; {held} of "
-                    f"{self.inference_unit_quota} are in use.",
+                    f"Starting needs {low} inference units; {held} of {self.inference_unit_quota} are in use.",
                 )
         version.min_units, version.max_units = low, high
         version.status, version.status_message = S.STARTING, MESSAGES[S.STARTING]
         delay = version.start_seconds if version.start_seconds is not None else self.start_seconds
         if version.fail_next_start is not None:
-            version.pending = (self.clock.now() + delay, S.FAILED, version.fail_next_start)
+            version.pending = (now + delay, S.FAILED, version.fail_next_start)
             version.fail_next_start = None
         else:
-            version.pending = (self.clock.now() + delay, S.RUNNING, MESSAGES[S.RUNNING])
-        self._hosting(version, self.clock.now(), S.STARTING)
+            version.pending = (now + delay, S.RUNNING, MESSAGES[S.RUNNING])
+        self._hosting(version, now, S.STARTING)
         self._hosting(version, version.pending[0], version.pending[1])
         return {"Status": S.STARTING.value}
 
     def _stop_project_version(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        found = self._versions.get(version_arn(params))
-        if found is None:
-            raise not_found()
-        version = found[1]
-        self._settle(version)
+        version = self._target(params)
         if version.status is S.STOPPING:
             raise FakeServiceError("ResourceInUseException", "The model version is already stopping.")
         if version.status not in HOSTED_STATUSES:
             raise invalid(f"A model version in status {version.status.value} cannot be stopped.")
+        now = self.clock.now()
         version.status, version.status_message = S.STOPPING, MESSAGES[S.STOPPING]
         delay = version.stop_seconds if version.stop_seconds is not None else self.stop_seconds
-        version.pending = (self.clock.now() + delay, S.STOPPED, MESSAGES[S.STOPPED])
-        self._hosting(version, self.clock.now(), S.STOPPING)
+        version.pending = (now + delay, S.STOPPED, MESSAGES[S.STOPPED])
+        self._hosting(version, now, S.STOPPING)
         self._hosting(version, version.pending[0], S.STOPPED)
         return {"Status": S.STOPPING.value}

@@ -1,65 +1,200 @@
-"""The fake's auto-scaling: demand in, inference units out, one datapoint a minute.
+"""What a version does with its inference units: the labels it finds, the requests it serves, how it scales.
 
-Nothing runs in the background. Each version keeps two timelines in fake time,
-its hosting phases (status with the units it was started with) and its demand,
-and the minutes it published are worked out from them when asked, so virtual
-and scaled clocks alike give the same answers.
+Nothing here answers a request: the service's rules and errors are in ``_fake``,
+which keeps one ``UnitsHistory`` and one ``LabelBook`` and calls them under its
+lock. See ``docs/testing.md`` for which rules are documented and which assumed.
 
-The rules (see ``docs/testing.md``, which says which are documented and which
-are assumed):
-
-* While RUNNING, desired units are ``clamp(ceil(demand), min, max)``; without
-  a max, the min (no scaling). The demand is the one set (``set_demand``), or,
-  when none is set, the load's: the DetectCustomLabels requests of the last
-  60 seconds, per second, divided by the version's TPS per unit (``_load``).
-* The scaler looks once a minute, at each whole minute: in-service units rise
-  to the lowest desired value of the last ``scale_up_seconds`` if that is
-  higher, and fall to the highest desired value of the last
-  ``scale_down_seconds`` if that is lower. A run begins with min units in
-  service.
-* STARTING publishes Min, Max and Desired (the min being brought up), not
-  InService; STOPPING publishes what the last minute before the stop did, with
-  no scaling; other statuses publish nothing. Max is published only when the
-  start set one.
+* **Labels**: set by a test, or derived from the image's SHA-256, the same for
+  the same bytes on every run and machine: one to four labels with confidences
+  from 0 to 100, every second one with a Geometry. A request gets those at or
+  above its ``MinConfidence`` (without one, at or above ``ASSUMED_THRESHOLD``),
+  highest confidence first, at most ``MaxResults``.
+* **Throughput**: a RUNNING version serves ``tps_per_unit x units in service``
+  requests a second, with a burst of at most one second's worth: a token
+  bucket that is full when the run begins. A request takes one token, or is
+  throttled.
+* **Load**: ``count(T)``, the requests in ``(T - 60, T]``; the demand it makes
+  is ``count / 60 / tps_per_unit``.
+* **Auto-scaling**: nothing runs in the background. Each version keeps two
+  timelines in fake time, its hosting phases and its demand, and the minutes
+  it published are worked out from them when asked. While RUNNING, desired
+  units are ``clamp(ceil(demand), min, max)`` (without a max, the min); the
+  scaler looks at each whole minute: in-service units rise to the lowest
+  desired value of the last ``scale_up_seconds`` if higher, and fall to the
+  highest of the last ``scale_down_seconds`` if lower; a run begins with min
+  units. STARTING publishes Min, Max and Desired, not InService; STOPPING
+  publishes what the last minute before the stop did; other statuses publish
+  nothing. Max is published only when the start set one.
 """
 
 from __future__ import annotations
 
 import bisect
+import hashlib
 import math
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import attrs
 
-from .._models import HOSTED_STATUSES, ProjectVersionStatus
+from .._converters import converter
+from .._models import HOSTED_STATUSES, BoundingBox, CustomLabel, Geometry, Point, ProjectVersionStatus
 from .._rules import DESIRED_METRIC as DESIRED
 from .._rules import IN_SERVICE_METRIC as IN_SERVICE
 from .._rules import MAX_METRIC as MAX
-from .._rules import METRIC_DIMENSIONS as DIMENSIONS
-from .._rules import METRICS_NAMESPACE as NAMESPACE
 from .._rules import MIN_METRIC as MIN
-from .._rules import MINUTE
-from .._rules import UNIT_METRICS as METRIC_NAMES
-from ._load import RequestLoad
-
-__all__ = [
-    "DESIRED",
-    "DIMENSIONS",
-    "IN_SERVICE",
-    "MAX",
-    "METRIC_NAMES",
-    "MIN",
-    "NAMESPACE",
-    "Serving",
-    "UnitsHistory",
-    "UnitsMinute",
-]
-
+from .._rules import MINUTE, is_confidence
 
 S = ProjectVersionStatus
+
+#: The threshold a label is reported above when a request sets no MinConfidence (assumed:
+#: the service uses each label's own threshold, which it does not publish).
+ASSUMED_THRESHOLD = 50.0
+
+#: Names of derived labels: things on a shelf, like the demo's project.
+_NAMES = ("bottle", "box", "can", "carton", "jar", "packet", "tin", "tube")
+
+
+def _ratio(digest: bytes, at: int) -> float:
+    """A number in [0, 1] from two bytes of ``digest``, to 4 places (exact in JSON and back)."""
+    return round(int.from_bytes(digest[at : at + 2], "big") / 0xFFFF, 4)
+
+
+def _geometry(digest: bytes) -> Geometry:
+    width, height = round(0.1 + 0.4 * _ratio(digest, 0), 4), round(0.1 + 0.4 * _ratio(digest, 2), 4)
+    left, top = round((1 - width) * _ratio(digest, 4), 4), round((1 - height) * _ratio(digest, 6), 4)
+    right, bottom = round(left + width, 4), round(top + height, 4)
+    corners = ((left, top), (right, top), (right, bottom), (left, bottom))
+    return Geometry(
+        bounding_box=BoundingBox(width=width, height=height, left=left, top=top),
+        polygon=tuple(Point(x=x, y=y) for x, y in corners),
+    )
+
+
+def derived_labels(image: bytes) -> tuple[CustomLabel, ...]:
+    """The labels derived from ``image``'s SHA-256: one to four, every second one with a Geometry."""
+    digest = hashlib.sha256(image).digest()
+    count = digest[0] % 4 + 1
+    labels = []
+    for index in range(count):
+        part = hashlib.sha256(digest + bytes([index])).digest()
+        labels.append(
+            CustomLabel(
+                name=_NAMES[(digest[1] + index) % len(_NAMES)],
+                confidence=round(100 * _ratio(part, 8), 2),
+                geometry=_geometry(part) if index % 2 else None,
+            )
+        )
+    return tuple(labels)
+
+
+def label_answer(
+    labels: Sequence[CustomLabel], *, min_confidence: float | None, max_results: int | None
+) -> dict[str, Any]:
+    """The response members for ``labels``, as the request's filters pick them."""
+    floor = ASSUMED_THRESHOLD if min_confidence is None else min_confidence
+    kept = sorted(
+        (label for label in labels if (label.confidence or 0.0) >= floor),
+        key=lambda label: -(label.confidence or 0.0),
+    )
+    if max_results is not None:
+        kept = kept[:max_results]
+    return {"CustomLabels": [converter.unstructure(label) for label in kept]}
+
+
+class LabelBook:
+    """The labels tests set, by version and optionally by image; derived ones otherwise."""
+
+    def __init__(self) -> None:
+        # (version ARN, SHA-256 of the image or None for any image) -> labels.
+        self._set: dict[tuple[str, bytes | None], tuple[CustomLabel, ...]] = {}
+
+    def set(self, arn: str, labels: Sequence[CustomLabel], image: bytes | None) -> None:
+        """From now on, ``arn`` finds ``labels`` in ``image`` (in any image, for None).
+
+        Raises:
+            ValueError: A label has no name, or a confidence outside 0 to 100.
+        """
+        for label in labels:
+            if not label.name or not is_confidence(label.confidence):
+                msg = f"a label needs a name and a confidence from 0 to 100: {label!r}"
+                raise ValueError(msg)
+        key = None if image is None else hashlib.sha256(image).digest()
+        self._set[(arn, key)] = tuple(labels)
+
+    def labels(self, arn: str, image: bytes) -> tuple[CustomLabel, ...]:
+        """What ``arn`` finds in ``image``: set for this image, set for any, or derived."""
+        for key in (hashlib.sha256(image).digest(), None):
+            found = self._set.get((arn, key))
+            if found is not None:
+                return found
+        return derived_labels(image)
+
+
+#: Float slack for a bucket that refills in small steps: 30 refills of a third
+#: of a token make one token, not 0.9999999.
+_EPSILON = 1e-9
+
+
+@attrs.define
+class _Bucket:
+    """A run's token bucket: it holds one second's worth of requests, and is full when the run begins."""
+
+    run: int | None
+    tokens: float
+    at: float
+
+
+class RequestLoad:
+    """The arrival times of one version's requests, as distinct times and running totals."""
+
+    def __init__(self) -> None:
+        self._stamps: list[float] = []
+        # _totals[i]: the requests that arrived at _stamps[i] or before.
+        self._totals: list[int] = []
+
+    def add(self, at: float) -> None:
+        """Count one request arriving at ``at``."""
+        stamps, totals = self._stamps, self._totals
+        if stamps and stamps[-1] == at:
+            totals[-1] += 1
+        elif not stamps or stamps[-1] < at:
+            stamps.append(at)
+            totals.append((totals[-1] if totals else 0) + 1)
+        else:
+            # Out of order (a clock that went back): rare, so a linear update is fine.
+            index = bisect.bisect_left(stamps, at)
+            if stamps[index] != at:
+                stamps.insert(index, at)
+                totals.insert(index, totals[index - 1] if index else 0)
+            for i in range(index, len(totals)):
+                totals[i] += 1
+
+    def _upto(self, at: float) -> int:
+        index = bisect.bisect_right(self._stamps, at)
+        return self._totals[index - 1] if index else 0
+
+    def count(self, at: float) -> int:
+        """The requests that arrived in ``(at - 60, at]``."""
+        return self._upto(at) - self._upto(at - MINUTE)
+
+    def extremes(self, start: float, end: float, *, closed: bool) -> tuple[int, int]:
+        """The least and greatest ``count`` over ``[start, end]`` (``[start, end)`` unless ``closed``)."""
+        stamps, totals = self._stamps, self._totals
+        first = self.count(start)
+        low = high = first
+        cut = bisect.bisect_right if closed else bisect.bisect_left
+        # Rises: at each request time in the window.
+        for i in range(bisect.bisect_right(stamps, start), cut(stamps, end)):
+            high = max(high, totals[i] - self._upto(stamps[i] - MINUTE))
+        # Falls: 60 s after each request, when the requests up to it leave the window. Counted
+        # by index, not by subtracting 60 again, which float rounding could put on either side.
+        for i in range(bisect.bisect_right(stamps, start - MINUTE), cut(stamps, end - MINUTE)):
+            low = min(low, self._upto(stamps[i] + MINUTE) - totals[i])
+        return low, high
 
 
 @attrs.frozen(kw_only=True)
@@ -134,6 +269,7 @@ class _Track:
     revision: int = 0
     # The last ``serving`` answer: (revision, up, down, tps, asked at, answer).
     serving: tuple[int, float, float, float, float, Serving] | None = None
+    bucket: _Bucket | None = None
 
     def manual_at(self, at: float) -> float | None:
         index = bisect.bisect_right(self.demand_times, at)
@@ -286,11 +422,26 @@ class UnitsHistory:
             self._tracks.setdefault(key, _Track()).tps = tps
             self._tracks[key].revision += 1
 
-    def tps(self, key: tuple[str, str], default: float) -> float:
-        """The version's TPS per unit: its own, else ``default``."""
+    def admit(self, key: tuple[str, str], *, at: float, up: float, down: float, tps: float) -> bool:
+        """Count a request arriving at ``at`` towards the load; take a token of its run's bucket, or throttle it (False)."""
+        self.record_request(key, at)
+        serving = self.serving(key, at=at, up=up, down=down, tps=tps)
         with self._lock:
-            track = self._tracks.get(key)
-            return default if track is None or track.tps is None else track.tps
+            track = self._tracks[key]
+            rate = (tps if track.tps is None else track.tps) * serving.units
+            bucket = track.bucket
+            if bucket is None or bucket.run != serving.run:
+                bucket = track.bucket = _Bucket(run=serving.run, tokens=rate, at=at)
+            elif at > bucket.at:
+                # The rate changes only at whole minutes: refilling at today's rate is exact
+                # within a minute, and a gap of a second or more fills the bucket anyway.
+                bucket.tokens = min(rate, bucket.tokens + (at - bucket.at) * rate)
+                bucket.at = at
+            bucket.tokens = min(bucket.tokens, rate)
+            if bucket.tokens < 1 - _EPSILON:
+                return False
+            bucket.tokens = max(bucket.tokens - 1, 0.0)
+            return True
 
     def published(
         self, key: tuple[str, str], *, start: float, end: float, up: float, down: float, tps: float
