@@ -6,15 +6,14 @@ Two rules of the architecture (docs/architecture.md):
   functions (only ``if TYPE_CHECKING:`` imports are left out: they never run);
 * no private attribute (``x._name``, or ``getattr(x, "_name")``) is read on an
   object that is not ours: the base must be ``self``, ``cls`` or a module of the
-  package. The aioresponses shims (one module) are the one exception;
-* each module is readable in one sitting: at most 400 lines of code.
+  package. The aioresponses shims (one module) are the one exception.
+
+There is no cap on a module's length: a module owns one concern whole.
 """
 
 from __future__ import annotations
 
 import ast
-import io
-import tokenize
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -204,30 +203,3 @@ def test_no_import_cycles() -> None:
 def test_no_private_attribute_of_others_is_read(module: str) -> None:
     """No module reads a private attribute (``_name``) of an object that is not ours."""
     assert private_reads(module) == set()
-
-
-def code_lines(path: Path) -> int:
-    """Lines holding code: docstrings, comments and blank lines aside."""
-    source = path.read_text()
-    docstrings = {
-        (node.body[0].lineno, node.body[0].end_lineno or node.body[0].lineno)
-        for node in ast.walk(ast.parse(source))
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-        and isinstance(node.body[0].value.value, str)
-    }
-    lines: set[int] = set()
-    for token in tokenize.generate_tokens(io.StringIO(source).readline):
-        if token.type in {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}:
-            continue
-        if any(first <= token.start[0] <= last for first, last in docstrings):
-            continue
-        lines.update(range(token.start[0], token.end[0] + 1))
-    return len(lines)
-
-
-def test_each_module_is_readable_in_one_sitting() -> None:
-    """Every module of the package holds at most 400 lines of code (docstrings, comments and blanks aside)."""
-    assert {name: code_lines(path) for name, path in MODULES.items() if code_lines(path) > 400} == {}
