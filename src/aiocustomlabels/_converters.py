@@ -28,7 +28,6 @@ from typing import Any, Literal
 
 import attrs
 import cattrs
-from botocore.utils import parse_timestamp
 
 from ._arns import ProjectArn, ProjectVersionArn, _Arn
 from ._errors import MalformedResponseError
@@ -45,9 +44,6 @@ __all__ = [
 ]
 
 Timestamps = Literal["datetime", "iso8601"]
-# "wire" reads timestamps as the service sends them (epoch seconds, or what
-# botocore's parser takes): only for finding a bad member in a raw body.
-_Mode = Literal["datetime", "iso8601", "wire"]
 
 
 def member_name(field: attrs.Attribute[Any]) -> str:
@@ -88,17 +84,6 @@ def _iso8601(path: tuple[str, ...], value: object) -> datetime:
         raise _bad(path, "an ISO 8601 timestamp", value) from None
     if parsed.tzinfo is None:
         raise _bad(path, "a timestamp with a UTC offset", value)
-    return parsed
-
-
-def _wire_timestamp(path: tuple[str, ...], value: object) -> datetime:
-    # botocore's own parser decides, so a member is called bad exactly when botocore fails on it.
-    try:
-        parsed = parse_timestamp(value)
-    except Exception:  # whatever botocore's parser raises, the member is bad
-        raise _bad(path, "a timestamp", value) from None
-    if not isinstance(parsed, datetime):  # pragma: no cover - botocore returns a datetime or raises
-        raise _bad(path, "a timestamp", value)
     return parsed
 
 
@@ -188,7 +173,7 @@ class _StructureGen:
     Python call, plus one per list item, instead of one per object.
     """
 
-    def __init__(self, converter: cattrs.Converter, timestamps: _Mode, *, checked: bool) -> None:
+    def __init__(self, converter: cattrs.Converter, timestamps: Timestamps, *, checked: bool) -> None:
         self.converter = converter
         self.timestamps = timestamps
         self.checked = checked
@@ -197,7 +182,7 @@ class _StructureGen:
             "_datetime": datetime,
             "_bad": _bad,
             "_index_error": _index_error,
-            "_timestamp": _wire_timestamp if timestamps == "wire" else _iso8601,
+            "_timestamp": _iso8601,
             "_Malformed": MalformedResponseError,
             "_NO_ITEMS": NO_ITEMS,
             "_new": object.__new__,
@@ -346,7 +331,7 @@ class _StructureGen:
 
 
 def make_structure_fn(
-    cl: type, converter: cattrs.Converter, *, timestamps: _Mode
+    cl: type, converter: cattrs.Converter, *, timestamps: Timestamps
 ) -> Callable[[Any, Any], Any]:
     """Generate the structuring function of the attrs class ``cl``.
 
@@ -397,7 +382,9 @@ def _can_bypass_init(cl: type) -> bool:
     )
 
 
-def make_unstructure_fn(cl: type, converter: cattrs.Converter, *, timestamps: _Mode) -> Callable[[Any], Any]:
+def make_unstructure_fn(
+    cl: type, converter: cattrs.Converter, *, timestamps: Timestamps
+) -> Callable[[Any], Any]:
     """Generate the unstructuring function of the attrs class ``cl``.
 
     ``None`` members and lists that were never sent (``NO_ITEMS``) are omitted,
@@ -440,10 +427,6 @@ def configure_converter(converter: cattrs.Converter, *, timestamps: Timestamps =
             ``datetime`` objects, as botocore gives them; ``"iso8601"`` to
             turn them into ISO 8601 strings, for JSON.
     """
-    _configure(converter, timestamps)
-
-
-def _configure(converter: cattrs.Converter, timestamps: _Mode) -> None:
     converter.register_structure_hook_factory(
         attrs.has, lambda cl: make_structure_fn(cl, converter, timestamps=timestamps)
     )
@@ -476,18 +459,6 @@ def make_json_converter() -> cattrs.Converter:
     """A new converter for JSON: like ``make_converter()``, with ISO 8601 timestamps."""
     result = cattrs.Converter()
     configure_converter(result, timestamps="iso8601")
-    return result
-
-
-def make_wire_converter() -> cattrs.Converter:
-    """A converter for the raw JSON of an answer, timestamps as sent: it finds what botocore failed on.
-
-    Not for everyday structuring: botocore's parsed dictionaries are what
-    ``converter`` takes. This one walks a body that botocore's parser
-    rejected, and names the path of the member it rejected.
-    """
-    result = cattrs.Converter()
-    _configure(result, "wire")
     return result
 
 
