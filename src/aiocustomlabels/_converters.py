@@ -197,17 +197,12 @@ class _StructureGen:
         self.ns[name] = value
         return name
 
+    def _ours(self, type_: Any) -> bool:
+        """Whether ``type_``'s hook is our own factory's: a hook registered by hand wins, and is called."""
+        return getattr(self.converter.get_structure_hook(type_), "_aiocustomlabels_generated", False) is True
+
     def _inlinable(self, type_: Any) -> bool:
-        if not (attrs.has(type_) and _can_bypass_init(type_)):
-            return False
-        # Inline only what our own factory would do: a hook registered by hand wins.
-        return getattr(self.converter.get_structure_hook(type_), "_aiocustomlabels_generated", False) is True
-
-    def _is_default_arn(self, type_: type[_Arn]) -> bool:
-        return getattr(self.converter.get_structure_hook(type_), "_aiocustomlabels_generated", False) is True
-
-    def _is_default_enum(self, type_: type[enum.Enum]) -> bool:
-        return getattr(self.converter.get_structure_hook(type_), "_aiocustomlabels_generated", False) is True
+        return attrs.has(type_) and _can_bypass_init(type_) and self._ours(type_)
 
     def emit(  # noqa: PLR0912, PLR0915 -- one flat dispatch on member kinds reads best
         self, cl: type, src: str, path: tuple[str, ...], ind: str
@@ -278,7 +273,7 @@ class _StructureGen:
                 ]
             elif inner is datetime:
                 out += [f"{ind}if {var} is not None:", f"{ind}    {var} = _timestamp({fpath!r}, {var})"]
-            elif isinstance(inner, type) and issubclass(inner, _Arn) and self._is_default_arn(inner):
+            elif isinstance(inner, type) and issubclass(inner, _Arn) and self._ours(inner):
                 # Inlined: a description's ARN is checked and typed for about 0.5 us.
                 arn_t = self._name("_t", inner)
                 match = self._name("_m", inner._pattern.fullmatch)
@@ -289,7 +284,7 @@ class _StructureGen:
                     f"{ind}        raise _bad({fpath!r}, {'a ' + inner.__name__!r}, {var})",
                     f"{ind}    {var} = _snew({arn_t}, {var})",
                 ]
-            elif isinstance(inner, type) and issubclass(inner, enum.Enum) and self._is_default_enum(inner):
+            elif isinstance(inner, type) and issubclass(inner, enum.Enum) and self._ours(inner):
                 known = self._name("_k", {member.value: member for member in inner})
                 slow = self._name("_e", _enum_structurer(inner))
                 out += [
