@@ -28,7 +28,7 @@ PACKAGE = ROOT / "src" / "aiocustomlabels"
 #: The packages whose module counts are kept, with the most each may hold.
 LIMITS = {"testing": 8, "_cli": 5}
 #: The modules a wait once took, of which at most two may remain.
-WAITING = ("_backoff", "_plans", "_polling", "_waiting")
+WAITING = ("_polling", "_waiting")
 MAX_WAITING_MODULES = 2
 MAX_SRC_CODE_LINES = 6_000
 MAX_TEST_LINES = 12_000

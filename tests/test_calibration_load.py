@@ -11,7 +11,7 @@ from aiocustomlabels import (
     InternalServerError,
     ResourceNotReadyError,
 )
-from aiocustomlabels._load import LoadPlan, run_load
+from aiocustomlabels._calibration import LoadPlan, run_load
 from tests._bucket import Bucket
 from tests._harness import run
 

@@ -31,7 +31,7 @@ from aiocustomlabels import (
     WaitError,
     WaitTimeoutError,
 )
-from aiocustomlabels._plans import STALE_GRACE
+from aiocustomlabels._waiting import STALE_GRACE
 from aiocustomlabels.testing import FakeCustomLabels
 from tests._harness import client_for, project_with, run, virtual_fake
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aiocustomlabels import ProjectVersionStatus
-from aiocustomlabels._plans import START_PLAN, STOP_PLAN, Action
+from aiocustomlabels._waiting import START_PLAN, STOP_PLAN, Action
 from aiocustomlabels.testing import FakeCustomLabels, RecordedRequest, ScaledClock, VirtualClock
 from tests._fake_support import (
     DESCRIBE,

@@ -15,9 +15,8 @@ from aiocustomlabels import (
     ProjectVersionStatus,
     WaitTimeoutError,
 )
-from aiocustomlabels._transport import locate
-from aiocustomlabels.testing import FakeCustomLabels
-from tests._harness import client_for, project_with, run, virtual_fake
+from aiocustomlabels.testing import FakeCustomLabels, in_process
+from tests._harness import client_for, dummy_session, project_with, run, virtual_fake
 
 S = ProjectVersionStatus
 DESCRIBE = "DescribeProjectVersions"
@@ -79,7 +78,7 @@ def test_a_proxy_page_is_malformed_on_every_path(
 
     error = run(main)
     assert error.location == location
-    assert "<html>" in error.reason
+    assert "not the operation's output" in error.reason
 
 
 @pytest.mark.parametrize(
@@ -159,6 +158,12 @@ BREAKAGES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         lambda d: d["EvaluationResult"]["Summary"].update(S3Object=[1]),
         ".EvaluationResult.Summary.S3Object",
     ),
+    (
+        "list a number",
+        lambda d: d["TrainingDataResult"]["Input"].update(Assets=3),
+        ".TrainingDataResult.Input.Assets",
+    ),
+    ("epoch as text", lambda d: d.update(CreationTimestamp=[1.5]), ".CreationTimestamp"),
 ]
 
 
@@ -188,7 +193,9 @@ def test_a_member_botocore_rejects_is_named_by_its_path(
 
     error = run(main)
     assert error.location == f"$.ProjectVersionDescriptions[57]{where}"
-    assert isinstance(error.__cause__, AttributeError | ValueError)  # botocore's own failure, kept
+    assert isinstance(
+        error.__cause__, AttributeError | TypeError | ValueError
+    )  # botocore's own failure, kept
 
 
 def test_a_body_botocore_rejects_mid_wait_is_a_failed_poll() -> None:
@@ -204,19 +211,22 @@ def test_a_body_botocore_rejects_mid_wait_is_a_failed_poll() -> None:
     assert run(main).status is S.RUNNING
 
 
-@pytest.mark.parametrize(
-    ("body", "location", "says"),
-    [
-        (None, "$", "botocore could not parse"),
-        (b"<html>", "$", "not JSON"),
-        (b'{"ProjectVersionDescriptions": []}', "$", "botocore could not parse"),
-    ],
-    ids=["not kept", "not JSON", "nothing wrong found"],
-)
-def test_a_body_that_cannot_be_walked_is_located_at_the_root(
-    body: bytes | None, location: str, says: str
-) -> None:
-    """When the raw body was not kept, is not JSON, or shows nothing wrong, the error is at ``$``, botocore's words kept."""
-    error = locate(DESCRIBE, body, ValueError("botocore's own complaint"))
-    assert error.location == location
-    assert says in error.reason
+def test_a_session_of_the_callers_locates_botocores_failure_at_the_root() -> None:
+    """A session the caller gives is left as it is: botocore's failure is MalformedResponseError at ``$``, its words kept."""
+    fake = virtual_fake()
+    project, _ = project_with(fake, 3)
+    fake.faults.malformed(DESCRIBE, body=broken_page(fake, project, 1, BREAKAGES[0][1]))
+    session = dummy_session()
+
+    async def main() -> MalformedResponseError:
+        with in_process(fake):
+            async with CustomLabelsClient.create(region_name="us-east-1", session=session) as client:
+                with pytest.raises(MalformedResponseError) as caught:
+                    await anext(client.describe_project_versions(project))
+                return caught.value
+
+    error = run(main)
+    assert error.location == "$"
+    assert "botocore could not parse" in error.reason
+    assert isinstance(error.__cause__, ValueError)
+    assert type(session.get_component("response_parser_factory")).__module__.startswith("aiobotocore")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from aiocustomlabels import ConfigurationError, CustomLabelsClient
-from aiocustomlabels._sessions import new_session
+from aiocustomlabels._transport import new_session
 from tests._harness import run_fast
 
 

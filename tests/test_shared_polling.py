@@ -19,7 +19,6 @@ from aiocustomlabels import (
     ThrottlingError,
     WaitTimeoutError,
 )
-from aiocustomlabels._backoff import WaitOptions
 from aiocustomlabels._polling import SharedPoller
 from aiocustomlabels.testing import FakeCustomLabels
 from tests._harness import client_for, project_with, run, virtual_fake
@@ -269,8 +268,7 @@ def _poller_delays(*, throttle_second_round: bool) -> list[float]:
 
     async def main() -> list[float]:
         poller = SharedPoller(fetch, rng=_Ceiling())
-        options = WaitOptions(backoff=Backoff(min_delay=1, max_delay=1000), on_delay=delays.append)
-        member = poller.join("v", options, deadline=None)
+        member = poller.join("v", Backoff(min_delay=1, max_delay=1000), delays.append, deadline=None)
         try:
             for _ in range(4):
                 with contextlib.suppress(ThrottlingError):

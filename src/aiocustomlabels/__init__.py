@@ -19,14 +19,7 @@ from ._version import __version__ as __version__
 
 if TYPE_CHECKING:
     from ._arns import ProjectArn, ProjectVersionArn
-    from ._backoff import (
-        DEFAULT_MAX_DELAY,
-        DEFAULT_MIN_DELAY,
-        Backoff,
-        DelayCallback,
-        StatusCallback,
-    )
-    from ._calibration import Calibration, calibrate
+    from ._calibration import Calibration, CalibrationStep, calibrate
     from ._client import DEFAULT_CONFIG, ClientOpening, CustomLabelsClient
     from ._converters import (
         configure_converter,
@@ -74,7 +67,6 @@ if TYPE_CHECKING:
         ProjectVersionIterator,
         ProjectVersionPages,
     )
-    from ._load import CalibrationStep
     from ._metrics import InferenceUnitsSample
     from ._models import (
         Asset,
@@ -110,8 +102,10 @@ if TYPE_CHECKING:
         TrainingDataResult,
         ValidationData,
     )
+    from ._polling import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY, Backoff, DelayCallback
     from ._rules import InferenceUnits
     from ._sizing import Recommendation, recommend
+    from ._waiting import StatusCallback
 
 #: The module of each public name, imported on first use. tests/typing checks that it names
 #: exactly what the imports above (for type checkers) and ``__all__`` name.
@@ -120,15 +114,9 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "ProjectArn",
         "ProjectVersionArn",
     ),
-    "._backoff": (
-        "Backoff",
-        "DEFAULT_MAX_DELAY",
-        "DEFAULT_MIN_DELAY",
-        "DelayCallback",
-        "StatusCallback",
-    ),
     "._calibration": (
         "Calibration",
+        "CalibrationStep",
         "calibrate",
     ),
     "._client": (
@@ -182,7 +170,6 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "ProjectVersionIterator",
         "ProjectVersionPages",
     ),
-    "._load": ("CalibrationStep",),
     "._metrics": ("InferenceUnitsSample",),
     "._models": (
         "Asset",
@@ -218,11 +205,18 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "TrainingDataResult",
         "ValidationData",
     ),
+    "._polling": (
+        "Backoff",
+        "DEFAULT_MAX_DELAY",
+        "DEFAULT_MIN_DELAY",
+        "DelayCallback",
+    ),
     "._rules": ("InferenceUnits",),
     "._sizing": (
         "Recommendation",
         "recommend",
     ),
+    "._waiting": ("StatusCallback",),
 }
 _HOMES = {name: module for module, names in _MODULES.items() for name in names}
 

@@ -3,16 +3,35 @@
 AWS publishes no such figure: it depends on the model, and on the images
 (Custom Labels guide, "Running a trained model"). AWS's advice is to measure
 it, with a load that rises step by step on a running model until requests are
-throttled. ``calibrate`` does that (the load is ``_load``'s), divides the
-sustained rate by the units in service, and says how sure the figure is:
-``saturated`` when throttling was reached, a lower bound when not, and
-``units_changed`` when auto-scaling moved the units meanwhile.
+throttled. ``calibrate`` does that, divides the sustained rate by the units in
+service, and says how sure the figure is: ``saturated`` when throttling was
+reached, a lower bound when not, and ``units_changed`` when auto-scaling moved
+the units meanwhile.
+
+The load is an open loop: each step offers a rate (requests a second, evenly
+spaced), with a cap on the requests in flight, rather than a number of
+workers that each send as fast as answers come back. Against a local
+emulator that answers in a millisecond, a few closed-loop workers send
+hundreds of requests a second, nearly all throttled; a rate is kinder to the
+service and says exactly what was offered.
+
+The rate doubles after each step in which no request was throttled, and holds
+after one in which some were: a held rate is above the capacity, so the
+version's token bucket (AWS and the fake allow a burst) stays empty, and what
+it serves is its sustained rate. That rate is measured from the first
+throttled request of a run of throttled steps to the end of the run: the
+requests served then, over that time.
+
+Every request is sent once (the caller's client must not retry): a throttled
+request is counted, never hidden by a retry that succeeds later.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Sequence
+import math
+from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Final
 
@@ -20,15 +39,24 @@ import attrs
 from aiobotocore.config import AioConfig
 
 from ._arns import ProjectArn, ProjectVersionArn
-from ._errors import AccessDeniedError, ConfigurationError, InvalidRequestError, VersionNotRunningError
-from ._load import CalibrationStep, LoadPlan, StepCallback, run_load
+from ._errors import (
+    AccessDeniedError,
+    ConfigurationError,
+    CustomLabelsError,
+    InternalServerError,
+    InvalidRequestError,
+    ProvisionedThroughputExceededError,
+    ThrottlingError,
+    TransportError,
+    VersionNotRunningError,
+)
 from ._models import ProjectVersionDescription, ProjectVersionStatus
 from ._rules import IMAGE_BYTES, IN_SERVICE_METRIC, MIN_METRIC, check_arn, check_seconds, is_image_bytes
 
 if TYPE_CHECKING:
     from ._client import CustomLabelsClient
 
-__all__ = ["Calibration", "calibrate"]
+__all__ = ["Calibration", "CalibrationStep", "LoadPlan", "StepCallback", "calibrate", "run_load"]
 
 #: Steps last about a twelfth of the load, within these bounds (seconds).
 _STEP_SECONDS: Final = (1.0, 10.0)
@@ -39,6 +67,225 @@ DEFAULT_MAX_IN_FLIGHT: Final = 64
 ONE_ATTEMPT: Final = AioConfig(retries={"mode": "standard", "total_max_attempts": 1})
 #: The same, as the words that tell a caller how.
 _ONE_ATTEMPT_FIX: Final = f"config=AioConfig(retries={json.dumps(ONE_ATTEMPT.retries)})"
+
+
+#: Errors that end no load: counted against the step, which goes on. Anything else (a version that
+#: stopped, an image the model refuses, a closed client) ends the load at once, raised as it is.
+_TRANSIENT: Final = (InternalServerError, ThrottlingError, TransportError)
+#: How much the rate grows after a step without throttling.
+_GROWTH: Final = 2.0
+
+
+@attrs.frozen(kw_only=True)
+class CalibrationStep:
+    """One step of a calibration's load: the rate it offered and what became of its requests.
+
+    Requests are counted in the step in which they were sent, whenever they
+    were answered.
+
+    Attributes:
+        index: Its place in the load, from 0.
+        offered_tps: The rate it offered: requests a second, evenly spaced.
+        start: When it began, in seconds after the load began.
+        seconds: How long it lasted.
+        sent: Requests sent (fewer than the rate offers when the cap on
+            requests in flight was reached).
+        served: Requests answered with labels.
+        throttled: Requests refused with ``ProvisionedThroughputExceededException``.
+        errors: Requests that failed otherwise (InternalServerError,
+            ThrottlingException, no whole answer).
+        unanswered: Requests still in flight at the deadline, cancelled.
+        measured_seconds: The part of the step in the sustained measure: from
+            the first throttled request of a run of throttled steps to the
+            end of the run; 0 for a step outside such a run.
+        measured_served: The requests served in that part.
+    """
+
+    index: int
+    offered_tps: float
+    start: float
+    seconds: float
+    sent: int = 0
+    served: int = 0
+    throttled: int = 0
+    errors: int = 0
+    unanswered: int = 0
+    measured_seconds: float = 0.0
+    measured_served: int = 0
+
+    @property
+    def served_tps(self) -> float:
+        """Requests served a second over the whole step, burst included."""
+        return self.served / self.seconds
+
+    @property
+    def sustained_tps(self) -> float | None:
+        """Requests served a second in the measured part; ``None`` for a step not measured."""
+        return self.measured_served / self.measured_seconds if self.measured_seconds > 0 else None
+
+
+StepCallback = Callable[[CalibrationStep], object]
+"""Called at the end of each step with what is known of it then (answers may still come)."""
+
+
+@attrs.frozen(kw_only=True)
+class LoadPlan:
+    """How a load runs; checked by the caller.
+
+    Attributes:
+        duration: Seconds from the first request to the deadline; the last
+            ``tail`` of them sends nothing, and lets the requests in flight answer.
+        steps: How many steps share the rest.
+        initial_tps: The first step's rate.
+        max_in_flight: The most requests in flight at once.
+    """
+
+    duration: float
+    steps: int
+    initial_tps: float
+    max_in_flight: int
+
+    @property
+    def tail(self) -> float:
+        """Seconds at the end in which nothing is sent: a tenth of the duration, at most 5."""
+        return min(5.0, self.duration / 10)
+
+    @property
+    def step_seconds(self) -> float:
+        """How long each step lasts."""
+        return (self.duration - self.tail) / self.steps
+
+
+@attrs.define
+class _Step:
+    """A step under way: the send time (since the load began) of each request, by outcome."""
+
+    index: int
+    rate: float
+    start: float
+    seconds: float
+    sent: int = 0
+    served: list[float] = attrs.Factory(list)
+    throttled: list[float] = attrs.Factory(list)
+    errors: int = 0
+
+    @property
+    def end(self) -> float:
+        return self.start + self.seconds
+
+    def frozen(self, *, since: float | None = None) -> CalibrationStep:
+        """The step as a result; ``since``: when its measured part begins (none: not measured)."""
+        answered = len(self.served) + len(self.throttled) + self.errors
+        return CalibrationStep(
+            index=self.index,
+            offered_tps=self.rate,
+            start=self.start,
+            seconds=self.seconds,
+            sent=self.sent,
+            served=len(self.served),
+            throttled=len(self.throttled),
+            errors=self.errors,
+            unanswered=self.sent - answered,
+            measured_seconds=0.0 if since is None else self.end - since,
+            measured_served=0 if since is None else sum(1 for t in self.served if t >= since),
+        )
+
+
+async def _sleep_until(loop: asyncio.AbstractEventLoop, when: float) -> None:
+    delay = when - loop.time()
+    if delay > 0:
+        await asyncio.sleep(delay)
+
+
+def _sustained(steps: Sequence[_Step]) -> tuple[CalibrationStep, ...]:
+    """The steps as results, with their measured parts.
+
+    A run of throttled steps is measured from its first throttled request to
+    its end: from then on the version's bucket is empty, and what it serves
+    is its sustained rate. A step after a throttled one is measured whole.
+    """
+    results = []
+    since: float | None = None
+    for step in steps:
+        if not step.throttled:
+            since = None
+            results.append(step.frozen())
+            continue
+        since = step.start if since is not None else min(step.throttled)
+        results.append(step.frozen(since=since))
+    return tuple(results)
+
+
+async def run_load(
+    detect: Callable[[bytes], Awaitable[object]],
+    images: Sequence[bytes],
+    plan: LoadPlan,
+    *,
+    on_step: StepCallback | None = None,
+) -> tuple[CalibrationStep, ...]:
+    """Run the step load: every request sent once, each image in turn, until the plan's deadline.
+
+    The requests are tasks of one task group: at the deadline those still in
+    flight are cancelled (and counted ``unanswered``); a cancellation of the
+    caller cancels them all at once.
+
+    Raises:
+        CustomLabelsError: The first error that ends the load (any but
+            throttling and the transient ones), raised as it is.
+    """
+    loop = asyncio.get_running_loop()
+    in_flight = asyncio.Semaphore(plan.max_in_flight)
+    steps: list[_Step] = []
+
+    async def one(step: _Step, image: bytes, sent_at: float) -> None:
+        try:
+            await detect(image)
+        except ProvisionedThroughputExceededError:
+            step.throttled.append(sent_at)
+        except _TRANSIENT:
+            step.errors += 1
+        else:
+            step.served.append(sent_at)
+        finally:
+            in_flight.release()
+
+    async def drive(group: asyncio.TaskGroup) -> None:
+        """Send each step's requests at its rate, in ``group``; the rate grows until throttled."""
+        rate, length, count = plan.initial_tps, plan.step_seconds, 0
+        for index in range(plan.steps):
+            step = _Step(index=index, rate=rate, start=index * length, seconds=length)
+            steps.append(step)
+            for number in range(math.ceil(length * rate)):
+                await _sleep_until(loop, began + step.start + number / rate)
+                await in_flight.acquire()
+                now = loop.time() - began
+                if now >= step.end:  # the cap held the request past its step: it is not sent
+                    in_flight.release()
+                    break
+                step.sent += 1
+                group.create_task(one(step, images[count % len(images)], now))
+                count += 1
+            await _sleep_until(loop, began + step.end)
+            if on_step is not None:
+                on_step(step.frozen())
+            if not step.throttled:  # as far as the answers in by now tell
+                rate *= _GROWTH
+
+    began = loop.time()
+    try:
+        async with asyncio.timeout_at(began + plan.duration) as deadline:
+            async with asyncio.TaskGroup() as group:
+                await drive(group)
+    except TimeoutError:
+        if not deadline.expired():
+            raise
+    except BaseExceptionGroup as failures:
+        # A request's error ends the load; the group adds nothing a caller needs.
+        first = failures.exceptions[0]
+        if isinstance(first, CustomLabelsError):
+            raise first from None
+        raise
+    return _sustained(steps)
 
 
 @attrs.frozen(kw_only=True)

@@ -22,7 +22,6 @@ from botocore import UNSIGNED
 from botocore.exceptions import BotoCoreError, NoCredentialsError
 
 from ._arns import ProjectArn, ProjectVersionArn
-from ._backoff import Backoff, DelayCallback, StatusCallback, WaitOptions
 from ._converters import converter as default_converter
 from ._detection import Detection, check_image
 from ._errors import ConfigurationError, InvalidRequestError
@@ -30,6 +29,7 @@ from ._hosting import Hosting, RunningVersion
 from ._listing import HostedVersionIterator, Listing, ProjectIterator, ProjectVersionIterator
 from ._metrics import InferenceUnitsSample, Metrics, wall_clock
 from ._models import CustomLabel, ProjectVersionDescription, ProjectVersionStatus, S3Object
+from ._polling import Backoff, DelayCallback
 from ._rules import (
     MAX_CONCURRENCY,
     MAX_PAGE_SIZE,
@@ -44,8 +44,8 @@ from ._rules import (
     check_seconds,
     check_window,
 )
-from ._sessions import new_session
-from ._transport import AsyncResource, Transport
+from ._transport import AsyncResource, Transport, new_session
+from ._waiting import StatusCallback, WaitOptions
 
 if TYPE_CHECKING:
     from types_aiobotocore_cloudwatch import CloudWatchClient

@@ -28,7 +28,6 @@ from typing import Any, Literal
 
 import attrs
 import cattrs
-from botocore.utils import parse_timestamp
 
 from ._arns import ProjectArn, ProjectVersionArn, _Arn
 from ._errors import MalformedResponseError
@@ -45,9 +44,6 @@ __all__ = [
 ]
 
 Timestamps = Literal["datetime", "iso8601"]
-# "wire" reads timestamps as the service sends them (epoch seconds, or what
-# botocore's parser takes): only for finding a bad member in a raw body.
-_Mode = Literal["datetime", "iso8601", "wire"]
 
 
 def member_name(field: attrs.Attribute[Any]) -> str:
@@ -88,17 +84,6 @@ def _iso8601(path: tuple[str, ...], value: object) -> datetime:
         raise _bad(path, "an ISO 8601 timestamp", value) from None
     if parsed.tzinfo is None:
         raise _bad(path, "a timestamp with a UTC offset", value)
-    return parsed
-
-
-def _wire_timestamp(path: tuple[str, ...], value: object) -> datetime:
-    # botocore's own parser decides, so a member is called bad exactly when botocore fails on it.
-    try:
-        parsed = parse_timestamp(value)
-    except Exception:  # whatever botocore's parser raises, the member is bad
-        raise _bad(path, "a timestamp", value) from None
-    if not isinstance(parsed, datetime):  # pragma: no cover - botocore returns a datetime or raises
-        raise _bad(path, "a timestamp", value)
     return parsed
 
 
@@ -188,7 +173,7 @@ class _StructureGen:
     Python call, plus one per list item, instead of one per object.
     """
 
-    def __init__(self, converter: cattrs.Converter, timestamps: _Mode, *, checked: bool) -> None:
+    def __init__(self, converter: cattrs.Converter, timestamps: Timestamps, *, checked: bool) -> None:
         self.converter = converter
         self.timestamps = timestamps
         self.checked = checked
@@ -197,7 +182,7 @@ class _StructureGen:
             "_datetime": datetime,
             "_bad": _bad,
             "_index_error": _index_error,
-            "_timestamp": _wire_timestamp if timestamps == "wire" else _iso8601,
+            "_timestamp": _iso8601,
             "_Malformed": MalformedResponseError,
             "_NO_ITEMS": NO_ITEMS,
             "_new": object.__new__,
@@ -212,17 +197,12 @@ class _StructureGen:
         self.ns[name] = value
         return name
 
+    def _ours(self, type_: Any) -> bool:
+        """Whether ``type_``'s hook is our own factory's: a hook registered by hand wins, and is called."""
+        return getattr(self.converter.get_structure_hook(type_), "_aiocustomlabels_generated", False) is True
+
     def _inlinable(self, type_: Any) -> bool:
-        if not (attrs.has(type_) and _can_bypass_init(type_)):
-            return False
-        # Inline only what our own factory would do: a hook registered by hand wins.
-        return getattr(self.converter.get_structure_hook(type_), "_aiocustomlabels_generated", False) is True
-
-    def _is_default_arn(self, type_: type[_Arn]) -> bool:
-        return getattr(self.converter.get_structure_hook(type_), "_aiocustomlabels_generated", False) is True
-
-    def _is_default_enum(self, type_: type[enum.Enum]) -> bool:
-        return getattr(self.converter.get_structure_hook(type_), "_aiocustomlabels_generated", False) is True
+        return attrs.has(type_) and _can_bypass_init(type_) and self._ours(type_)
 
     def emit(  # noqa: PLR0912, PLR0915 -- one flat dispatch on member kinds reads best
         self, cl: type, src: str, path: tuple[str, ...], ind: str
@@ -293,7 +273,7 @@ class _StructureGen:
                 ]
             elif inner is datetime:
                 out += [f"{ind}if {var} is not None:", f"{ind}    {var} = _timestamp({fpath!r}, {var})"]
-            elif isinstance(inner, type) and issubclass(inner, _Arn) and self._is_default_arn(inner):
+            elif isinstance(inner, type) and issubclass(inner, _Arn) and self._ours(inner):
                 # Inlined: a description's ARN is checked and typed for about 0.5 us.
                 arn_t = self._name("_t", inner)
                 match = self._name("_m", inner._pattern.fullmatch)
@@ -304,7 +284,7 @@ class _StructureGen:
                     f"{ind}        raise _bad({fpath!r}, {'a ' + inner.__name__!r}, {var})",
                     f"{ind}    {var} = _snew({arn_t}, {var})",
                 ]
-            elif isinstance(inner, type) and issubclass(inner, enum.Enum) and self._is_default_enum(inner):
+            elif isinstance(inner, type) and issubclass(inner, enum.Enum) and self._ours(inner):
                 known = self._name("_k", {member.value: member for member in inner})
                 slow = self._name("_e", _enum_structurer(inner))
                 out += [
@@ -346,7 +326,7 @@ class _StructureGen:
 
 
 def make_structure_fn(
-    cl: type, converter: cattrs.Converter, *, timestamps: _Mode
+    cl: type, converter: cattrs.Converter, *, timestamps: Timestamps
 ) -> Callable[[Any, Any], Any]:
     """Generate the structuring function of the attrs class ``cl``.
 
@@ -397,7 +377,9 @@ def _can_bypass_init(cl: type) -> bool:
     )
 
 
-def make_unstructure_fn(cl: type, converter: cattrs.Converter, *, timestamps: _Mode) -> Callable[[Any], Any]:
+def make_unstructure_fn(
+    cl: type, converter: cattrs.Converter, *, timestamps: Timestamps
+) -> Callable[[Any], Any]:
     """Generate the unstructuring function of the attrs class ``cl``.
 
     ``None`` members and lists that were never sent (``NO_ITEMS``) are omitted,
@@ -440,10 +422,6 @@ def configure_converter(converter: cattrs.Converter, *, timestamps: Timestamps =
             ``datetime`` objects, as botocore gives them; ``"iso8601"`` to
             turn them into ISO 8601 strings, for JSON.
     """
-    _configure(converter, timestamps)
-
-
-def _configure(converter: cattrs.Converter, timestamps: _Mode) -> None:
     converter.register_structure_hook_factory(
         attrs.has, lambda cl: make_structure_fn(cl, converter, timestamps=timestamps)
     )
@@ -476,18 +454,6 @@ def make_json_converter() -> cattrs.Converter:
     """A new converter for JSON: like ``make_converter()``, with ISO 8601 timestamps."""
     result = cattrs.Converter()
     configure_converter(result, timestamps="iso8601")
-    return result
-
-
-def make_wire_converter() -> cattrs.Converter:
-    """A converter for the raw JSON of an answer, timestamps as sent: it finds what botocore failed on.
-
-    Not for everyday structuring: botocore's parsed dictionaries are what
-    ``converter`` takes. This one walks a body that botocore's parser
-    rejected, and names the path of the member it rejected.
-    """
-    result = cattrs.Converter()
-    _configure(result, "wire")
     return result
 
 

@@ -16,7 +16,6 @@ from typing import Any
 import attrs
 
 from ._arns import ProjectArn, ProjectVersionArn
-from ._backoff import StatusCallback, WaitOptions
 from ._errors import (
     InvalidParameterError,
     ResourceInUseError,
@@ -31,11 +30,10 @@ from ._models import (
     StartProjectVersionResponse,
     StopProjectVersionResponse,
 )
-from ._plans import START_PLAN, STOP_PLAN, WaitPlan
 from ._polling import Pollers
 from ._rules import InferenceUnits
 from ._transport import Transport
-from ._waiting import wait_for
+from ._waiting import START_PLAN, STOP_PLAN, StatusCallback, WaitOptions, WaitPlan, wait_for
 
 __all__ = ["Hosting", "RunningVersion", "Started", "check_units"]
 

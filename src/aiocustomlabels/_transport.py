@@ -18,8 +18,8 @@ What each botocore error becomes:
   retries count as transient;
 * parameter validation: ``InvalidRequestError``;
 * a parser that fails on the body: ``MalformedResponseError``, with the path of
-  the bad member, found in the raw body that botocore's ``before-parse`` event
-  hands over;
+  the bad member when the client's session is one the library made (see
+  ``new_session``), at ``$`` otherwise;
 * any other ``BotoCoreError`` (no credentials, a credential provider that
   fails, a bad setting): ``ConfigurationError``;
 * anything at all once this client is closed: ``ClientClosedError``, never a
@@ -35,7 +35,7 @@ to close after ours: closed first, its requests fail as aiobotocore fails them
 from __future__ import annotations
 
 import asyncio
-import contextvars
+import functools
 import io
 import json
 from collections.abc import Awaitable, Callable, Coroutine
@@ -43,6 +43,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 
 import cattrs
+from aiobotocore.session import AioSession
 from aiohttp.payload import TOO_LARGE_BYTES_BODY, BytesIOPayload
 from botocore.exceptions import (
     BotoCoreError,
@@ -54,8 +55,9 @@ from botocore.exceptions import (
     ValidationError,
 )
 from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.loaders import Loader, create_loader
+from botocore.utils import parse_timestamp
 
-from ._converters import make_wire_converter
 from ._errors import (
     ClientClosedError,
     ConfigurationError,
@@ -64,23 +66,15 @@ from ._errors import (
     TransportError,
     error_from_client_error,
 )
-from ._models import (
-    DescribeProjectsResponse,
-    DescribeProjectVersionsResponse,
-    DetectCustomLabelsResponse,
-    StartProjectVersionResponse,
-    StopProjectVersionResponse,
-)
 
 if TYPE_CHECKING:
+    from botocore.model import Shape
     from types_aiobotocore_rekognition import RekognitionClient
 
-__all__ = ["AsyncResource", "Transport"]
+__all__ = ["AsyncResource", "Transport", "new_session"]
 
 T = TypeVar("T")
 
-#: botocore's event before each answer of a Rekognition operation is parsed.
-_EVENT: Final = "before-parse.rekognition"
 #: Where a request's body is handed over as a stream: DetectCustomLabels carries images.
 _SEND_EVENT: Final = "before-send.rekognition.DetectCustomLabels"
 
@@ -97,15 +91,6 @@ METHODS: Final = {
     "DetectCustomLabels": "detect_custom_labels",
     "StartProjectVersion": "start_project_version",
     "StopProjectVersion": "stop_project_version",
-}
-
-#: The output model of each operation: what a rejected body is walked against.
-OUTPUTS: Final[dict[str, type]] = {
-    "DescribeProjects": DescribeProjectsResponse,
-    "DescribeProjectVersions": DescribeProjectVersionsResponse,
-    "DetectCustomLabels": DetectCustomLabelsResponse,
-    "StartProjectVersion": StartProjectVersionResponse,
-    "StopProjectVersion": StopProjectVersionResponse,
 }
 
 #: The members each operation always sends. The service sends the list even
@@ -131,21 +116,6 @@ NO_ANSWER: Final = (BotoConnectionError, HTTPClientError, IncompleteReadError, C
 
 #: What botocore's parsers raise on a body that does not fit the model.
 PARSE_ERRORS: Final = (AttributeError, KeyError, TypeError, ValueError)
-
-#: The raw body of the answer being parsed, per request: set by ``before-parse``.
-_BODY: contextvars.ContextVar[list[bytes] | None] = contextvars.ContextVar(
-    "aiocustomlabels_body", default=None
-)
-
-_wire_converter = make_wire_converter()
-
-
-def _keep_body(response_dict: dict[str, Any] | None = None, **_: Any) -> None:
-    """Keep the raw body for the request under way, if ours: the ``before-parse`` handler."""
-    box = _BODY.get()
-    if box is not None and response_dict is not None:
-        body = response_dict.get("body")
-        box[:] = [body] if isinstance(body, bytes) else []
 
 
 class _StreamedBody(BytesIOPayload):
@@ -177,29 +147,96 @@ def _stream_large_body(request: Any = None, **_: Any) -> None:
         request.body = _StreamedBody(body, content_type=request.headers.get("Content-Type"))
 
 
-def locate(operation: str, body: bytes | None, error: Exception) -> MalformedResponseError:
-    """The ``MalformedResponseError`` for a body botocore's parser raised ``error`` on.
+def _misfit(shape: Shape, value: object, path: tuple[str | int, ...]) -> MalformedResponseError | None:
+    """The first member of ``value`` that botocore's JSON parser fails on, by the output ``shape``.
 
-    The raw body is walked with the checked converter, timestamps read as
-    botocore reads them, so that the error names the path of the member
-    botocore rejected, list indexes included. When the body cannot be walked
-    (it was not kept, or the walk finds nothing wrong), the path is ``$``.
+    That parser takes a structure's value for a mapping, a list's for a list,
+    and a timestamp's for what ``parse_timestamp`` reads; it takes anything else
+    as it comes (the converter checks it next). The walk is made only after it failed.
     """
-    fallback = MalformedResponseError(f"{operation}: botocore could not parse the response: {error!r}")
-    if body is None:
-        return fallback
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return MalformedResponseError(f"{operation}: the body is not JSON: {body[:60]!r}")
-    output = OUTPUTS.get(operation)
-    if output is None:  # CloudWatch's: no model of ours to walk it with
-        return fallback
-    try:
-        _wire_converter.structure(data, output)
-    except MalformedResponseError as exc:
-        return exc
-    return fallback
+    if shape.type_name == "structure":
+        if not isinstance(value, dict):
+            return MalformedResponseError(
+                f"expected an object, got {type(value).__name__} {value!r:.60}", path
+            )
+        for name, member in shape.members.items():
+            item = value.get(member.serialization.get("name", name))
+            found = None if item is None else _misfit(member, item, (*path, name))
+            if found is not None:
+                return found
+    elif shape.type_name == "list":
+        if not isinstance(value, list):
+            return MalformedResponseError(f"expected a list, got {type(value).__name__} {value!r:.60}", path)
+        for index, item in enumerate(value):
+            found = None if item is None else _misfit(shape.member, item, (*path, index))
+            if found is not None:
+                return found
+    elif shape.type_name == "timestamp":
+        try:
+            parse_timestamp(value)
+        except Exception:  # whatever botocore's parser raises, botocore fails on the member
+            return MalformedResponseError(
+                f"expected a timestamp, got {type(value).__name__} {value!r:.60}", path
+            )
+    return None
+
+
+class _LocatingParser:
+    """botocore's JSON parser, whose failure on an answer names the path of the member it failed on."""
+
+    def __init__(self, parser: Any) -> None:
+        self._parser = parser
+
+    async def parse(self, response: dict[str, Any], shape: Shape | None) -> Any:
+        """Parse as botocore does; on a failure, walk the body, which is at hand only here."""
+        try:
+            return await self._parser.parse(response, shape)
+        except PARSE_ERRORS as exc:
+            # botocore read the body as JSON before it failed on a member of it.
+            found = None if shape is None else _misfit(shape, json.loads(response["body"]), ())
+            if found is None:
+                raise
+            raise found from exc
+
+
+class _LocatingParsers:
+    """A session's parser factory whose JSON parsers locate what they fail on (``_LocatingParser``)."""
+
+    def __init__(self, factory: Any) -> None:
+        self._factory = factory
+
+    def create_parser(self, protocol: str) -> Any:
+        """Botocore's parser of ``protocol``: located if it reads JSON."""
+        parser = self._factory.create_parser(protocol)
+        return _LocatingParser(parser) if protocol == "json" else parser
+
+
+@functools.cache
+def _loader(data_path: str | None) -> Loader:
+    """The process's loader of the files under ``data_path`` (and botocore's own)."""
+    return create_loader(data_path)
+
+
+def new_session(profile: str | None = None) -> AioSession:
+    """A new aiobotocore session, of ``profile`` if given, for the library's own clients.
+
+    botocore gives each new session a data loader of its own, which parses the
+    JSON files of the service models, endpoints and partitions again: about a
+    third of a second of CPU for every client. The files do not change while a
+    process runs, so the sessions made here share one loader for each data
+    path (``AWS_DATA_PATH``, the profile's ``data_path``). Their JSON parsers
+    also name the path of a member they fail on (``MalformedResponseError``).
+    A session given by the caller is left as it is: its parse failures are
+    located at ``$``.
+    """
+    session = AioSession(profile=profile)
+    # Lazily, as botocore registers its own: reading data_path reads the configuration, whose
+    # errors (an unknown profile) belong to the client's creation, where they are reported.
+    session.lazy_register_component("data_loader", lambda: _loader(session.get_config_variable("data_path")))
+    session.register_component(
+        "response_parser_factory", _LocatingParsers(session.get_component("response_parser_factory"))
+    )
+    return session
 
 
 class AsyncResource:
@@ -253,13 +290,11 @@ class Transport:
         events = getattr(getattr(raw, "meta", None), "events", None)
         self._events = events if hasattr(events, "register") else None
         if self._events is not None:
-            self._events.register(_EVENT, _keep_body, unique_id=self._handler_id)
-            # A unique id names one handler on the emitter, whatever its event: another id.
-            self._events.register(_SEND_EVENT, _stream_large_body, unique_id=f"{self._handler_id}-send")
+            self._events.register(_SEND_EVENT, _stream_large_body, unique_id=self._handler_id)
 
     @property
     def _handler_id(self) -> str:
-        return f"aiocustomlabels-body-{id(self)}"
+        return f"aiocustomlabels-send-{id(self)}"
 
     def owns(self, close_raw: Callable[[], Awaitable[object]]) -> None:
         """Take ownership of the raw client: ``close_raw`` closes it when the transport closes."""
@@ -376,14 +411,14 @@ class Transport:
     async def _send(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         self.check_open()
         method = await self._method(operation)
-        box: list[bytes] = []
-        token = _BODY.set(box)
         try:
             response: dict[str, Any] = await method(**params)
         except ClientError as exc:
             raise error_from_client_error(exc, operation) from exc
         except (ParamValidationError, ValidationError) as exc:
             raise InvalidRequestError(str(exc)) from exc
+        except MalformedResponseError:
+            raise  # located by our parser (see new_session)
         except Exception as exc:
             # Closing fails the requests it interrupts in ways that look transient: say what it is.
             if self._closed:
@@ -396,18 +431,13 @@ class Transport:
                 msg = f"{operation}: {exc}"
                 raise ConfigurationError(msg) from exc
             if isinstance(exc, PARSE_ERRORS):
-                raise locate(operation, box[0] if box else None, exc) from exc
+                msg = f"{operation}: botocore could not parse the response: {exc!r}"
+                raise MalformedResponseError(msg) from exc
             raise
-        finally:
-            head = box[0][:60] if box else b""
-            # aiohttp's callbacks copy the context the request ran in, and some outlive
-            # it (keep-alive timers): they must not keep the body alive with them.
-            box.clear()
-            _BODY.reset(token)
         response.pop("ResponseMetadata", None)
         required = REQUIRED[operation]
         if required not in response:
-            msg = f"{operation} answered without {required}: not the operation's output (body {head!r})"
+            msg = f"{operation} answered without {required}: not the operation's output"
             raise MalformedResponseError(msg, (required,))
         return response
 
@@ -439,8 +469,7 @@ class Transport:
         finally:
             if self._events is not None:
                 # A client passed in stays the caller's: leave nothing of ours on it.
-                self._events.unregister(_EVENT, _keep_body, unique_id=self._handler_id)
-                self._events.unregister(_SEND_EVENT, _stream_large_body, unique_id=f"{self._handler_id}-send")
+                self._events.unregister(_SEND_EVENT, _stream_large_body, unique_id=self._handler_id)
             for close in (self._close_cloudwatch, self._close_raw):
                 if close is not None:
                     await close()

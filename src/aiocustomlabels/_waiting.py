@@ -1,38 +1,210 @@
-"""The wait loop: poll a version until a plan's goal, acting (start, stop) when the plan says so.
+"""Waiting: what a wait does on each status (the plans), its options, and its loop.
 
-``wait_for`` takes its descriptions from the project's shared poller
-(``_polling``), decides with a ``WaitPlan`` (``_plans``) and is timed by the
-wait's ``WaitOptions`` (``_backoff``).
+A ``WaitPlan`` says, for a status seen before or after the wait acted (sent its
+start or stop), whether the wait is done, waits on, acts, or fails.
+``wait_for`` polls a version through its project's shared poller (``_polling``)
+until the plan's goal, acting when the plan says so, timed by the wait's
+``WaitOptions``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import enum
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
-from ._backoff import StatusCallback, WaitOptions
 from ._errors import (
     InternalServerError,
     InvalidParameterError,
+    InvalidRequestError,
     MalformedResponseError,
+    ModelStartError,
+    ModelStopError,
     ResourceInUseError,
     ServiceError,
     ThrottledError,
     TransportError,
+    WaitError,
     WaitTimeoutError,
 )
-from ._models import ProjectVersionDescription, ProjectVersionStatus
-from ._plans import STALE_GRACE, Action, WaitPlan
-from ._polling import CallbackError, MissingError, SharedPoller, logger
+from ._models import HOSTED_STATUSES, STARTABLE_STATUSES, ProjectVersionDescription, ProjectVersionStatus
+from ._polling import (
+    DEFAULT_BACKOFF,
+    Backoff,
+    CallbackError,
+    DelayCallback,
+    MissingError,
+    SharedPoller,
+    logger,
+)
+from ._rules import is_seconds
 
 __all__ = [
+    "STALE_GRACE",
+    "START_PLAN",
+    "STOP_PLAN",
+    "Action",
+    "StatusCallback",
+    "WaitOptions",
+    "WaitPlan",
     "is_transient",
     "wait_for",
 ]
+
+S = ProjectVersionStatus
+
+StatusCallback = Callable[[ProjectVersionDescription], Awaitable[object] | object]
+"""What a status callback may be: a plain function or a coroutine function.
+
+It is called with the ``ProjectVersionDescription`` that showed a new status;
+what it returns is awaited if it is awaitable, and otherwise ignored.
+"""
+
+
+class Action(enum.Enum):
+    """What a wait does on seeing a status."""
+
+    DONE = "done"
+    WAIT = "wait"
+    ACT = "act"
+    FAIL = "fail"
+    #: After acting, the status acted on still shows: the change may not be visible yet.
+    STALE = "stale"
+
+
+STALE_GRACE: Final = 120.0
+"""Seconds of loop time that the old status may still show after a start or stop was accepted.
+
+AWS does not document how soon DescribeProjectVersions shows a start (or a
+stop); its own waiters never fail on a status that lingers. Within this
+grace the old status is "not visible yet"; after it, the action is sent once
+more, and only a second grace that ends the same way fails the wait.
+"""
+
+
+@attrs.frozen(kw_only=True)
+class WaitPlan:
+    """The status table of one kind of wait, as sets of statuses.
+
+    Before acting, a status in ``done`` ends the wait, one in ``act_on`` is
+    acted on (started, stopped), one in ``wait_on`` is waited on, and any other
+    known status fails. After acting, ``goal`` ends the wait, ``acting`` is
+    waited on, a status of ``act_on`` is ``STALE`` (see ``STALE_GRACE``),
+    and any other known status fails. A status this release does not know is
+    waited on, before and after: AWS adds statuses.
+
+    Attributes:
+        goal: The status that ends the wait.
+        acting: The status the action leads through (STARTING, STOPPING).
+        act_on: The statuses the action is sent from.
+        wait_on: The statuses waited on before acting.
+        done: The statuses that end the wait before acting; ``goal`` among them.
+        failure: The exception raised on FAIL.
+        verb: The action's name, for messages and logs.
+    """
+
+    goal: ProjectVersionStatus
+    acting: ProjectVersionStatus
+    act_on: frozenset[ProjectVersionStatus]
+    wait_on: frozenset[ProjectVersionStatus]
+    done: frozenset[ProjectVersionStatus]
+    failure: type[WaitError]
+    verb: str
+
+    def action(self, status: ProjectVersionStatus | None, *, acted: bool) -> Action:  # noqa: PLR0911 -- a return per row
+        """What to do on ``status``, before or after acting."""
+        if status is None or not status.is_known:
+            return Action.WAIT
+        if acted:
+            if status is self.goal:
+                return Action.DONE
+            if status is self.acting:
+                return Action.WAIT
+            return Action.STALE if status in self.act_on else Action.FAIL
+        if status in self.done:
+            return Action.DONE
+        if status in self.act_on:
+            return Action.ACT
+        return Action.WAIT if status in self.wait_on else Action.FAIL
+
+
+START_PLAN: Final = WaitPlan(
+    goal=S.RUNNING,
+    acting=S.STARTING,
+    act_on=STARTABLE_STATUSES,
+    wait_on=frozenset({S.STARTING, S.STOPPING, S.TRAINING_IN_PROGRESS, S.COPYING_IN_PROGRESS}),
+    # FAILED, TRAINING_FAILED, COPYING_FAILED, DELETING, DEPRECATED and EXPIRED
+    # fail: RUNNING cannot follow them (FAILED is never restarted: see docs/waiting.md).
+    done=frozenset({S.RUNNING}),
+    failure=ModelStartError,
+    verb="start",
+)
+
+STOP_PLAN: Final = WaitPlan(
+    goal=S.STOPPED,
+    acting=S.STOPPING,
+    act_on=frozenset({S.RUNNING}),
+    wait_on=frozenset({S.STARTING, S.STOPPING}),
+    # Whatever is not hosted is as stopped as it gets.
+    done=frozenset(status for status in S if status not in HOSTED_STATUSES),
+    failure=ModelStopError,
+    verb="stop",
+)
+
+
+@attrs.frozen(kw_only=True)
+class WaitOptions:
+    """How one wait waits: the options of the public waits, as one value.
+
+    Built, and checked, once by the public call; handed down unchanged to the
+    wait's loop and its shared poller.
+
+    Attributes:
+        timeout: Seconds before ``WaitTimeoutError``; ``None`` for no deadline of our own.
+        backoff: The delays between polls.
+        on_status: Called with the description on each change of status.
+        on_delay: Called with each delay before it is slept.
+    """
+
+    timeout: float | None = None
+    backoff: Backoff = DEFAULT_BACKOFF
+    on_status: StatusCallback | None = None
+    on_delay: DelayCallback | None = None
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        timeout: object = None,
+        backoff: object = None,
+        on_status: object = None,
+        on_delay: object = None,
+    ) -> WaitOptions:
+        """Check the public waits' arguments and make them one value.
+
+        Raises:
+            InvalidRequestError: An argument of the wrong kind, or a timeout that is not positive.
+        """
+        if timeout is not None and not (is_seconds(timeout) and timeout > 0):
+            msg = f"timeout must be a positive, finite number of seconds, or None for no deadline, not {timeout!r}"
+            raise InvalidRequestError(msg)
+        if backoff is not None and not isinstance(backoff, Backoff):
+            msg = f"backoff must be a Backoff or None, not {type(backoff).__name__}"
+            raise InvalidRequestError(msg)
+        for name, callback in (("on_status", on_status), ("on_delay", on_delay)):
+            if callback is not None and not callable(callback):
+                msg = f"{name} must be callable or None, not {type(callback).__name__}"
+                raise InvalidRequestError(msg)
+        return cls(
+            timeout=None if timeout is None else float(timeout),
+            backoff=DEFAULT_BACKOFF if backoff is None else backoff,
+            on_status=on_status,  # type: ignore[arg-type]
+            on_delay=on_delay,  # type: ignore[arg-type]
+        )
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -147,7 +319,7 @@ async def wait_for(  # noqa: PLR0912, PLR0915 -- the loop reads best as one piec
     last: ProjectVersionDescription | None = None
     last_status: ProjectVersionStatus | None = None
     acted: _Acted | None = None
-    member = poller.join(version, options, deadline=deadline)
+    member = poller.join(version, options.backoff, options.on_delay, deadline=deadline)
 
     def timed_out() -> WaitTimeoutError:
         seen = "no status seen" if last is None else f"last status {last.status}"

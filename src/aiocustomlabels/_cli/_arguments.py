@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from .._arns import ProjectArn, ProjectVersionArn
-from .._backoff import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY
+from .._polling import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY
 from .._rules import (
     MAX_CONCURRENCY,
     MAX_INFERENCE_UNITS,

@@ -14,8 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from .._calibration import ONE_ATTEMPT, Calibration, calibrate
-from .._load import CalibrationStep
+from .._calibration import ONE_ATTEMPT, Calibration, CalibrationStep, calibrate
 from .._rules import IMAGE_BYTES, IN_SERVICE_METRIC
 from .._sizing import Recommendation, recommend
 from ._arguments import _delay, _non_negative, _price, version_arn

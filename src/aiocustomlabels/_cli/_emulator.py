@@ -14,9 +14,9 @@ import signal
 import time
 from dataclasses import dataclass
 
-from .._backoff import Backoff
 from .._client import CustomLabelsClient
-from .._sessions import new_session
+from .._polling import Backoff
+from .._transport import new_session
 from ..testing import Clock, Emulator, FakeCustomLabels, ScaledClock, StepClock, VirtualClock
 from ..testing._demo import DAY, run_main_job, seed_day, seed_demo
 from ._failures import EXIT_OK, CommandError

@@ -9,9 +9,9 @@ from contextlib import asynccontextmanager
 from aiobotocore.config import AioConfig
 
 from .._arns import ProjectArn, ProjectVersionArn
-from .._backoff import Backoff
 from .._client import CustomLabelsClient
-from .._sessions import new_session
+from .._polling import Backoff
+from .._transport import new_session
 from ._arguments import PROJECT_ARN_FORM
 from ._failures import UsageError
 

@@ -16,10 +16,10 @@ from typing import Final, TextIO
 import attrs
 
 from .._arns import ProjectArn, ProjectVersionArn
-from .._backoff import Backoff
 from .._client import CustomLabelsClient
 from .._format import TABLE_HEADER, version_row
 from .._models import OutputConfig, ProjectVersionDescription, ProjectVersionStatus
+from .._polling import Backoff
 from ._clock import VirtualClock
 from ._fake import FakeCustomLabels
 
