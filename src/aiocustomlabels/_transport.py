@@ -434,10 +434,12 @@ class Transport:
                 msg = f"{operation}: botocore could not parse the response: {exc!r}"
                 raise MalformedResponseError(msg) from exc
             raise
-        response.pop("ResponseMetadata", None)
+        meta = response.pop("ResponseMetadata", None) or {}
         required = REQUIRED[operation]
         if required not in response:
-            msg = f"{operation} answered without {required}: not the operation's output"
+            # The content type tells a proxy's page from a truncated answer, with no body kept.
+            kind = (meta.get("HTTPHeaders") or {}).get("content-type", "no content type")
+            msg = f"{operation} answered without {required} ({kind}): not the operation's output"
             raise MalformedResponseError(msg, (required,))
         return response
 
