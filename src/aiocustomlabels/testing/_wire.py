@@ -404,18 +404,19 @@ def aws_environment(
         changes["AWS_ENDPOINT_URL_REKOGNITION"] = changes["AWS_ENDPOINT_URL_CLOUDWATCH"] = endpoint_url
     saved = {key: os.environ.get(key) for key in changes}
     try:
-        for key, value in changes.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        _set_environment(changes)
         yield
     finally:
-        for key, old in saved.items():
-            if old is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = old
+        _set_environment(saved)
+
+
+def _set_environment(values: Mapping[str, str | None]) -> None:
+    """Set each variable to its value; ``None`` unsets it."""
+    for key, value in values.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 async def _body_bytes(data: Any) -> bytes:
