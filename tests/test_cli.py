@@ -9,7 +9,6 @@ so a lifecycle reads the same however fast the machine runs.
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import hashlib
 import importlib.metadata
@@ -26,8 +25,9 @@ from pathlib import Path
 import pytest
 
 import aiocustomlabels
+import aiocustomlabels._cli as _main
 from aiocustomlabels import ProjectArn, ProjectVersionArn, ProjectVersionStatus
-from aiocustomlabels._cli import _billing, _main
+from aiocustomlabels._cli import _output as _billing
 from aiocustomlabels.testing import FakeCustomLabels, StepClock, ThreadedEmulator
 from tests._cli_support import (
     FAST,
@@ -795,21 +795,3 @@ def test_what_a_wait_that_ends_early_says_of_the_bill(
 ) -> None:
     """The note of a wait that ends early follows the table on docs/cli.md: by command and last status."""
     assert _billing.billing_note(starting=starting, last=last, name="v1") == said
-
-
-#: The command line's modules, each importing only those before it (its package's docstring).
-LAYERS = ("_output", "_failures", "_arguments", "_billing", "_target", "_listing", "_start_stop", "_hosted", "_calibrate",
-          "_emulator", "_main")  # fmt: skip
-
-
-def test_the_command_lines_modules_import_downward_only() -> None:
-    """Each module of the CLI package imports, even lazily, only modules listed before it; testing never the CLI."""
-    package = Path(aiocustomlabels.__file__).parent
-    for layer, name in enumerate(LAYERS):
-        tree = ast.parse((package / "_cli" / f"{name}.py").read_text())
-        siblings = {
-            node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1
-        }
-        assert siblings <= set(LAYERS[:layer]), name
-    for module in (package / "testing").glob("*.py"):
-        assert not re.search(r"\b_cli\b", module.read_text()), module
