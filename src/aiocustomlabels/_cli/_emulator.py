@@ -15,11 +15,10 @@ import argparse
 import asyncio
 import errno
 import signal
-import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Final, TextIO
+from typing import Final
 
 import attrs
 from aiobotocore.session import AioSession
@@ -107,76 +106,46 @@ def seed_demo(fake: FakeCustomLabels) -> DemoProject:
     return DemoProject(project_arn=project, versions=versions)
 
 
-# --8<-- [start:main-job]
 async def run_main_job(
-    client: CustomLabelsClient,
-    project_arn: str,
-    version_name: str,
-    *,
-    min_inference_units: int = 1,
-    max_inference_units: int | None = 3,
-    timeout: float | None = None,
-    backoff: Backoff | None = None,
-    stop: bool = True,
-    out: TextIO | None = None,
+    client: CustomLabelsClient, project_arn: str, version_name: str, *, backoff: Backoff | None = None
 ) -> ProjectVersionDescription:
-    """List the project's versions, start one with auto-scaling, wait for RUNNING, and stop it again.
+    """List the project's versions, start one with 1 to 3 units, wait for RUNNING, and stop it again.
 
     Args:
         client: The client to work through: against AWS, the emulator, or the in-process fake.
         project_arn: The project.
         version_name: The version to start.
-        min_inference_units: MinInferenceUnits.
-        max_inference_units: MaxInferenceUnits; ``None`` for no auto-scaling.
-        timeout: Seconds to wait for RUNNING before ``WaitTimeoutError``; no limit by default.
         backoff: The delays between polls; the library's defaults by default.
-        stop: Stop the version at the end (a running model bills by the hour).
-        out: Where the report goes; standard output by default.
 
     Returns:
         The description that showed RUNNING.
 
     Raises:
         ModelStartError: The version cannot reach RUNNING; the error says why.
-        WaitTimeoutError: ``timeout`` passed first: the start was sent, and the
-            version may still start, and bill, unless stopped.
     """
-    out = sys.stdout if out is None else out  # read now: a test may have replaced it
     loop = asyncio.get_running_loop()
-    print(f"Versions of {project_arn}, newest first:", file=out)
-    print(TABLE_HEADER, file=out)
+    print(f"Versions of {project_arn}, newest first:\n{TABLE_HEADER}")
     async for version in client.describe_project_versions(project_arn):
-        print(version_row(version), file=out)
-
+        print(version_row(version))
     began = loop.time()
 
     def progress(description: ProjectVersionDescription) -> None:
-        print(f"  {loop.time() - began:6.1f}s  {description.status}", file=out, flush=True)
+        print(f"  {loop.time() - began:6.1f}s  {description.status}", flush=True)
 
-    print(
-        f"Starting {version_name} with MinInferenceUnits={min_inference_units}, "
-        f"MaxInferenceUnits={max_inference_units}:",
-        file=out,
-    )
+    print(f"Starting {version_name} with MinInferenceUnits=1, MaxInferenceUnits=3:")
     running = await client.start_and_wait(
         project_arn,
         version_name,
-        min_inference_units=min_inference_units,
-        max_inference_units=max_inference_units,
-        timeout=timeout,
+        min_inference_units=1,
+        max_inference_units=3,
         backoff=backoff,
         on_status=progress,
     )
-    print(f"{version_name} is RUNNING after {loop.time() - began:.1f}s:", file=out)
-    print(version_row(running), file=out)
-    if stop:
-        print(f"Stopping {version_name}:", file=out)
-        began = loop.time()
-        await client.stop_and_wait(project_arn, version_name, backoff=backoff, on_status=progress)
+    print(f"{version_name} is RUNNING after {loop.time() - began:.1f}s:\n{version_row(running)}")
+    print(f"Stopping {version_name}:")
+    began = loop.time()
+    await client.stop_and_wait(project_arn, version_name, backoff=backoff, on_status=progress)
     return running
-
-
-# --8<-- [end:main-job]
 
 
 #: The simulated day's date: its metrics are served as of this day, in UTC.
@@ -287,23 +256,20 @@ def emulated(args: argparse.Namespace, *, clock: Clock | None = None) -> Emulate
         clock: The clock of a live fake (``--seed demo`` or ``none``) instead of the one
             ``--seconds-per-request`` chooses: a test's ``LoopClock``. The day's fake keeps its own.
     """
+    lifecycle = {"start_seconds": args.start_seconds, "stop_seconds": args.stop_seconds}
     if args.seed == "day":
         # A day already played: its clock stands still at the day's end, so that its
         # metrics read the same whenever they are asked for.
         day_fake = FakeCustomLabels(
-            clock=VirtualClock(start=DAY.timestamp()),
-            start_seconds=args.start_seconds,
-            stop_seconds=args.stop_seconds,
-            tps_per_unit=args.tps_per_unit,
+            clock=VirtualClock(start=DAY.timestamp()), tps_per_unit=args.tps_per_unit, **lifecycle
         )
         day = seed_day(day_fake)
         held = f"Auto-scaling day ({day.start:%Y-%m-%d}, UTC; the clock stands at its end): {day.version_arn}"
         return Emulated(day_fake, (held,))
     fake: FakeCustomLabels[Clock] = FakeCustomLabels(
         clock=_clock(args.seconds_per_request) if clock is None else clock,
-        start_seconds=args.start_seconds,
-        stop_seconds=args.stop_seconds,
         tps_per_unit=args.tps_per_unit,
+        **lifecycle,
     )
     if args.seed == "demo":
         return Emulated(fake, (f"Demo project: {seed_demo(fake).project_arn}",))
