@@ -1,6 +1,6 @@
 """Draw the docs' picture of a day of auto-scaling: docs/img/autoscaling-day.svg.
 
-The day is the fake service's (``aiocustomlabels.testing.seed_day``): a model
+The day is the fake service's (``the command line's ``seed_day````): a model
 started at 06:50 with 1 to 4 inference units, under the demand of a working
 day. Its units are read back as a user would read them, with
 ``CustomLabelsClient.inference_units()`` (in-process, from the fake's
@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from aiocustomlabels import CustomLabelsClient, InferenceUnitsSample
+from aiocustomlabels._cli._emulator import DAY, DAY_DEMAND, seed_day
 from aiocustomlabels.testing import FakeCustomLabels, VirtualClock, in_process
-from aiocustomlabels.testing._demo import DAY, DAY_DEMAND, seed_day
 
 TARGET = Path(__file__).resolve().parent.parent / "docs" / "img" / "autoscaling-day.svg"
 

@@ -33,11 +33,10 @@ FAST = ("--min-delay", "0.01", "--max-delay", "0.02")
 
 
 def environment() -> dict[str, str]:
-    """The environment of a script run: dummy credentials, no AWS configuration files, no asyncio debug mode.
+    """A script's environment: dummy credentials, no AWS files, no asyncio debug mode, a fixed width.
 
     The suite runs asyncio in debug mode (conftest.py), which logs slow steps on stderr: not
-    what a user sees. ``COLUMNS`` is fixed, so that usage text wraps the same whatever the
-    terminal (or none) the suite was started from.
+    what a user sees; ``COLUMNS`` makes usage text wrap the same whatever the terminal.
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "PYTHONASYNCIODEBUG"}
     env.update(
@@ -55,25 +54,17 @@ def environment() -> dict[str, str]:
 def default_signals() -> None:
     """Give a child the default SIGINT and SIGTERM, whatever the suite inherited: pass as ``preexec_fn``.
 
-    A shell without job control (a script, CI) starts ``cmd &`` with SIGINT and SIGQUIT ignored,
-    and an ignored signal stays ignored across fork and exec: a child would inherit it from the
-    suite, and CPython installs its KeyboardInterrupt handler only if SIGINT is not ignored at
-    startup. Such a child never sees the Ctrl-C a test sends it, and the test waits for an end
-    that does not come. ``Popen(restore_signals=True)`` restores SIGPIPE, SIGXFZ and SIGXFSZ only.
-    Runs in the child, between fork and exec, while the emulator's thread runs in the parent: safe,
-    as it takes no lock another thread could hold (no import, no I/O), hence the ``noqa: PLW1509``
-    where it is passed.
+    A shell without job control (a script, CI) starts ``cmd &`` with SIGINT ignored, and an
+    ignored signal stays ignored across fork and exec: such a child never sees the Ctrl-C a
+    test sends it. Safe between fork and exec while the emulator's thread runs in the parent:
+    it takes no lock (no import, no I/O), hence the ``noqa: PLW1509`` where it is passed.
     """
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, signal.SIG_DFL)
 
 
 def ended(process: subprocess.Popen[AnyStr], *, timeout: float = 30) -> tuple[AnyStr, AnyStr]:
-    """Wait for a signalled child to end: its stdout and stderr; killed, and the test failed, if it does not.
-
-    Without the kill, leaving ``with Popen(...)`` would wait for the child for ever, and the test
-    would hang until pytest-timeout ends the whole worker.
-    """
+    """A signalled child's stdout and stderr once it ends; killed, and the test failed, if it does not."""
     try:
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -85,13 +76,7 @@ def ended(process: subprocess.Popen[AnyStr], *, timeout: float = 30) -> tuple[An
 
 @attrs.frozen
 class Done:
-    """What a run of the command line ended with.
-
-    Attributes:
-        returncode: The exit code.
-        stdout: What it printed on standard output.
-        stderr: What it printed on standard error.
-    """
+    """What a run of the command line ended with: its exit code, stdout and stderr."""
 
     returncode: int
     stdout: str
@@ -108,17 +93,10 @@ class Terminal(io.StringIO):
 
 @attrs.frozen
 class FastLoop:
-    """One event loop on looptime's fake time, owned by a test: the command line's ``asyncio.run`` runs on it.
+    """One looptime loop, owned by a test, that every ``main(argv)`` given it runs its command on.
 
-    Every run of ``main(argv)`` in :class:`InProcess` given this loop runs its
-    command on it, so that the command's sleeps and the step load's rates
-    follow the loop's time, as does a fake on ``LoopClock`` (its token bucket,
-    its lifecycle), whether its requests are routed in-process or sent to an
-    :meth:`serving` emulator on the same loop. The loop's time goes on from one
-    run to the next, as a shell's clock would.
-
-    Attributes:
-        loop: The loop; :func:`fast_loop` closes it.
+    The commands' sleeps, the step load's rates, and a fake on ``LoopClock`` all follow the
+    loop's fake time, which goes on from one run to the next, as a shell's clock would.
     """
 
     loop: asyncio.AbstractEventLoop = attrs.field(factory=looptime_loop)
@@ -130,12 +108,7 @@ class FastLoop:
 
     @contextlib.contextmanager
     def serving(self, fake: FakeCustomLabels) -> Iterator[Emulator]:
-        """``fake`` served on loopback HTTP by an emulator on this loop, started now, stopped on leaving.
-
-        It serves only while a run is under way: the loop runs only then.
-        Through a socket, looptime's time may move on while bytes are in
-        flight, so the figures measured are near the fake's, not exact.
-        """
+        """``fake`` served by an emulator on this loop (serving only while a run is under way)."""
         emulator = Emulator(fake)
         self.loop.run_until_complete(emulator.start())
         try:
@@ -158,16 +131,9 @@ def fast_loop() -> Iterator[FastLoop]:
 class InProcess:
     """The command line run in this process, as ``main(argv)``, its output captured by capsys.
 
-    Its standard input is never the suite's: typed ``stdin`` from a terminal, or else an empty
-    stream that is not a terminal (as ``stdin=subprocess.DEVNULL`` gives a child), whether the
-    suite was started from a terminal, with ``-s``, or with stdin closed.
-
-    Attributes:
-        monkeypatch: Sets the environment and the standard streams for a run.
-        capsys: Captures what it prints.
-        endpoint_url: Added as ``--endpoint-url`` to every run, unless ``None``.
-        fast: The loop the commands run on, on fake time; ``None``: a loop of
-            their own each, on real time, as ``asyncio.run`` makes.
+    Its stdin is never the suite's: typed ``stdin`` from a terminal, or an empty stream that is
+    not one. With ``endpoint_url``, ``--endpoint-url`` is added to every run; with ``fast``,
+    the commands run on that loop's fake time.
     """
 
     monkeypatch: pytest.MonkeyPatch
@@ -183,16 +149,12 @@ class InProcess:
         stderr: io.StringIO | None = None,
         endpoint: bool = True,
     ) -> Done:
-        """Run ``aiocustomlabels ARGS [--endpoint-url URL]``; typed ``stdin`` comes from a terminal.
+        """Run ``aiocustomlabels ARGS [--endpoint-url URL]``; ``stdout``/``stderr`` replace capsys's for it.
 
-        ``stdout`` or ``stderr``, if given, take the place of capsys's for this run only (its
-        ``Done`` then has nothing of that stream). Patched here, and put back before capsys's
-        own are: a test's monkeypatch of ``sys.stderr`` would, at teardown, put back capsys's
-        stream, closed by then, and with ``-s`` the session would end on a closed ``sys.stderr``.
+        They are patched here, and put back before capsys's own are: with ``-s``, a test's
+        monkeypatch of ``sys.stderr`` would put back at teardown capsys's stream, closed by then.
         """
-        argv: Sequence[str] = (
-            [*args, "--endpoint-url", self.endpoint_url] if endpoint and self.endpoint_url else args
-        )
+        argv = [*args, "--endpoint-url", self.endpoint_url] if endpoint and self.endpoint_url else args
         self.capsys.readouterr()
         with self.monkeypatch.context() as patch:
             patch.setattr(sys, "stdin", io.StringIO() if stdin is None else Terminal(stdin))
@@ -200,21 +162,13 @@ class InProcess:
                 patch.setattr(sys, "stdout", stdout)
             if stderr is not None:
                 patch.setattr(sys, "stderr", stderr)
-            code = self._main(patch, argv)
-        out, err = self.capsys.readouterr()
-        return Done(code, out, err)
+            code = run_main(patch, argv, run=None if self.fast is None else self.fast.run)
+        return Done(code, *self.capsys.readouterr())
 
     def merged(self, *args: str) -> tuple[int, str]:
-        """Run ``aiocustomlabels ARGS``: its exit code, and stdout and stderr together in the order written.
-
-        As a shell shows them with ``2>&1``: what a page shows after a command.
-        """
+        """Run ``aiocustomlabels ARGS``: its exit code, and stdout and stderr in the order written (``2>&1``)."""
         with self.monkeypatch.context() as patch:
             return merged(patch, args, run=None if self.fast is None else self.fast.run)
-
-    def _main(self, patch: pytest.MonkeyPatch, argv: Sequence[str]) -> int:
-        """``main(argv)``, its command on ``fast`` if given; a usage error's exit as its code."""
-        return run_main(patch, argv, run=None if self.fast is None else self.fast.run)
 
 
 def merged(
@@ -223,11 +177,7 @@ def merged(
     *,
     run: Callable[[Coroutine[Any, Any, T]], T] | None = None,
 ) -> tuple[int, str]:
-    """``main(argv)``: its exit code, and stdout and stderr in one buffer, in the order written.
-
-    Its stdin is empty and not a terminal, as a pipe's; with ``run``, its command runs on
-    that instead of ``asyncio.run`` (a test's fast-forwarded loop).
-    """
+    """``main(argv)``: its exit code, and stdout and stderr in one buffer; stdin empty, as a pipe's."""
     both = io.StringIO()
     patch.setattr(sys, "stdin", io.StringIO())
     patch.setattr(sys, "stdout", both)
@@ -257,15 +207,11 @@ def in_process_cli(
     *,
     fast: FastLoop | None = None,
 ) -> InProcess:
-    """The command line in this process, with dummy credentials and region, as a user's shell has them.
-
-    With ``fast``, its commands run on that loop's fake time.
-    """
+    """The command line in this process, with the environment of :func:`environment`, as a user's shell."""
     for name, value in environment().items():
-        if name.startswith("AWS_"):
+        if name.startswith("AWS_") or name == "COLUMNS":
             monkeypatch.setenv(name, value)
     monkeypatch.delenv("PYTHONASYNCIODEBUG", raising=False)  # debug mode's slow-step logs: not what users see
-    monkeypatch.setenv("COLUMNS", COLUMNS)  # else argparse wraps to the terminal the suite runs in, if any
     return InProcess(monkeypatch, capsys, endpoint_url, fast)
 
 

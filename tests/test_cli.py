@@ -9,7 +9,6 @@ so a lifecycle reads the same however fast the machine runs.
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import hashlib
 import importlib.metadata
@@ -26,8 +25,9 @@ from pathlib import Path
 import pytest
 
 import aiocustomlabels
+import aiocustomlabels._cli as _main
 from aiocustomlabels import ProjectArn, ProjectVersionArn, ProjectVersionStatus
-from aiocustomlabels._cli import _billing, _main
+from aiocustomlabels._cli._output import billing_note
 from aiocustomlabels.testing import FakeCustomLabels, StepClock, ThreadedEmulator
 from tests._cli_support import (
     FAST,
@@ -109,31 +109,24 @@ def test_versions_table_streams_every_version(
     assert len(emulator.fake.requests_for("DescribeProjectVersions")) >= 2
 
 
-def test_versions_json_is_one_document(
-    cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn
+@pytest.mark.parametrize(
+    ("args", "statuses"),
+    [
+        (("--output", "json"), ["RUNNING", "TRAINING_FAILED", "STOPPED"]),
+        (("--output", "jsonl", "--version-name", "v1", "--version-name", "v3"), ["RUNNING", "STOPPED"]),
+        (("--output", "json", "--version-name", "nope"), []),
+    ],
+)
+def test_versions_as_json(
+    cli: InProcess, project: ProjectArn, args: tuple[str, ...], statuses: list[str]
 ) -> None:
-    """--output json prints one JSON array of descriptions in the service's member names."""
-    done = cli("versions", project, "--output", "json")
+    """Json is one array (empty for nothing), jsonl an object a line, in the service's names; --version-name filters."""
+    done = cli("versions", project, *args)
     assert done.returncode == 0, done.stderr
-    versions = json.loads(done.stdout)
-    assert [v["Status"] for v in versions] == ["RUNNING", "TRAINING_FAILED", "STOPPED"]
-    assert versions[0]["MaxInferenceUnits"] == 4
-
-
-def test_versions_jsonl_with_filter(cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn) -> None:
-    """--output jsonl prints a JSON object per line; --version-name filters."""
-    done = cli("versions", project, "--output", "jsonl", "--version-name", "v1", "--version-name", "v3")
-    assert done.returncode == 0, done.stderr
-    assert [json.loads(line)["Status"] for line in done.stdout.splitlines()] == ["RUNNING", "STOPPED"]
-
-
-def test_versions_json_of_nothing_is_an_empty_array(
-    cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn
-) -> None:
-    """An empty listing in JSON is still valid JSON."""
-    done = cli("versions", project, "--output", "json", "--version-name", "nope")
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == []
+    lines = done.stdout.splitlines()
+    versions = json.loads(done.stdout) if "json" in args else [json.loads(line) for line in lines]
+    assert [v["Status"] for v in versions] == statuses
+    assert not versions or versions[0]["MaxInferenceUnits"] == 4
 
 
 def test_global_options_go_before_the_command(
@@ -177,88 +170,59 @@ def test_bad_input_is_exit_2_without_traceback_in_a_shell() -> None:
 
 
 OTHER_VERSION = "arn:aws:rekognition:us-east-1:111122223333:project/other/version/v1/1700000000001"
+START = "start v1 --project-arn PROJECT"
+WAIT = "stop v3 --project-arn PROJECT --wait"
 
 
 @pytest.mark.parametrize(
-    ("args", "named"),
+    ("argv", "named"),
     [
-        (("versions", "not-an-arn"), ("PROJECT_ARN", "'not-an-arn'", "project/PROJECT_NAME/NUMBER")),
-        (("versions", "PROJECT", "--page-size", "0"), ("--page-size", "'0'", "1 to 100")),
-        (("versions", "PROJECT", "--output", "xml"), ("--output", "'xml'", "'jsonl'")),
-        (("versions", "PROJECT", "--version-name", "v 1"), ("--version-name", "'v 1'")),
+        ("versions not-an-arn", ("PROJECT_ARN", "'not-an-arn'", "project/PROJECT_NAME/NUMBER")),
+        ("versions PROJECT --page-size 0", ("--page-size", "'0'", "1 to 100")),
+        ("versions PROJECT --output xml", ("--output", "'xml'", "'jsonl'")),
+        ("versions PROJECT --version-name 'v 1'", ("--version-name", "'v 1'")),
+        (f"{START} --min-inference-units abc", ("--min-inference-units", "'abc'")),
+        (f"{START} --min-inference-units 0", ("--min-inference-units", "'0'")),
+        (f"{START} --min-units 1.5", ("--min-inference-units", "'1.5'")),
         (
-            ("start", "v1", "--project-arn", "PROJECT", "--min-inference-units", "abc"),
-            ("--min-inference-units", "'abc'"),
-        ),
-        (
-            ("start", "v1", "--project-arn", "PROJECT", "--min-inference-units", "0"),
-            ("--min-inference-units", "'0'"),
-        ),
-        (
-            ("start", "v1", "--project-arn", "PROJECT", "--min-units", "1.5"),
-            ("--min-inference-units", "'1.5'"),
-        ),
-        (
-            (
-                "start",
-                "v1",
-                "--project-arn",
-                "PROJECT",
-                "--min-inference-units",
-                "3",
-                "--max-inference-units",
-                "2",
-            ),
+            f"{START} --min-units 3 --max-units 2",
             ("--max-inference-units (2) is below --min-inference-units (3)",),
         ),
-        (("start", "v1", "--project-arn", "PROJECT"), ("--min-inference-units",)),
+        (START, ("--min-inference-units",)),
+        (f"{START} --min-units 1 --wait --timeout soon", ("--timeout", "'soon'")),
+        ("start v1 --project-arn nope --min-inference-units 1", ("--project-arn", "'nope'")),
+        ("stop v/1 --project-arn PROJECT", ("VERSION", "'v/1'")),
         (
-            (
-                "start",
-                "v1",
-                "--project-arn",
-                "PROJECT",
-                "--min-inference-units",
-                "1",
-                "--wait",
-                "--timeout",
-                "soon",
-            ),
-            ("--timeout", "'soon'"),
+            "stop arn:aws:rekognition:v1 --project-arn PROJECT",
+            ("VERSION", "'arn:aws:rekognition:v1'", "/version/NAME/"),
         ),
-        (("start", "v1", "--project-arn", "nope", "--min-inference-units", "1"), ("--project-arn", "'nope'")),
-        (("stop", "v/1", "--project-arn", "PROJECT"), ("VERSION", "'v/1'")),
+        (f"{WAIT} --min-delay 0", ("--min-delay", "'0'", "above 0")),
+        (f"{WAIT} --max-delay soon", ("--max-delay", "'soon'")),
+        (f"{WAIT} --min-delay 5 --max-delay 1", ("--min-delay and --max-delay",)),
+        (f"stop {OTHER_VERSION} --project-arn PROJECT", ("is not in project",)),
+        ("emulator --port 99999", ("--port", "'99999'")),
+        ("demo --start-seconds -1", ("--start-seconds", "'-1'")),
+        ("frobnicate", ("'frobnicate'",)),
         (
-            ("stop", "arn:aws:rekognition:v1", "--project-arn", "PROJECT"),
-            ("VERSION", "'arn:aws:rekognition:v1'", "/version/NAME/NUMBER"),
+            "start v1 --min-units 1",
+            ("--project-arn is needed with a version name ('v1')", "project/PROJECT_NAME/"),
         ),
         (
-            ("stop", "v3", "--project-arn", "PROJECT", "--wait", "--min-delay", "0"),
-            ("--min-delay", "'0'", "above 0"),
+            "stop v3 --wait",
+            ("--project-arn is needed with a version name ('v3')", "or give the version's ARN"),
         ),
-        (
-            ("stop", "v3", "--project-arn", "PROJECT", "--wait", "--max-delay", "soon"),
-            ("--max-delay", "'soon'"),
-        ),
-        (
-            ("stop", "v3", "--project-arn", "PROJECT", "--wait", "--min-delay", "5", "--max-delay", "1"),
-            ("--min-delay and --max-delay",),
-        ),
-        (("stop", OTHER_VERSION, "--project-arn", "PROJECT"), ("is not in project",)),
-        (("emulator", "--port", "99999"), ("--port", "'99999'")),
-        (("demo", "--start-seconds", "-1"), ("--start-seconds", "'-1'")),
-        (("frobnicate",), ("'frobnicate'",)),
     ],
 )
 def test_usage_errors_show_the_commands_usage_and_name_the_option_and_value(
     cli: InProcess,
     emulator: ThreadedEmulator,
     project: ProjectArn,
-    args: tuple[str, ...],
+    argv: str,
     named: tuple[str, ...],
 ) -> None:
     """A bad argument exits 2 with the subcommand's usage and a line naming the option and the value."""
-    done = cli(*(project if a == "PROJECT" else a for a in args))
+    args = shlex.split(argv.replace("PROJECT", project))
+    done = cli(*args)
     assert done.returncode == 2, (done.stdout, done.stderr)
     command = args[0] if args[0] != "frobnicate" else ""
     assert done.stderr.startswith(f"usage: aiocustomlabels {command}".rstrip()), done.stderr
@@ -271,104 +235,64 @@ def test_usage_errors_show_the_commands_usage_and_name_the_option_and_value(
     assert not [r for r in emulator.fake.requests if project in str(r.params.values())]
 
 
+def starts_of(emulator: ThreadedEmulator, project: ProjectArn) -> list[tuple[int, int | None]]:
+    """The (Min, Max) units of each StartProjectVersion of the project's versions."""
+    starts = emulator.fake.requests_for("StartProjectVersion")
+    params = [r.params for r in starts if project.project_name in r.params["ProjectVersionArn"]]
+    return [(p["MinInferenceUnits"], p.get("MaxInferenceUnits")) for p in params]
+
+
 @pytest.mark.parametrize(
-    ("args", "named"),
+    ("units", "sent"),
     [
-        (
-            ("start", "v1", "--min-inference-units", "1"),
-            ("with a version name ('v1')", "project/PROJECT_NAME/NUMBER"),
-        ),
-        (("stop", "v3", "--wait"), ("with a version name ('v3')", "or give the version's ARN")),
+        (("--min-inference-units", "1", "--max-inference-units", "3"), (1, 3)),
+        (("--min-units", "1", "--max-units", "2"), (1, 2)),
+        (("--min-units", "1"), (1, None)),
     ],
 )
-def test_a_missing_project_arn_says_why_and_the_form_to_pass(
+def test_start_without_wait_prints_the_status(
     cli: InProcess,
     emulator: ThreadedEmulator,
     project: ProjectArn,
-    args: tuple[str, ...],
-    named: tuple[str, ...],
+    units: tuple[str, ...],
+    sent: tuple[int, int],
 ) -> None:
-    """Without --project-arn where it is needed, the error says why, and shows the ARN to pass."""
-    version = version_of(emulator, project, "v3")
-    done = cli(*(version if a == "VERSION_ARN" else a for a in args))
-    assert done.returncode == 2, done.stderr
-    error = done.stderr.splitlines()[-1]
-    assert "--project-arn is needed" in error
-    for word in named:
-        assert (
-            word.replace("PROJECT_NAME", project.project_name if "VERSION_ARN" in args else "PROJECT_NAME")
-            in error
-        )
-    assert emulator.fake.requests_for("StopProjectVersion") == () or all(
-        r.params["ProjectVersionArn"] != version for r in emulator.fake.requests_for("StopProjectVersion")
-    )
+    """Start sends the units as given (--min-units and --max-units are aliases) and prints STARTING."""
+    done = cli("start", "v1", "--project-arn", project, *units)
+    assert (done.returncode, done.stdout.strip()) == (0, "v1: STARTING"), done.stderr
+    assert starts_of(emulator, project) == [sent]
 
 
-def test_short_unit_options_are_aliases(
-    cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn
-) -> None:
-    """--min-units and --max-units still work, as the AWS CLI's long spellings do."""
-    done = cli("start", "v1", "--project-arn", project, "--min-units", "1", "--max-units", "2")
-    assert done.returncode == 0, done.stderr
-    (start,) = [
-        r
-        for r in emulator.fake.requests_for("StartProjectVersion")
-        if project.project_name in r.params["ProjectVersionArn"]
-    ]
-    assert (start.params["MinInferenceUnits"], start.params["MaxInferenceUnits"]) == (1, 2)
-
-
-def test_start_without_wait_prints_the_status(
-    cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn
-) -> None:
-    """The start command sends Min and Max units as given and prints STARTING."""
-    done = cli(
-        "start",
-        "v1",
-        "--project-arn",
-        project,
-        "--min-inference-units",
-        "1",
-        "--max-inference-units",
-        "3",
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "v1: STARTING"
-    starts = [
-        r
-        for r in emulator.fake.requests_for("StartProjectVersion")
-        if project.project_name in r.params["ProjectVersionArn"]
-    ]
-    assert [(r.params["MinInferenceUnits"], r.params.get("MaxInferenceUnits")) for r in starts] == [(1, 3)]
-
-
-def test_stop_without_wait_prints_the_status(
-    cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn
-) -> None:
+def test_stop_without_wait_prints_the_status(cli: InProcess, project: ProjectArn) -> None:
     """The stop command sends StopProjectVersion for the version named and prints STOPPING."""
     done = cli("stop", "v3", "--project-arn", project)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "v3: STOPPING"
+    assert (done.returncode, done.stdout.strip()) == (0, "v3: STOPPING"), done.stderr
 
 
 def test_start_by_version_arn_without_project(
     cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn
 ) -> None:
     """A version ARN is enough to start without waiting: no project ARN is needed."""
-    arn = version_of(emulator, project, "v1")
-    done = cli("start", arn, "--min-inference-units", "1")
-    assert done.returncode == 0, done.stderr
-    assert "STARTING" in done.stdout
+    done = cli("start", version_of(emulator, project, "v1"), "--min-inference-units", "1")
+    assert (done.returncode, done.stdout.strip()) == (0, "v1: STARTING"), done.stderr
+    assert starts_of(emulator, project) == [(1, None)]
 
 
-def test_start_wait_prints_a_line_per_change(
-    cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn
+@pytest.mark.parametrize(
+    ("argv", "statuses"),
+    [
+        ("start v1 --min-units 1", ["STOPPED", "STARTING", "RUNNING"]),
+        ("stop v3", ["RUNNING", "STOPPING", "STOPPED"]),
+    ],
+)
+def test_a_wait_prints_a_line_per_change(
+    cli: InProcess, project: ProjectArn, argv: str, statuses: list[str]
 ) -> None:
-    """With --wait and no terminal, progress is one line per status change on stderr; the result on stdout."""
-    done = cli("start", "v1", "--project-arn", project, "--min-inference-units", "1", "--wait", *FAST)
+    """With --wait and no terminal, progress is one line per status change on stderr; the row at the end on stdout."""
+    done = cli(*argv.split(), "--project-arn", project, "--wait", *FAST)
     assert done.returncode == 0, done.stderr
-    assert [line.split()[-1] for line in done.stderr.splitlines()] == ["STOPPED", "STARTING", "RUNNING"]
-    assert done.stdout.split()[:2] == ["v1", "RUNNING"]
+    assert [line.split()[-1] for line in done.stderr.splitlines()] == statuses
+    assert done.stdout.split()[:2] == [argv.split()[1], statuses[-1]]
     assert "\r" not in done.stderr
 
 
@@ -419,14 +343,6 @@ def test_wait_timeout_is_exit_3_and_says_what_is_still_billing(
     assert stopped.stdout.split()[:2] == ["slow", "STOPPED"]
 
 
-def test_stop_wait_reaches_stopped(cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn) -> None:
-    """The stop command with --wait stops a RUNNING version and prints it STOPPED."""
-    done = cli("stop", "v3", "--project-arn", project, "--wait", *FAST)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split()[:2] == ["v3", "STOPPED"]
-    assert [line.split()[-1] for line in done.stderr.splitlines()] == ["RUNNING", "STOPPING", "STOPPED"]
-
-
 def interrupted(emulator: ThreadedEmulator, *args: str, when: str) -> tuple[int | None, str]:
     """Run the script, send SIGINT once a progress line shows ``when``; its exit code and stderr."""
     with subprocess.Popen(
@@ -448,82 +364,63 @@ def interrupted(emulator: ThreadedEmulator, *args: str, when: str) -> tuple[int 
     return process.returncode, "".join(seen) + err
 
 
-def test_ctrl_c_during_start_wait_is_exit_130_and_says_how_to_stop(
-    emulator: ThreadedEmulator, project: ProjectArn
+@pytest.mark.parametrize(
+    ("argv", "started", "when", "note"),
+    [
+        (
+            "start slow --min-units 1",
+            False,
+            "STARTING",
+            "it will go on to RUNNING, and bill by the hour until it is stopped.",
+        ),
+        (
+            "stop slow",
+            True,
+            "STARTING",
+            "no stop was sent (a STARTING version is stopped once RUNNING): it will run, and bill by the hour, "
+            "until it is stopped.",
+        ),
+        ("stop slow", False, "STOPPING", None),
+    ],
+    ids=["start", "stop-of-starting", "stop-under-way"],
+)
+def test_ctrl_c_during_a_wait_is_exit_130_and_says_what_still_bills(
+    emulator: ThreadedEmulator, project: ProjectArn, argv: str, started: bool, when: str, note: str | None
 ) -> None:
-    """SIGINT while a started version is STARTING: exit 130, no traceback, the note and the stop command."""
-    emulator.fake.add_version(project, "slow", status=S.STOPPED, start_seconds=100_000)
-    code, err = interrupted(
-        emulator, "start", "slow", "--project-arn", project, "--min-inference-units", "1", "--wait", *FAST,
-        when="STARTING",
-    )  # fmt: skip
-    assert code == 130, err
-    lines = err.splitlines()
-    assert lines[-3] == "aiocustomlabels: interrupted"
-    assert lines[-2] == (
-        "aiocustomlabels: slow was STARTING: it will go on to RUNNING, and bill by the hour until it is"
-        " stopped. To stop it:"
-    )
-    assert stop_command_in(err)[3:5] == ["--project-arn", project]
-    assert "Traceback" not in err
-
-
-def test_ctrl_c_during_stop_wait_on_starting_says_it_will_run_and_bill(
-    emulator: ThreadedEmulator, project: ProjectArn
-) -> None:
-    """SIGINT while stop --wait waits for a STARTING version: no stop was sent, it will bill; the command stops it."""
+    """SIGINT during a wait: exit 130, no traceback; the note and the exact stop command, unless it is stopping."""
     fake = emulator.fake
-    version = fake.add_version(project, "slow", status=S.STOPPED, start_seconds=100_000)
-    fake.call("StartProjectVersion", {"ProjectVersionArn": version, "MinInferenceUnits": 1})
-    code, err = interrupted(
-        emulator, "stop", "slow", "--project-arn", project, "--wait", *FAST, when="STARTING"
-    )
+    stopping = when == "STOPPING"  # a stop under way for ever; or a start
+    status, start, stop = (S.RUNNING, 3.0, 1e5) if stopping else (S.STOPPED, 1e5, 2.0)
+    version = fake.add_version(project, "slow", status=status, start_seconds=start, stop_seconds=stop)
+    if started:
+        fake.call("StartProjectVersion", {"ProjectVersionArn": version, "MinInferenceUnits": 1})
+    code, err = interrupted(emulator, *argv.split(), "--project-arn", project, "--wait", *FAST, when=when)
     assert code == 130, err
+    assert "Traceback" not in err
     lines = err.splitlines()
-    assert lines[-3] == "aiocustomlabels: interrupted"
-    assert lines[-2] == (
-        "aiocustomlabels: slow was STARTING: no stop was sent (a STARTING version is stopped once RUNNING):"
-        " it will run, and bill by the hour, until it is stopped. To stop it:"
-    )
+    if note is None:
+        assert lines[-1] == "aiocustomlabels: interrupted"
+        return
+    assert lines[-3:-1] == [
+        "aiocustomlabels: interrupted",
+        f"aiocustomlabels: slow was STARTING: {note} To stop it:",
+    ]
     assert not [
         r for r in fake.requests_for("StopProjectVersion") if r.params["ProjectVersionArn"] == version
     ]
     # The command shown is exact: once the version runs, it stops it.
     fake.set_status(version, S.RUNNING)
-    argv = stop_command_in(err)
-    assert argv[2] == version
-    stopped = script(*argv[1:])
+    command = stop_command_in(err)
+    assert command[2:5] == [version, "--project-arn", project]
+    stopped = script(*command[1:])
     assert stopped.returncode == 0, stopped.stderr
     assert fake.describe(version).status in {S.STOPPING, S.STOPPED}
-
-
-def test_ctrl_c_during_a_stop_under_way_says_nothing_of_billing(
-    emulator: ThreadedEmulator, project: ProjectArn
-) -> None:
-    """SIGINT once the version is STOPPING: exit 130, and no note, since it is stopping already."""
-    fake = emulator.fake
-    fake.add_version(project, "stopping", status=S.RUNNING, stop_seconds=100_000)
-    code, err = interrupted(
-        emulator, "stop", "stopping", "--project-arn", project, "--wait", *FAST, when="STOPPING"
-    )
-    assert code == 130, err
-    assert err.splitlines()[-1] == "aiocustomlabels: interrupted"
 
 
 def test_tty_progress_line_redraws(cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn) -> None:
     """On a terminal the progress line is redrawn in place and shows elapsed time and the next poll."""
     terminal = Terminal()
-    done = cli(
-        "start",
-        "v1",
-        "--project-arn",
-        project,
-        "--min-inference-units",
-        "1",
-        "--wait",
-        *FAST,
-        stderr=terminal,
-    )
+    done = cli("start", "v1", "--project-arn", project, "--min-units", "1", "--wait", *FAST, stderr=terminal)
     text = terminal.getvalue()
     assert done.returncode == 0, text
     assert text.count("\r\x1b[2K") == 3  # STOPPED, STARTING, RUNNING: each drawn over the last
@@ -545,22 +442,18 @@ def test_help_lists_the_commands(cli: InProcess) -> None:
     """--help prints the commands and exits 0."""
     done = cli("--help", endpoint=False)
     assert done.returncode == 0
-    for command in ("versions", "start", "stop", "units", "hosted", "emulator", "demo"):
+    for command in ("versions", "start", "stop", "units", "hosted", "calibrate", "emulator", "demo"):
         assert command in done.stdout
 
 
-def test_module_entry_point_matches_script() -> None:
-    """Running the package as a module gives the same command line."""
-    done = subprocess.run(
-        [sys.executable, "-m", "aiocustomlabels", "--version"],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert done.returncode == 0
-    assert done.stdout.strip() == f"aiocustomlabels {importlib.metadata.version('aiocustomlabels')}"
+@pytest.mark.parametrize(
+    "command", [[SCRIPT], [sys.executable, "-m", "aiocustomlabels"]], ids=["script", "module"]
+)
+def test_version_option_prints_the_installed_version(command: list[str]) -> None:
+    """--version, of the script or of ``python -m``, prints the version the package's metadata holds; exit 0."""
+    done = subprocess.run([*command, "--version"], capture_output=True, text=True, check=False, timeout=60)
+    assert (done.returncode, done.stdout.strip()) == (0, f"aiocustomlabels {aiocustomlabels.__version__}")
+    assert aiocustomlabels.__version__ == importlib.metadata.version("aiocustomlabels")
 
 
 def test_import_stays_light() -> None:
@@ -733,16 +626,8 @@ def test_an_unexpected_error_is_one_line_and_exit_1(
     assert "Traceback" in capsys.readouterr().err
 
 
-def test_version_option_prints_the_installed_version() -> None:
-    """--version prints the version the package's metadata holds, and exits 0."""
-    done = script("--version")
-    assert done.returncode == 0
-    assert done.stdout.strip() == f"aiocustomlabels {importlib.metadata.version('aiocustomlabels')}"
-
-
-def test_the_package_knows_its_version() -> None:
-    """aiocustomlabels.__version__ is the installed version."""
-    assert aiocustomlabels.__version__ == importlib.metadata.version("aiocustomlabels")
+MAY_START = "the start may have been sent: it may be starting, to bill by the hour once running."
+UNSEEN = "may or may not have been sent: it may be starting or running, and billing by the hour."
 
 
 @pytest.mark.parametrize(
@@ -754,27 +639,16 @@ def test_the_package_knows_its_version() -> None:
             "v1 was STARTING: it will go on to RUNNING, and bill by the hour until it is stopped.",
         ),
         (True, S.RUNNING, "v1 was RUNNING: it bills by the hour until it is stopped."),
-        (
-            True,
-            S.STOPPED,
-            "v1 was STOPPED: the start may have been sent: it may be starting, to bill by the hour once running.",
-        ),
-        (
-            True,
-            S.FAILED,
-            "v1 was FAILED: the start may have been sent: it may be starting, to bill by the hour once running.",
-        ),
+        (True, S.STOPPED, f"v1 was STOPPED: {MAY_START}"),
+        (True, S.FAILED, f"v1 was FAILED: {MAY_START}"),
         (True, S.STOPPING, None),
         (True, S.TRAINING_IN_PROGRESS, None),
-        (
-            True,
-            None,
-            "v1: no status was seen, so the start may or may not have been sent: it may be starting or running, and billing by the hour.",
-        ),
+        (True, None, f"v1: no status was seen, so the start {UNSEEN}"),
         (
             False,
             S.STARTING,
-            "v1 was STARTING: no stop was sent (a STARTING version is stopped once RUNNING): it will run, and bill by the hour, until it is stopped.",
+            "v1 was STARTING: no stop was sent (a STARTING version is stopped once RUNNING): it will run, "
+            "and bill by the hour, until it is stopped.",
         ),
         (
             False,
@@ -783,33 +657,11 @@ def test_the_package_knows_its_version() -> None:
         ),
         (False, S.STOPPING, None),
         (False, S.STOPPED, None),
-        (
-            False,
-            None,
-            "v1: no status was seen, so the stop may or may not have been sent: it may be starting or running, and billing by the hour.",
-        ),
+        (False, None, f"v1: no status was seen, so the stop {UNSEEN}"),
     ],
 )
 def test_what_a_wait_that_ends_early_says_of_the_bill(
     starting: bool, last: ProjectVersionStatus | None, said: str | None
 ) -> None:
     """The note of a wait that ends early follows the table on docs/cli.md: by command and last status."""
-    assert _billing.billing_note(starting=starting, last=last, name="v1") == said
-
-
-#: The command line's modules, each importing only those before it (its package's docstring).
-LAYERS = ("_output", "_failures", "_arguments", "_billing", "_target", "_listing", "_start_stop", "_hosted", "_calibrate",
-          "_emulator", "_main")  # fmt: skip
-
-
-def test_the_command_lines_modules_import_downward_only() -> None:
-    """Each module of the CLI package imports, even lazily, only modules listed before it; testing never the CLI."""
-    package = Path(aiocustomlabels.__file__).parent
-    for layer, name in enumerate(LAYERS):
-        tree = ast.parse((package / "_cli" / f"{name}.py").read_text())
-        siblings = {
-            node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1
-        }
-        assert siblings <= set(LAYERS[:layer]), name
-    for module in (package / "testing").glob("*.py"):
-        assert not re.search(r"\b_cli\b", module.read_text()), module
+    assert billing_note(starting=starting, last=last, name="v1") == said

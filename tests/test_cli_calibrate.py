@@ -113,6 +113,15 @@ def image(tmp_path: Path) -> Path:
         (["--price-per-unit-hour", "4"], "prices a recommendation"),
         (["--duration", "0"], "--duration: expected a number of seconds above 0"),
         (["--peak-tps", "-1", "--base-tps", "0"], "--peak-tps: expected requests a second, 0 or more"),
+        (["--image", "MISSING"], "--image MISSING: No such file or directory"),
+        (
+            ["--image", "EMPTY"],
+            "--image EMPTY: 0 bytes; DetectCustomLabels takes images of 1 byte to 5,242,880 bytes",
+        ),
+        (
+            ["--image", "LARGE"],
+            "--image LARGE: 5,242,881 bytes; DetectCustomLabels takes images of 1 byte to",
+        ),
     ],
 )
 def test_bad_options_are_usage_errors_before_any_request(
@@ -120,51 +129,23 @@ def test_bad_options_are_usage_errors_before_any_request(
     fake: FakeCustomLabels,
     request: pytest.FixtureRequest,
     image: Path,
+    tmp_path: Path,
     extra: list[str],
     words: str,
 ) -> None:
-    """Each bad combination: exit 2, the command's usage, the option named; nothing sent."""
+    """Each bad option, or image missing or of a size refused: exit 2, the usage, the option named; nothing sent."""
     arn = running(fake, request)
+    files = {"MISSING": tmp_path / "nope.jpg", "EMPTY": tmp_path / "empty.jpg", "LARGE": tmp_path / "big.jpg"}
+    files["EMPTY"].write_bytes(b"")
+    files["LARGE"].write_bytes(b"\xff" * (5 * 1024 * 1024 + 1))
     before = len(fake.requests)
-    done = cli("calibrate", arn, "--image", str(image), *extra)
+    done = cli("calibrate", arn, "--image", str(image), *(str(files.get(word, word)) for word in extra))
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith("usage: aiocustomlabels calibrate")
-    assert re.search(words, done.stderr), done.stderr
+    for name, path in files.items():
+        words = words.replace(name, str(path))
+    assert re.search(re.escape(words) if "--image" in words else words, done.stderr), done.stderr
     assert len(fake.requests) == before
-
-
-def test_a_missing_image_is_a_usage_error_naming_it(
-    cli: InProcess, fake: FakeCustomLabels, request: pytest.FixtureRequest, tmp_path: Path
-) -> None:
-    """--image of a file that is not there: exit 2, the file named; nothing sent."""
-    arn = running(fake, request)
-    missing = tmp_path / "nope.jpg"
-    done = cli("calibrate", arn, "--image", str(missing))
-    assert done.returncode == 2
-    assert f"--image {missing}: No such file or directory" in done.stderr
-    assert detections(fake, arn) == 0
-
-
-@pytest.mark.parametrize(("size", "shown"), [(0, "0 bytes"), (5 * 1024 * 1024 + 1, "5,242,881 bytes")])
-def test_an_image_of_a_size_refused_is_a_usage_error(
-    cli: InProcess,
-    fake: FakeCustomLabels,
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
-    size: int,
-    shown: str,
-) -> None:
-    """An empty image, or one above 5 MiB: exit 2, the file and its size named, and the limit."""
-    arn = running(fake, request)
-    path = tmp_path / "big.jpg"
-    path.write_bytes(b"\xff" * size)
-    done = cli("calibrate", arn, "--image", str(path))
-    assert done.returncode == 2
-    assert (
-        f"--image {path}: {shown}; DetectCustomLabels takes images of 1 byte to 5,242,880 bytes"
-        in done.stderr
-    )
-    assert detections(fake, arn) == 0
 
 
 def test_a_version_name_is_not_enough(cli: InProcess, image: Path) -> None:
@@ -188,12 +169,6 @@ def test_a_version_not_running_is_refused_without_load(
     assert done.returncode == 1
     assert done.stderr == f"aiocustomlabels: v1 is {status}, not RUNNING: start it first; no load was sent\n"
     assert detections(fake, arn) == 0
-
-
-def test_help_lists_calibrate(cli: InProcess) -> None:
-    """The top-level help lists the command."""
-    done = cli("--help", endpoint=False)
-    assert "calibrate" in done.stdout
 
 
 # -- the load, on fast-forwarded time ------------------------------------------------------------------
@@ -335,16 +310,6 @@ def emulator() -> Iterator[ThreadedEmulator]:
         yield served
 
 
-def version(emulator: ThreadedEmulator, request: pytest.FixtureRequest) -> ProjectVersionArn:
-    """A RUNNING version of 1 unit on the emulator's fake."""
-    return running(emulator.fake, request)
-
-
-def detects(emulator: ThreadedEmulator, arn: str) -> int:
-    """DetectCustomLabels requests the emulator received for ``arn``."""
-    return detections(emulator.fake, arn)
-
-
 def answered(emulator: ThreadedEmulator) -> None:
     """One request to the emulator, on a connection of its own, and its answer (an error will do).
 
@@ -366,7 +331,7 @@ def test_ctrl_c_stops_the_load_at_once_with_exit_130(
     emulator: ThreadedEmulator, request: pytest.FixtureRequest, image: Path
 ) -> None:
     """SIGINT once requests arrive: exit 130, 'interrupted', no traceback; nothing is sent after."""
-    arn = version(emulator, request)
+    arn = running(emulator.fake, request)
     with subprocess.Popen(
         [SCRIPT, "calibrate", arn, "--image", str(image), "--duration", "600", "--endpoint-url",
          emulator.endpoint_url],
@@ -374,14 +339,14 @@ def test_ctrl_c_stops_the_load_at_once_with_exit_130(
         env=environment(),
         preexec_fn=default_signals,  # noqa: PLW1509 -- the child's default SIGINT, see default_signals
     ) as process:  # fmt: skip
-        while detects(emulator, arn) < 3 and process.poll() is None:
+        while detections(emulator.fake, arn) < 3 and process.poll() is None:
             time.sleep(0.05)  # a poll of the emulator, not a measure of time
         process.send_signal(signal.SIGINT)
         out, err = ended(process)
-    sent = detects(emulator, arn)
+    sent = detections(emulator.fake, arn)
     assert process.returncode == 130, err
     assert err.splitlines()[-1] == "aiocustomlabels: interrupted"
     assert "Traceback" not in err
     assert out == ""
     answered(emulator)  # a request still on its way is counted by the time a later one is answered
-    assert detects(emulator, arn) == sent
+    assert detections(emulator.fake, arn) == sent

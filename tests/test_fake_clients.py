@@ -17,8 +17,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from aiocustomlabels import ProjectVersionArn, ProjectVersionStatus
+from aiocustomlabels._cli._emulator import DemoProject, seed_demo
 from aiocustomlabels.testing import FakeCustomLabels, ThreadedEmulator, VirtualClock
-from aiocustomlabels.testing._demo import DemoProject, seed_demo
 from tests._fake_support import CREDENTIALS, DESCRIBE, REGION, START, cli_environment, loopback_client
 
 S = ProjectVersionStatus

@@ -14,8 +14,8 @@ import boto3
 import pytest
 
 from aiocustomlabels import BoundingBox, CustomLabel, Geometry, Point, ProjectVersionStatus
+from aiocustomlabels._cli import build_parser
 from aiocustomlabels._cli._emulator import emulated
-from aiocustomlabels._cli._main import build_parser
 from aiocustomlabels._rules import IMAGE_BYTES
 from aiocustomlabels.testing import Emulator, FakeCustomLabels, ThreadedEmulator, VirtualClock
 from tests._fake_support import (

@@ -21,9 +21,9 @@ import boto3
 import pytest
 
 from aiocustomlabels._cli import build_parser
+from aiocustomlabels._cli._emulator import DEMO_VERSIONS
 from aiocustomlabels._cli._emulator import emulated as emulated_by
 from aiocustomlabels.testing import LoopClock, ScaledClock, StepClock, VirtualClock
-from aiocustomlabels.testing._demo import DEMO_VERSIONS
 from tests._cli_support import default_signals, in_process_cli
 from tests._fake_support import CREDENTIALS, REGION
 

@@ -1,24 +1,279 @@
-"""The command line: ``aiocustomlabels`` or ``python -m aiocustomlabels``.
+"""The command line: ``aiocustomlabels`` or ``python -m aiocustomlabels``; its entry, ``main``.
 
-Commands: ``versions``, ``start``, ``stop``, ``units``, ``hosted`` (the
-library's semantics, from a shell), ``emulator`` (the fake service on loopback
-HTTP) and ``demo`` (the main job on an embedded emulator). Options are spelled
-as the AWS CLI spells them; no traceback reaches the user (``_failures``).
+Commands: ``versions``, ``start``, ``stop``, ``units``, ``hosted``,
+``calibrate`` (the library's semantics, from a shell), ``emulator`` (the fake
+service on loopback HTTP) and ``demo`` (the main job on an embedded emulator).
 
-Importing this package loads the library, and with it aiobotocore; it loads
-``aiocustomlabels.testing`` (the testing extra) only when ``emulator`` or
-``demo`` runs. ``import aiocustomlabels`` never imports it.
+An entry point, on top of the library: it imports the public ``aiocustomlabels``
+names, the service's rules (``_rules``), and ``aiocustomlabels.testing`` only
+when ``emulator`` or ``demo`` runs. Its modules, each importing only those
+before it: ``_options`` (each command's options, checked by the library's
+rules, and what they name: the client, the version), ``_output`` (tables,
+JSON, the chart, progress, the bill's notes), ``_commands`` (the service's
+commands), ``_emulator`` (the fake's), and this one (the command table, the
+parser, and how a run ends).
 
-Modules, each importing only those above it in this list:
-``_output`` (the failure line, a wait's progress), ``_failures`` (exceptions to
-lines and exit codes), ``_arguments`` (argument types and each command's
-options), ``_billing`` (what still bills when a wait ends early), ``_target``
-(the client and the version named), the commands (``_listing``,
-``_start_stop``, ``_hosted``, ``_emulator``), and ``_main`` (the command table,
-the parser, ``main``).
+No traceback reaches the user: every failure is one line on stderr, and the
+exit code says which kind it was (``docs/cli.md``): 0 success; 1 a failure (the
+service's error, a model that cannot start or stop, no credentials, a busy
+port, a closed output, a declined prompt); 2 a usage error, after the
+subcommand's usage; 3 a wait timeout; 130 Ctrl-C. The notes a command leaves
+(what still bills, and the command that stops it) follow a timeout or Ctrl-C.
 """
 
-from ._failures import CommandError, UsageError
-from ._main import COMMANDS, Command, build_parser, main
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import (
+    ConfigParseError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ProfileNotFound,
+)
+
+from .. import (
+    ConfigurationError,
+    CustomLabelsError,
+    InvalidRequestError,
+    ProjectVersionArn,
+    ResourceNotFoundError,
+    ServiceError,
+    UnitsMismatchError,
+    WaitTimeoutError,
+    __version__,
+)
+from . import _options as options
+from ._commands import calibrate_command, hosted, start_or_stop, units_command, versions
+from ._options import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_TIMEOUT, EXIT_USAGE, CommandError, UsageError
+from ._output import fail
 
 __all__ = ["COMMANDS", "Command", "CommandError", "UsageError", "build_parser", "main"]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command of the command line.
+
+    Attributes:
+        name: What the user types.
+        help: One line for ``--help``.
+        arguments: Adds the command's own arguments to its parser.
+        run: Does the work; returns the exit code.
+        aws: Whether it takes the AWS options (``--region`` and the others).
+    """
+
+    name: str
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
+    aws: bool = True
+
+
+async def _serve(args: argparse.Namespace) -> int:
+    # Imported here, as it runs: the testing extra it needs is not the operator commands' business.
+    from ._emulator import serve  # noqa: PLC0415
+
+    return await serve(args)
+
+
+async def _demo(args: argparse.Namespace) -> int:
+    from ._emulator import demo  # noqa: PLC0415 -- as _serve: the testing extra
+
+    return await demo(args)
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "versions", "list a project's model versions, newest first", options.versions_arguments, versions
+    ),
+    Command("start", "start a model version", options.start_arguments, start_or_stop),
+    Command("stop", "stop a model version", options.stop_arguments, start_or_stop),
+    Command(
+        "units",
+        "a version's inference units over time, in service and desired (CloudWatch)",
+        options.units_arguments,
+        units_command,
+    ),
+    Command(
+        "hosted",
+        "list every hosted (billed) model version of the region, and stop them",
+        options.hosted_arguments,
+        hosted,
+    ),
+    Command(
+        "calibrate",
+        "measure what one inference unit of a RUNNING version serves, and size its units",
+        options.calibrate_arguments,
+        calibrate_command,
+    ),
+    Command(
+        "emulator",
+        "serve the fake Custom Labels service on loopback HTTP",
+        options.emulator_arguments,
+        _serve,
+        aws=False,
+    ),
+    Command(
+        "demo",
+        "run the main job against an embedded emulator; no AWS account",
+        options.demo_arguments,
+        _demo,
+        aws=False,
+    ),
+)
+"""The commands, in the order ``--help`` lists them."""
+
+
+def build_parser(
+    commands: Sequence[Command] = COMMANDS,
+) -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The argument parser of the command line, and each command's own (for its usage)."""
+    common = options.aws_options()
+    parser = argparse.ArgumentParser(
+        prog="aiocustomlabels",
+        description="Rekognition Custom Labels model versions, from the shell.",
+        epilog="Exit codes: 0 done, 1 failed, 2 usage error, 3 wait timed out, 130 interrupted.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parsers = {}
+    for command in commands:
+        sub = subparsers.add_parser(
+            command.name,
+            parents=[common] if command.aws else [],
+            help=command.help,
+            description=command.help[0].upper() + command.help[1:] + ".",
+        )
+        command.arguments(sub)
+        parsers[command.name] = sub
+    return parser, parsers
+
+
+# -- how a run ends: each kind of exception, a line and an exit code ---------------------------
+
+
+def _configuration(exc: ConfigurationError, args: argparse.Namespace) -> str:
+    """What a user can do about a configuration error, in a line, by the botocore error behind it."""
+    cause = exc.__cause__
+    if isinstance(cause, NoRegionError):
+        return "no AWS region: pass --region, or set AWS_DEFAULT_REGION or a region in your AWS configuration"
+    if isinstance(cause, NoCredentialsError | PartialCredentialsError):
+        return (
+            f"no AWS credentials ({cause}): configure them (aws configure, AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY, or --profile); the emulator takes any"
+        )
+    if isinstance(cause, ProfileNotFound):
+        return f"{cause}: name a profile of your AWS configuration with --profile, or leave it out"
+    if isinstance(cause, ConfigParseError):
+        return f"{cause}: fix the file, or point AWS_CONFIG_FILE at another"
+    endpoint = getattr(args, "endpoint_url", None)
+    if isinstance(cause, ValueError) and endpoint is not None:
+        # botocore refuses the endpoint before any request: the only ValueError a client's creation raises.
+        return f"--endpoint-url {endpoint!r} is not a URL: give one such as http://127.0.0.1:4566"
+    return str(exc)
+
+
+def _not_found(exc: ResourceNotFoundError, args: argparse.Namespace) -> str:
+    """The service's not-found (which names nothing), naming what the operation asked for: version or project."""
+    version = getattr(args, "version", None)
+    project = getattr(args, "project_arn", None)
+    if exc.operation in {"StartProjectVersion", "StopProjectVersion"} and isinstance(
+        version, ProjectVersionArn
+    ):
+        what = f"no model version {version}"
+    elif project is not None:
+        what = f"no project {project}"
+    else:
+        return f"{exc.code}: {exc.message}"
+    return f"{exc.code}: {what}: check the ARN, and the account and region of your credentials"
+
+
+def _message(exc: BaseException, args: argparse.Namespace) -> str | None:
+    """The line of a failure of exit code 1; ``None`` for an exception the command line does not expect."""
+    if isinstance(exc, UnitsMismatchError):
+        name = exc.description.version_name if exc.description is not None else "the version"
+        return (
+            f"{name} is {exc.status} with {exc.running} inference units, not {exc.asked} as asked; "
+            f"nothing was changed. Add --reconfigure to stop it and start it again with {exc.asked} "
+            "(a restart: 10 to 20 minutes without the model on AWS)"
+        )
+    if isinstance(exc, ResourceNotFoundError):
+        return _not_found(exc, args)
+    if isinstance(exc, ServiceError):
+        return f"{exc.code}: {exc.message}"
+    if isinstance(exc, ConfigurationError):
+        return _configuration(exc, args)
+    return str(exc) if isinstance(exc, CustomLabelsError | CommandError) else None
+
+
+def _report(exc: BaseException, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int | None:
+    """Say what went wrong in a line (a usage error after the usage), then the notes; the exit code."""
+    if isinstance(exc, UsageError | InvalidRequestError):
+        parser.print_usage(sys.stderr)
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr, flush=True)
+        return EXIT_USAGE
+    if isinstance(exc, KeyboardInterrupt | WaitTimeoutError):
+        # On Ctrl-C, asyncio.run cancelled the command's task and closed the client before this.
+        timeout = isinstance(exc, WaitTimeoutError)
+        for line in [f"timed out: {exc}" if timeout else "interrupted", *args.notes]:
+            fail(line)
+        return EXIT_TIMEOUT if timeout else EXIT_INTERRUPTED
+    if isinstance(exc, BrokenPipeError):
+        try:  # stdout at /dev/null: what is still buffered must not fail again at exit
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):  # pragma: no cover -- stdout has no file descriptor
+            pass
+        fail("standard output was closed (broken pipe); output stopped")
+        return EXIT_FAILED
+    message = _message(exc, args)
+    if message is None:
+        return None
+    fail(message)
+    return EXIT_FAILED
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code.
+
+    Args:
+        argv: The arguments, without the program's name; ``sys.argv[1:]`` when not given.
+    """
+    try:
+        parser, parsers = build_parser(COMMANDS)
+        args = parser.parse_args(argv)
+        debug = getattr(args, "debug", False)
+        if debug:
+            logging.basicConfig(level=logging.DEBUG, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+        command = next(c for c in COMMANDS if c.name == args.command)
+        args.notes = []
+        try:
+            code = asyncio.run(command.run(args))
+            sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        except (Exception, KeyboardInterrupt) as exc:
+            reported = _report(exc, args, parsers[command.name])
+            if reported is not None:
+                return reported
+            if debug:
+                traceback.print_exc()
+            fail(
+                f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback, and report it)"
+            )
+            return EXIT_FAILED
+        else:
+            return code
+    except KeyboardInterrupt:  # before the command ran: nothing to tell about
+        fail("interrupted")
+        return EXIT_INTERRUPTED
