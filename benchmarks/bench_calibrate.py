@@ -20,7 +20,8 @@ from collections.abc import Sequence
 
 from aiobotocore.config import AioConfig
 
-from aiocustomlabels import Calibration, CustomLabelsClient, calibrate
+from aiocustomlabels import CustomLabelsClient, calibrate
+from aiocustomlabels.types import Calibration
 from benchmarks._runner import Target, run_benchmark
 from benchmarks._server import served
 from tests._harness import dummy_session

@@ -23,9 +23,10 @@ import botocore.session
 import pydantic
 from botocore.parsers import create_parser
 
-from aiocustomlabels import DescribeProjectVersionsResponse, ProjectVersionArn, converter
+from aiocustomlabels import ProjectVersionArn, converter
 from aiocustomlabels._arns import _Arn
 from aiocustomlabels._converters import member_name
+from aiocustomlabels.types import DescribeProjectVersionsResponse
 from benchmarks._page import wire_page
 from benchmarks._runner import Target, run_benchmark
 

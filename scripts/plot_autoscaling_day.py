@@ -18,9 +18,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from aiocustomlabels import CustomLabelsClient, InferenceUnitsSample
+from aiocustomlabels import CustomLabelsClient
 from aiocustomlabels._cli._emulator import DAY, DAY_DEMAND, seed_day
 from aiocustomlabels.testing import FakeCustomLabels, VirtualClock, in_process
+from aiocustomlabels.types import InferenceUnitsSample
 
 TARGET = Path(__file__).resolve().parent.parent / "docs" / "img" / "autoscaling-day.svg"
 

@@ -26,8 +26,9 @@ from pathlib import Path
 
 import attrs
 
-from aiocustomlabels import CustomLabelsClient, InferenceUnitsSample, ProjectVersionStatus
+from aiocustomlabels import CustomLabelsClient, ProjectVersionStatus
 from aiocustomlabels.testing import FakeCustomLabels, FakeServiceError, VirtualClock, in_process
+from aiocustomlabels.types import InferenceUnitsSample
 
 TARGET = Path(__file__).resolve().parent.parent / "docs" / "img" / "calibration.svg"
 

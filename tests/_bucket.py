@@ -11,7 +11,7 @@ import asyncio
 
 import attrs
 
-from aiocustomlabels import CustomLabelsError, ProvisionedThroughputExceededError
+from aiocustomlabels import CustomLabelsError, ThrottlingError
 
 
 @attrs.define
@@ -67,7 +67,5 @@ class Bucket:
         if self.fail_after is not None and number >= self.fail_after and self.failure is not None:
             raise self.failure
         if not served:
-            raise ProvisionedThroughputExceededError(
-                "Throughput exceeded", code="ProvisionedThroughputExceededException"
-            )
+            raise ThrottlingError("Throughput exceeded", code="ProvisionedThroughputExceededException")
         return ()

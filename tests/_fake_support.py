@@ -14,17 +14,10 @@ import pytest
 from aiobotocore.session import get_session
 from botocore.config import Config
 
-from aiocustomlabels import (
-    BoundingBox,
-    CustomLabel,
-    Geometry,
-    Point,
-    ProjectArn,
-    ProjectVersionArn,
-    ProjectVersionStatus,
-)
+from aiocustomlabels import ProjectArn, ProjectVersionArn, ProjectVersionStatus
 from aiocustomlabels.testing import FakeCustomLabels, in_process
 from aiocustomlabels.testing._wire import CONTENT_TYPE, TARGET_PREFIX, WireReply, dispatch
+from aiocustomlabels.types import BoundingBox, CustomLabel, Geometry, Point
 
 if TYPE_CHECKING:
     from types_aiobotocore_rekognition import RekognitionClient

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aiocustomlabels import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY, Backoff, InvalidRequestError
+from aiocustomlabels import Backoff, InvalidRequestError
+from aiocustomlabels.types import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY
 
 delays = st.floats(min_value=0.01, max_value=600, allow_nan=False)
 

@@ -11,14 +11,9 @@ from typing import Any
 from aiobotocore.session import get_session
 from botocore.parsers import create_parser
 
-from aiocustomlabels import (
-    DescribeProjectVersionsResponse,
-    ProjectArn,
-    ProjectVersionArn,
-    ProjectVersionStatus,
-    converter,
-)
+from aiocustomlabels import ProjectArn, ProjectVersionArn, ProjectVersionStatus, converter
 from aiocustomlabels.testing import FakeCustomLabels, LoopClock, ScaledClock, in_process
+from aiocustomlabels.types import DescribeProjectVersionsResponse
 from benchmarks import _server as bench_server
 from benchmarks import bench_polling
 from benchmarks._page import wire_page

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from aiocustomlabels import (
-    Calibration,
     ConfigurationError,
     InvalidRequestError,
     ProjectVersionStatus,
@@ -17,6 +16,7 @@ from aiocustomlabels import (
     calibrate,
 )
 from aiocustomlabels.testing import FakeCustomLabels
+from aiocustomlabels.types import Calibration
 from tests._harness import NO_RETRIES, client_for, run, virtual_fake
 
 S = ProjectVersionStatus

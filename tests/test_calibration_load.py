@@ -6,12 +6,9 @@ import asyncio
 
 import pytest
 
-from aiocustomlabels import (
-    CalibrationStep,
-    InternalServerError,
-    ResourceNotReadyError,
-)
+from aiocustomlabels import InternalServerError, ResourceNotReadyError
 from aiocustomlabels._calibration import LoadPlan, run_load
+from aiocustomlabels.types import CalibrationStep
 from tests._bucket import Bucket
 from tests._harness import run
 

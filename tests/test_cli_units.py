@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from aiocustomlabels import InferenceUnitsSample
 from aiocustomlabels._cli._emulator import DAY, DayProject, seed_day
 from aiocustomlabels._cli._output import LEGEND
 from aiocustomlabels._cli._output import chart as render
 from aiocustomlabels.testing import FakeCustomLabels, ThreadedEmulator, VirtualClock
+from aiocustomlabels.types import InferenceUnitsSample
 from tests._cli_support import InProcess, in_process_cli, in_utc
 
 NOON = ("--start", "2026-11-26T11:00Z", "--end", "2026-11-26T12:00Z")

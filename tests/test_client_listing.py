@@ -12,12 +12,12 @@ import pytest
 from aiocustomlabels import (
     CustomLabelsClient,
     CustomLabelsError,
-    DescribeProjectVersionsResponse,
     InvalidPaginationTokenError,
     InvalidRequestError,
     MalformedResponseError,
     ProjectVersionDescription,
 )
+from aiocustomlabels.types import DescribeProjectVersionsResponse
 from tests._harness import NO_RETRIES, StubRaw, client_for, project_with, run, virtual_fake
 
 PROJECT = "arn:aws:rekognition:us-east-1:111122223333:project/p/1690000000000"

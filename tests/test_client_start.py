@@ -20,14 +20,17 @@ from aiocustomlabels import (
     InvalidParameterError,
     InvalidRequestError,
     LimitExceededError,
+    NotFoundError,
+    ProjectNotFoundError,
     ProjectVersionStatus,
-    ProvisionedThroughputExceededError,
     ResourceInUseError,
     ResourceNotFoundError,
+    ResourceNotReadyError,
     ServiceError,
-    ThrottledError,
     ThrottlingError,
     TransportError,
+    VersionNotFoundError,
+    VersionNotRunningError,
 )
 from aiocustomlabels.testing import in_process
 from tests._harness import NO_RETRIES, client_for, project_with, run, virtual_fake
@@ -78,10 +81,16 @@ def test_start_sends_units_as_given(kwargs: dict[str, Any], sent: dict[str, int]
         {"min_inference_units": 1.5},
         {"min_inference_units": 2, "max_inference_units": 1},
         {"min_inference_units": 1, "max_inference_units": 0},
+        {"min_inference_units": 2**31},
+        {"min_inference_units": 10**100},
+        {"min_inference_units": "1"},
+        {"min_inference_units": 1, "max_inference_units": 2**31},
+        {"min_inference_units": 1, "max_inference_units": True},
+        {"min_inference_units": 1, "max_inference_units": 2.0},
     ],
 )
 def test_bad_units_are_refused_before_any_request(kwargs: dict[str, Any]) -> None:
-    """Min < 1, max < min and non-integers raise InvalidRequestError, and nothing is sent."""
+    """Units outside 1..2,147,483,647 (the model's 32-bit Integer), max < min, or not ints: refused, nothing sent."""
     fake = virtual_fake()
     _, (arn,) = project_with(fake, 1)
 
@@ -158,7 +167,7 @@ ERRORS: list[tuple[str, type[ServiceError]]] = [
     ("AccessDeniedException", AccessDeniedError),
     ("InternalServerError", InternalServerError),
     ("ThrottlingException", ThrottlingError),
-    ("ProvisionedThroughputExceededException", ProvisionedThroughputExceededError),
+    ("ProvisionedThroughputExceededException", ThrottlingError),
     ("SomethingNewException", ServiceError),
 ]
 
@@ -194,10 +203,20 @@ def test_each_code_maps_to_its_exception(code: str, cls: type[ServiceError], ope
     run(main)
 
 
-def test_throttling_classes_share_a_base() -> None:
-    """Both throttling codes are catchable as ThrottledError."""
-    assert issubclass(ThrottlingError, ThrottledError)
-    assert issubclass(ProvisionedThroughputExceededError, ThrottledError)
+@pytest.mark.parametrize(
+    ("cls", "parent"),
+    [
+        (ResourceNotFoundError, NotFoundError),
+        (VersionNotFoundError, NotFoundError),
+        (ProjectNotFoundError, NotFoundError),
+        (NotFoundError, LookupError),
+        (ResourceNotReadyError, VersionNotRunningError),
+        (ResourceNotReadyError, ServiceError),
+    ],
+)
+def test_one_situation_is_caught_at_one_class(cls: type[Exception], parent: type[Exception]) -> None:
+    """Not found, and not running, each have one class to catch, whichever call finds it out."""
+    assert issubclass(cls, parent)
 
 
 def test_botocore_retries_throttling_before_raising() -> None:

@@ -16,7 +16,6 @@ import attrs
 import pytest
 
 from aiocustomlabels import (
-    DEFAULT_MIN_DELAY,
     AccessDeniedError,
     Backoff,
     CustomLabelsClient,
@@ -33,6 +32,7 @@ from aiocustomlabels import (
 )
 from aiocustomlabels._waiting import STALE_GRACE
 from aiocustomlabels.testing import FakeCustomLabels
+from aiocustomlabels.types import DEFAULT_MIN_DELAY
 from tests._harness import client_for, project_with, run, virtual_fake
 
 S = ProjectVersionStatus

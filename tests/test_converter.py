@@ -17,23 +17,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aiocustomlabels import (
-    CustomizationFeature,
     CustomLabelsError,
-    DescribeProjectVersionsResponse,
-    DetectCustomLabelsResponse,
     MalformedResponseError,
     ProjectVersionDescription,
     ProjectVersionStatus,
     S3Object,
+    converter,
+    json_converter,
+)
+from aiocustomlabels._models import NO_ITEMS
+from aiocustomlabels.types import (
+    CustomizationFeature,
+    DescribeProjectVersionsResponse,
+    DetectCustomLabelsResponse,
     StartProjectVersionResponse,
     StopProjectVersionResponse,
     TrainingData,
-    converter,
-    json_converter,
-    make_converter,
-    make_json_converter,
 )
-from aiocustomlabels._models import NO_ITEMS
 from benchmarks._page import wire_description
 from tests._strategies import junk, response, rich_response, shape
 
@@ -187,9 +187,9 @@ def test_json_accepts_z_suffix() -> None:
     assert desc.creation_timestamp == WHEN
 
 
-def test_make_converter_gives_independent_converters() -> None:
-    """A converter from make_converter() can be changed without touching the shared one."""
-    mine = make_converter()
+def test_a_copy_of_the_converter_is_independent() -> None:
+    """A copy of the converter can be changed without touching the shared one."""
+    mine = converter.copy()
     mine.register_structure_hook(ProjectVersionStatus, lambda value, _: ProjectVersionStatus.FAILED)
     assert (
         mine.structure({"Status": "RUNNING"}, StartProjectVersionResponse).status
@@ -203,7 +203,7 @@ def test_make_converter_gives_independent_converters() -> None:
 
 def test_hooks_registered_by_hand_are_respected_inside_nested_models() -> None:
     """A hand-registered hook for a nested class is used, not inlined over."""
-    mine = make_json_converter()
+    mine = json_converter.copy()
     mine.register_structure_hook(S3Object, lambda value, _: S3Object(bucket="replaced"))
     desc = mine.structure({"ManifestSummary": {"S3Object": {"Bucket": "b"}}}, ProjectVersionDescription)
     assert desc.manifest_summary is not None

@@ -16,12 +16,9 @@ from botocore.exceptions import ClientError
 
 from aiocustomlabels import (
     AccessDeniedError,
-    BoundingBox,
     ClientClosedError,
-    CustomLabel,
     CustomLabelsClient,
     CustomLabelsError,
-    Geometry,
     ImageTooLargeError,
     InternalServerError,
     InvalidImageFormatError,
@@ -30,10 +27,8 @@ from aiocustomlabels import (
     InvalidS3ObjectError,
     LimitExceededError,
     MalformedResponseError,
-    Point,
     ProjectVersionArn,
     ProjectVersionStatus,
-    ProvisionedThroughputExceededError,
     ResourceNotFoundError,
     ResourceNotReadyError,
     S3Object,
@@ -42,6 +37,7 @@ from aiocustomlabels import (
 )
 from aiocustomlabels._rules import IMAGE_BYTES
 from aiocustomlabels.testing import FakeCustomLabels
+from aiocustomlabels.types import BoundingBox, CustomLabel, Geometry, Point
 from tests._harness import NO_RETRIES, StubRaw, client_for, project_with, run, virtual_fake
 from tests._strategies import service_model
 
@@ -220,7 +216,7 @@ ERRORS: dict[str, type[ServiceError]] = {
     "AccessDeniedException": AccessDeniedError,
     "InternalServerError": InternalServerError,
     "ThrottlingException": ThrottlingError,
-    "ProvisionedThroughputExceededException": ProvisionedThroughputExceededError,
+    "ProvisionedThroughputExceededException": ThrottlingError,
     "InvalidImageFormatException": InvalidImageFormatError,
 }
 
@@ -254,7 +250,7 @@ def test_throughput_refusals_are_retried_as_configured(config: AioConfig | None,
     """A throttled detection is sent 5 times by default (DEFAULT_CONFIG), once with total_max_attempts=1."""
     fake, arn = running_version()
     fake.faults.throttle(DETECT, times=None, code="ProvisionedThroughputExceededException")
-    with pytest.raises(ProvisionedThroughputExceededError):
+    with pytest.raises(ThrottlingError):
         detect(fake, arn, JPEG, config=config)
     assert len(fake.requests_for(DETECT)) == attempts
 

@@ -17,20 +17,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aiocustomlabels import (
-    CustomLabel,
     CustomLabelsError,
     InvalidImageFormatError,
     InvalidS3ObjectError,
     ProjectVersionArn,
     ProjectVersionStatus,
-    ProvisionedThroughputExceededError,
     ResourceNotFoundError,
     ResourceNotReadyError,
     S3Object,
+    ThrottlingError,
 )
 from aiocustomlabels._rules import IMAGE_BYTES
 from aiocustomlabels.testing import Emulator, FakeCustomLabels, VirtualClock
 from aiocustomlabels.testing._inference import derived_labels
+from aiocustomlabels.types import CustomLabel
 from tests._fake_support import LABELS, unknown_version
 from tests._harness import NO_RETRIES, client_for, loopback_client, run
 
@@ -236,7 +236,7 @@ def test_an_unknown_version_is_not_found() -> None:
 
 
 def test_the_sixth_request_of_an_instant_is_throttled() -> None:
-    """1 unit at 5 TPS, one attempt per call, no time passing: 5 answers, then ProvisionedThroughputExceededError."""
+    """1 unit at 5 TPS, one attempt per call, no time passing: 5 answers, then ThrottlingError."""
     fake, arn = scene(tps_per_unit=5.0)
     fake.set_labels(arn, [JAR])
     answers: list[tuple[CustomLabel, ...] | CustomLabelsError] = []
@@ -251,7 +251,7 @@ def test_the_sixth_request_of_an_instant_is_throttled() -> None:
 
     run(main)
     assert answers[:5] == [(JAR,)] * 5
-    assert isinstance(answers[5], ProvisionedThroughputExceededError)
+    assert isinstance(answers[5], ThrottlingError)
     assert len(fake.requests_for(DETECT)) == 6
 
 

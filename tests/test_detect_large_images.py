@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from aiohttp.payload import TOO_LARGE_BYTES_BODY
 
-from aiocustomlabels import ProjectVersionStatus, ProvisionedThroughputExceededError
+from aiocustomlabels import ProjectVersionStatus, ThrottlingError
 from aiocustomlabels._rules import IMAGE_BYTES
 from aiocustomlabels.testing import FakeCustomLabels
 from tests._harness import NO_RETRIES, client_for, project_with, run, virtual_fake
@@ -57,7 +57,7 @@ def test_each_retry_of_a_large_image_sends_it_whole() -> None:
         async with client_for(fake, config=NO_RETRIES) as once:
             await once.detect_custom_labels(arn, big)  # the one request a second this version serves
         async with client_for(fake) as retrying:
-            with pytest.raises(ProvisionedThroughputExceededError):
+            with pytest.raises(ThrottlingError):
                 await retrying.detect_custom_labels(arn, big)
 
     run(main)

@@ -45,16 +45,10 @@ import pytest
 
 import aiocustomlabels._cli._emulator as emulator_command
 import aiocustomlabels._client
-from aiocustomlabels import (
-    BoundingBox,
-    CustomLabel,
-    CustomLabelsClient,
-    Geometry,
-    Point,
-    ProjectVersionStatus,
-)
+from aiocustomlabels import CustomLabelsClient, ProjectVersionStatus
 from aiocustomlabels._cli import build_parser
 from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process
+from aiocustomlabels.types import BoundingBox, CustomLabel, Geometry, Point
 from tests._cli_support import COLUMNS, InProcess, fast_loop
 from tests._docs_support import cli_arguments, emulated
 from tests._docs_support import shell as docs_shell

@@ -13,6 +13,7 @@ from botocore import xform_name
 from botocore.model import Shape
 
 import aiocustomlabels
+import aiocustomlabels.types
 from aiocustomlabels._converters import member_name
 from tests._strategies import structures
 
@@ -29,8 +30,8 @@ _SCALARS: dict[str, tuple[type, ...]] = {
 
 
 def _model(name: str) -> type[Any]:
-    cls = getattr(aiocustomlabels, name, None)
-    assert cls is not None, f"shape {name} has no model class in aiocustomlabels"
+    cls = getattr(aiocustomlabels, name, None) or getattr(aiocustomlabels.types, name, None)
+    assert cls is not None, f"shape {name} has no model class in aiocustomlabels or aiocustomlabels.types"
     assert attrs.has(cls), f"{name} is not an attrs class"
     return typing.cast("type[Any]", cls)
 

@@ -12,11 +12,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aiocustomlabels import CustomLabel, ProjectVersionStatus
+from aiocustomlabels import ProjectVersionStatus
 from aiocustomlabels._rules import IMAGE_BYTES, S3_IMAGE_BYTES
 from aiocustomlabels.testing import FakeCustomLabels, FakeServiceError, VirtualClock
 from aiocustomlabels.testing._inference import ASSUMED_THRESHOLD, derived_labels
 from aiocustomlabels.testing._wire import TARGET_PREFIX
+from aiocustomlabels.types import CustomLabel
 from tests._fake_support import LABELS, send_raw, unknown_version
 
 S = ProjectVersionStatus

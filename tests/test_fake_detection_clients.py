@@ -13,11 +13,12 @@ from typing import Any
 import boto3
 import pytest
 
-from aiocustomlabels import BoundingBox, CustomLabel, Geometry, Point, ProjectVersionStatus
+from aiocustomlabels import ProjectVersionStatus
 from aiocustomlabels._cli import build_parser
 from aiocustomlabels._cli._emulator import emulated
 from aiocustomlabels._rules import IMAGE_BYTES
 from aiocustomlabels.testing import Emulator, FakeCustomLabels, ThreadedEmulator, VirtualClock
+from aiocustomlabels.types import BoundingBox, CustomLabel, Geometry, Point
 from tests._fake_support import (
     CREDENTIALS,
     NO_RETRIES,

@@ -14,13 +14,13 @@ from aiocustomlabels import (
     ClientClosedError,
     ConfigurationError,
     CustomLabelsClient,
-    InferenceUnitsSample,
     InvalidRequestError,
     MalformedResponseError,
     ThrottlingError,
 )
 from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process
 from aiocustomlabels.testing import _cloudwatch as fake_cloudwatch
+from aiocustomlabels.types import InferenceUnitsSample
 from tests._cloudwatch_support import DEMAND, END_MINUTE, EXPECTED, MINUTE, STOP_MINUTE, T0, at
 from tests._harness import NO_RETRIES, client_for, run
 

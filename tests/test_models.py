@@ -7,13 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aiocustomlabels import (
-    CustomizationFeature,
-    ProjectVersionDescription,
-    ProjectVersionStatus,
-    S3Object,
-    TrainingData,
-)
+from aiocustomlabels import ProjectVersionDescription, ProjectVersionStatus, S3Object
+from aiocustomlabels.types import CustomizationFeature, TrainingData
 
 
 def test_models_are_frozen() -> None:

@@ -17,20 +17,17 @@ import pytest
 
 from aiocustomlabels import (
     AccessDeniedError,
-    CustomizationFeature,
-    DatasetType,
     InvalidRequestError,
     MalformedResponseError,
     ProjectArn,
-    ProjectDescription,
     ProjectNotFoundError,
-    ProjectStatus,
     ProjectVersionArn,
     ProjectVersionDescription,
     ProjectVersionStatus,
     ThrottlingError,
 )
 from aiocustomlabels.testing import FakeCustomLabels, ThreadedEmulator
+from aiocustomlabels.types import CustomizationFeature, DatasetType, ProjectDescription, ProjectStatus
 from tests._fake_support import send
 from tests._harness import NO_RETRIES, client_for, run, virtual_fake
 from tests.test_fake_clients import aws, boto3_client

@@ -39,19 +39,19 @@ import attrs
 from aiobotocore.config import AioConfig
 
 from ._arns import ProjectArn, ProjectVersionArn
+from ._checks import check_arn, check_seconds
 from ._errors import (
     AccessDeniedError,
     ConfigurationError,
     CustomLabelsError,
     InternalServerError,
     InvalidRequestError,
-    ProvisionedThroughputExceededError,
     ThrottlingError,
     TransportError,
     VersionNotRunningError,
 )
 from ._models import ProjectVersionDescription, ProjectVersionStatus
-from ._rules import IMAGE_BYTES, IN_SERVICE_METRIC, MIN_METRIC, check_arn, check_seconds, is_image_bytes
+from ._rules import IMAGE_BYTES, IN_SERVICE_METRIC, MIN_METRIC, is_image_bytes
 
 if TYPE_CHECKING:
     from ._client import CustomLabelsClient
@@ -240,7 +240,7 @@ async def run_load(
     async def one(step: _Step, image: bytes, sent_at: float) -> None:
         try:
             await detect(image)
-        except ProvisionedThroughputExceededError:
+        except ThrottlingError:
             step.throttled.append(sent_at)
         except _TRANSIENT:
             step.errors += 1

@@ -22,18 +22,7 @@ from botocore import UNSIGNED
 from botocore.exceptions import BotoCoreError, NoCredentialsError
 
 from ._arns import ProjectArn, ProjectVersionArn
-from ._converters import converter as default_converter
-from ._detection import Detection, check_image
-from ._errors import ConfigurationError, InvalidRequestError
-from ._hosting import Hosting, RunningVersion
-from ._listing import HostedVersionIterator, Listing, ProjectIterator, ProjectVersionIterator
-from ._metrics import InferenceUnitsSample, Metrics, wall_clock
-from ._models import CustomLabel, ProjectVersionDescription, ProjectVersionStatus, S3Object
-from ._polling import Backoff, DelayCallback
-from ._rules import (
-    MAX_CONCURRENCY,
-    MAX_PAGE_SIZE,
-    InferenceUnits,
+from ._checks import (
     check_arn,
     check_flag,
     check_listing,
@@ -42,8 +31,18 @@ from ._rules import (
     check_name,
     check_period,
     check_seconds,
+    check_units,
     check_window,
 )
+from ._converters import converter as default_converter
+from ._detection import Detection, check_image
+from ._errors import ConfigurationError, InvalidRequestError
+from ._hosting import Hosting, RunningVersion
+from ._listing import HostedVersionIterator, Listing, ProjectIterator, ProjectVersionIterator
+from ._metrics import InferenceUnitsSample, Metrics, wall_clock
+from ._models import CustomLabel, ProjectVersionDescription, ProjectVersionStatus, S3Object
+from ._polling import Backoff, DelayCallback
+from ._rules import MAX_CONCURRENCY, MAX_PAGE_SIZE
 from ._transport import AsyncResource, Transport, new_session
 from ._waiting import StatusCallback, WaitOptions
 
@@ -417,7 +416,7 @@ class CustomLabelsClient(AsyncResource):
         """
         return await self._hosting.start(
             check_arn(ProjectVersionArn, project_version_arn, "project_version_arn"),
-            InferenceUnits(min_inference_units, max_inference_units),
+            check_units(min_inference_units, max_inference_units),
         )
 
     async def stop_project_version(self, project_version_arn: str) -> ProjectVersionStatus:
@@ -536,7 +535,7 @@ class CustomLabelsClient(AsyncResource):
             ClientClosedError: The client was closed meanwhile.
         """
         target, name = _version(project_arn, version_name)
-        units = InferenceUnits(min_inference_units, max_inference_units)
+        units = check_units(min_inference_units, max_inference_units)
         options = WaitOptions.of(timeout=timeout, backoff=backoff, on_status=on_status, on_delay=on_delay)
         checked_reconfigure = check_flag(reconfigure, "reconfigure")
         self._transport.check_open()
@@ -651,7 +650,7 @@ class CustomLabelsClient(AsyncResource):
             hosting=self._hosting,
             target=target,
             name=name,
-            units=InferenceUnits(min_inference_units, max_inference_units),
+            units=check_units(min_inference_units, max_inference_units),
             options=WaitOptions.of(timeout=timeout, backoff=backoff, on_status=on_status, on_delay=on_delay),
             reconfigure=check_flag(reconfigure, "reconfigure"),
             stop_on_exit=None if stop_on_exit is None else check_flag(stop_on_exit, "stop_on_exit"),
@@ -731,7 +730,7 @@ class CustomLabelsClient(AsyncResource):
         One request. Throttling (``ProvisionedThroughputExceededException``:
         more requests than the version's inference units serve) is retried by
         botocore, as ``DEFAULT_CONFIG`` sets: up to 5 attempts in all, with
-        backoff, before ``ProvisionedThroughputExceededError``. For a load
+        backoff, before ``ThrottlingError``. For a load
         test that must see every refusal, create the client with
         ``config=AioConfig(retries={"mode": "standard", "total_max_attempts": 1})``.
 
@@ -766,7 +765,7 @@ class CustomLabelsClient(AsyncResource):
             ImageTooLargeError: The image is too large for the service.
             InvalidImageFormatError: The image is not a format the service reads.
             InvalidS3ObjectError: The S3 object cannot be read.
-            ProvisionedThroughputExceededError: Throttled, after botocore's retries.
+            ThrottlingError: Throttled (``ProvisionedThroughputExceededException``), after botocore's retries.
         """
         version = check_arn(ProjectVersionArn, project_version_arn, "project_version_arn")
         checked_image = check_image(image)

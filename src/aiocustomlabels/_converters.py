@@ -1,7 +1,7 @@
 """The cattrs converters between the models and what aiobotocore returns.
 
-Two presets, built the way cattrs builds its own preconf converters
-(``make_converter()`` calls ``configure_converter()`` on a fresh converter):
+Two presets, each made by configuring a fresh ``cattrs.Converter``, as cattrs
+builds its own preconf converters; ``copy()`` gives a user one of their own:
 
 * ``converter`` speaks botocore: PascalCase keys, ``datetime`` timestamps,
   enums as plain strings, absent members omitted (never ``None``).
@@ -35,11 +35,8 @@ from ._models import NO_ITEMS, OPEN_ENUMS
 from ._rules import ARN_LENGTH
 
 __all__ = [
-    "configure_converter",
     "converter",
     "json_converter",
-    "make_converter",
-    "make_json_converter",
     "member_name",
 ]
 
@@ -413,52 +410,40 @@ def make_unstructure_fn(
     return _compile(f"unstructure_{cl.__name__}", "\n".join(lines) + "\n", ns)
 
 
-def configure_converter(converter: cattrs.Converter, *, timestamps: Timestamps = "datetime") -> None:
-    """Teach ``converter`` the models of aiocustomlabels.
-
-    Args:
-        converter: The converter to configure; it is changed in place.
-        timestamps: ``"datetime"`` to keep timestamps as timezone-aware
-            ``datetime`` objects, as botocore gives them; ``"iso8601"`` to
-            turn them into ISO 8601 strings, for JSON.
-    """
-    converter.register_structure_hook_factory(
-        attrs.has, lambda cl: make_structure_fn(cl, converter, timestamps=timestamps)
+def _configured(*, timestamps: Timestamps) -> cattrs.Converter:
+    """A new converter that knows the models; its hooks find nested hooks on whichever copy runs them."""
+    result = cattrs.Converter()
+    result.register_structure_hook_factory(
+        attrs.has, lambda cl, conv: make_structure_fn(cl, conv, timestamps=timestamps)
     )
-    converter.register_unstructure_hook_factory(
-        attrs.has, lambda cl: make_unstructure_fn(cl, converter, timestamps=timestamps)
+    result.register_unstructure_hook_factory(
+        attrs.has, lambda cl, conv: make_unstructure_fn(cl, conv, timestamps=timestamps)
     )
     for enum_type in OPEN_ENUMS:
-        converter.register_structure_hook(enum_type, _enum_structurer(enum_type))
-        converter.register_unstructure_hook(enum_type, _enum_value)
+        result.register_structure_hook(enum_type, _enum_structurer(enum_type))
+        result.register_unstructure_hook(enum_type, _enum_value)
     for arn_type in (ProjectArn, ProjectVersionArn):
-        converter.register_structure_hook(arn_type, _arn_structurer(arn_type))
-        converter.register_unstructure_hook(arn_type, str)
+        result.register_structure_hook(arn_type, _arn_structurer(arn_type))
+        result.register_unstructure_hook(arn_type, str)
     if timestamps == "iso8601":
-        converter.register_structure_hook(datetime, lambda v, _: _iso8601((), v))
-        converter.register_unstructure_hook(datetime, datetime.isoformat)
+        result.register_structure_hook(datetime, lambda v, _: _iso8601((), v))
+        result.register_unstructure_hook(datetime, datetime.isoformat)
+    return result
 
 
 def _enum_value(member: enum.Enum) -> object:
     return member.value
 
 
-def make_converter() -> cattrs.Converter:
-    """A new converter for the dictionaries aiobotocore sends and returns."""
-    result = cattrs.Converter()
-    configure_converter(result, timestamps="datetime")
-    return result
+converter: cattrs.Converter = _configured(timestamps="datetime")
+"""Converts between the models and aiobotocore's dictionaries.
 
+For one of your own, with hooks of your own, take ``converter.copy()``: the
+copy's hooks are used inside nested models too, and this one is left as it is.
+"""
 
-def make_json_converter() -> cattrs.Converter:
-    """A new converter for JSON: like ``make_converter()``, with ISO 8601 timestamps."""
-    result = cattrs.Converter()
-    configure_converter(result, timestamps="iso8601")
-    return result
+json_converter: cattrs.Converter = _configured(timestamps="iso8601")
+"""Converts between the models and JSON-ready dictionaries (ISO 8601 timestamps).
 
-
-converter: cattrs.Converter = make_converter()
-"""Converts between the models and aiobotocore's dictionaries."""
-
-json_converter: cattrs.Converter = make_json_converter()
-"""Converts between the models and JSON-ready dictionaries (ISO 8601 timestamps)."""
+``json_converter.copy()`` gives one of your own, as ``converter.copy()`` does.
+"""

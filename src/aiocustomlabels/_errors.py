@@ -7,11 +7,14 @@ original as ``__cause__``::
     CustomLabelsError
     ├── InvalidRequestError (also ValueError)       refused before any request was sent
     ├── MalformedResponseError (also ValueError)    a response does not fit the schema
-    ├── VersionNotFoundError (also LookupError)     the project has no version of that name
-    ├── ProjectNotFoundError (also LookupError)     no project holds that version, in its region and account
+    ├── NotFoundError (also LookupError)            what was named does not exist
+    │   ├── VersionNotFoundError                    the project has no version of that name
+    │   ├── ProjectNotFoundError                    no project holds that version, in its region and account
+    │   └── ResourceNotFoundError (ServiceError)    ResourceNotFoundException
+    ├── VersionNotRunningError                      the version must be RUNNING and is not
+    │   └── ResourceNotReadyError (ServiceError)    ResourceNotReadyException
     ├── ClientClosedError                           the client was closed: its calls, waits and listings end
     ├── ConfigurationError                          nothing can be sent: no credentials, region, profile
-    ├── VersionNotRunningError                      calibrate needs a RUNNING version; nothing was sent to it
     ├── TransportError                              no whole answer: refused, reset, timed out, cut off
     ├── ServiceError                                the service answered with an error code
     │   ├── AccessDeniedError                       AccessDeniedException
@@ -23,11 +26,10 @@ original as ``__cause__``::
     │   ├── InvalidS3ObjectError                    InvalidS3ObjectException
     │   ├── LimitExceededError                      LimitExceededException
     │   ├── ResourceInUseError                      ResourceInUseException
-    │   ├── ResourceNotFoundError                   ResourceNotFoundException
-    │   ├── ResourceNotReadyError                   ResourceNotReadyException
-    │   └── ThrottledError                          the service asked us to slow down
-    │       ├── ProvisionedThroughputExceededError  ProvisionedThroughputExceededException
-    │       └── ThrottlingError                     ThrottlingException
+    │   ├── ResourceNotFoundError                   (above, also a NotFoundError)
+    │   ├── ResourceNotReadyError                   (above, also a VersionNotRunningError)
+    │   └── ThrottlingError                         slow down: ThrottlingException,
+    │                                               ProvisionedThroughputExceededException, ...
     └── WaitError                                   a wait ended without its goal
         ├── ModelStartError                         the version cannot reach RUNNING
         │   └── UnitsMismatchError                  it runs, or starts, with other units than asked
@@ -44,12 +46,10 @@ this release does not map raise ``ServiceError`` itself, with the code in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
-if TYPE_CHECKING:
-    from ._arns import ProjectVersionArn
-    from ._models import ProjectVersionDescription, ProjectVersionStatus
-    from ._rules import InferenceUnits
+from ._arns import ProjectVersionArn
+from ._models import InferenceUnits, ProjectVersionDescription, ProjectVersionStatus
 
 
 class CustomLabelsError(Exception):
@@ -88,7 +88,14 @@ class MalformedResponseError(CustomLabelsError, ValueError):
         return f"{self.location}: {self.reason}"
 
 
-class VersionNotFoundError(CustomLabelsError, LookupError):
+class NotFoundError(CustomLabelsError, LookupError):
+    """What was named does not exist: a version, its project, or what the service looked for.
+
+    Catch this one class for every "not found", whichever call found it out.
+    """
+
+
+class VersionNotFoundError(NotFoundError):
     """The project has no model version of the name asked for.
 
     DescribeProjectVersions answers an unknown name with an empty list, not an
@@ -105,7 +112,7 @@ class VersionNotFoundError(CustomLabelsError, LookupError):
         self.version_name = version_name
 
 
-class ProjectNotFoundError(CustomLabelsError, LookupError):
+class ProjectNotFoundError(NotFoundError):
     """No project holds the version: its project is not in the region and account the client sees.
 
     A version's ARN names its project but not the project's creation time, so
@@ -141,22 +148,25 @@ class ConfigurationError(CustomLabelsError):
 
 
 class VersionNotRunningError(CustomLabelsError):
-    """The version is not RUNNING, and what was asked needs it to be: no load was sent.
+    """The version must be RUNNING for what was asked, and is not.
 
-    ``calibrate`` raises it before its first DetectCustomLabels request.
+    ``calibrate`` raises it before its first DetectCustomLabels request, with
+    the version as it was described; DetectCustomLabels answers it with
+    ``ResourceNotReadyError``, a subclass, without one.
 
     Attributes:
-        description: The version as it was described.
+        description: The version as it was described; ``None`` when the
+            service said so without describing it.
     """
 
-    def __init__(self, message: str, description: ProjectVersionDescription) -> None:
+    def __init__(self, message: str, description: ProjectVersionDescription | None = None) -> None:
         super().__init__(message)
         self.description = description
 
     @property
     def status(self) -> ProjectVersionStatus | None:
-        """The status the version had."""
-        return self.description.status
+        """The status the version had, where it was described."""
+        return None if self.description is None else self.description.status
 
 
 class TransportError(CustomLabelsError):
@@ -259,34 +269,27 @@ class ResourceInUseError(ServiceError):
     CODE = "ResourceInUseException"
 
 
-class ResourceNotFoundError(ServiceError):
+class ResourceNotFoundError(ServiceError, NotFoundError):
     """The project or version does not exist."""
 
     CODE = "ResourceNotFoundException"
 
 
-class ResourceNotReadyError(ServiceError):
+class ResourceNotReadyError(ServiceError, VersionNotRunningError):
     """The model version is not running, so it cannot analyze images (DetectCustomLabels)."""
 
     CODE = "ResourceNotReadyException"
 
 
-class ThrottledError(ServiceError):
-    """The service asked the caller to slow down; botocore retried, and the retries are spent."""
+class ThrottlingError(ServiceError):
+    """The service asked the caller to slow down; botocore retried, and the retries are spent.
 
-
-class ProvisionedThroughputExceededError(ThrottledError):
-    """The request rate exceeded the account's provisioned throughput.
-
-    From DetectCustomLabels: more requests per second than the version's
-    inference units in service can serve.
+    One class for every code that means it: ``ThrottlingException``,
+    ``ProvisionedThroughputExceededException`` (from DetectCustomLabels: more
+    requests per second than the version's inference units in service can
+    serve), CloudWatch's ``Throttling``, and any other code ending in
+    ``Throttling`` or ``TooManyRequestsException``. ``code`` says which.
     """
-
-    CODE = "ProvisionedThroughputExceededException"
-
-
-class ThrottlingError(ThrottledError):
-    """The request rate exceeded the service's limit."""
 
     CODE = "ThrottlingException"
 
@@ -303,7 +306,6 @@ ERRORS_BY_CODE: dict[str, type[ServiceError]] = {
         InvalidParameterError,
         InvalidS3ObjectError,
         LimitExceededError,
-        ProvisionedThroughputExceededError,
         ResourceInUseError,
         ResourceNotFoundError,
         ResourceNotReadyError,
@@ -312,10 +314,11 @@ ERRORS_BY_CODE: dict[str, type[ServiceError]] = {
 }
 
 
-#: CloudWatch's codes (``GetMetricData``), as the class of the code that means the same.
+#: Other codes, as the class of the code that means the same: DetectCustomLabels' throttling, and CloudWatch's (``GetMetricData``).
 ALIASES: dict[str, type[ServiceError]] = {
     "AccessDenied": AccessDeniedError,
     "Throttling": ThrottlingError,
+    "ProvisionedThroughputExceededException": ThrottlingError,
     "InternalServiceError": InternalServerError,
     "InternalServiceFault": InternalServerError,
     "InvalidParameterValue": InvalidParameterError,
@@ -406,7 +409,7 @@ def error_from_client_error(exc: Any, operation: str) -> ServiceError:
     if cls is ServiceError and code.endswith(
         ("Throttling", "ThrottlingException", "TooManyRequestsException")
     ):
-        cls = ThrottledError
+        cls = ThrottlingError
     return cls(
         str(error.get("Message") or code),
         code=code,

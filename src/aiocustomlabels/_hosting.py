@@ -25,13 +25,13 @@ from ._errors import (
 from ._listing import Listing
 from ._models import (
     HOSTED_STATUSES,
+    InferenceUnits,
     ProjectVersionDescription,
     ProjectVersionStatus,
     StartProjectVersionResponse,
     StopProjectVersionResponse,
 )
 from ._polling import Pollers
-from ._rules import InferenceUnits
 from ._transport import Transport
 from ._waiting import START_PLAN, STOP_PLAN, StatusCallback, WaitOptions, WaitPlan, wait_for
 

@@ -16,6 +16,7 @@ from operator import attrgetter
 from typing import Any, Final, Generic, Protocol, Self, TypeVar
 
 from ._arns import ProjectArn, ProjectVersionArn
+from ._checks import ListingArgs
 from ._errors import MalformedResponseError, ProjectNotFoundError, ResourceNotFoundError, VersionNotFoundError
 from ._models import (
     HOSTED_STATUSES,
@@ -25,7 +26,7 @@ from ._models import (
     ProjectDescription,
     ProjectVersionDescription,
 )
-from ._rules import MAX_PAGE_SIZE, ListingArgs
+from ._rules import MAX_PAGE_SIZE
 from ._transport import AsyncResource, Transport
 
 __all__ = [

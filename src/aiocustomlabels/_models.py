@@ -20,7 +20,43 @@ from typing import Any, Final
 import attrs
 
 from ._arns import ProjectArn, ProjectVersionArn
-from ._rules import InferenceUnits
+
+
+@attrs.frozen
+class InferenceUnits:
+    """The inference units a model version is started with, or runs with.
+
+    ``str()`` gives ``1..3`` for a model that auto-scales between 1 and 3
+    units, and ``1 (fixed)`` for one started without a maximum. A value, not
+    a check: the client checks the units it is given (``InvalidRequestError``),
+    and shows those a description reports as they are.
+
+    Attributes:
+        min: ``MinInferenceUnits``: the units it starts with, and scales down to.
+        max: ``MaxInferenceUnits``: the most it scales up to; ``None`` when it
+            does not auto-scale.
+    """
+
+    min: int
+    max: int | None = None
+
+    @property
+    def scales(self) -> bool:
+        """Whether these units let the model auto-scale: a maximum above the minimum."""
+        return self.max is not None and self.max > self.min
+
+    def same_as(self, other: InferenceUnits) -> bool:
+        """Whether a model running with ``other`` runs as these units ask.
+
+        No maximum asks for no auto-scaling, which a maximum equal to the
+        minimum gives too.
+        """
+        return self.min == other.min and (self.max if self.scales else None) == (
+            other.max if other.scales else None
+        )
+
+    def __str__(self) -> str:
+        return f"{self.min} (fixed)" if self.max is None else f"{self.min}..{self.max}"
 
 
 class _NoItems(tuple):  # type: ignore[type-arg]
@@ -405,8 +441,7 @@ class ProjectVersionDescription:
         """
         if self.min_inference_units is None:
             return None
-        # What the service reports is shown as it is: it was checked on the way in, not here.
-        return InferenceUnits.reported(self.min_inference_units, self.max_inference_units)
+        return InferenceUnits(self.min_inference_units, self.max_inference_units)
 
 
 @attrs.frozen(kw_only=True)

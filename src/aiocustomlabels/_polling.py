@@ -23,9 +23,10 @@ from typing import Final
 import attrs
 
 from ._arns import ProjectArn
-from ._errors import ClientClosedError, InvalidRequestError, ThrottledError
+from ._checks import batches
+from ._errors import ClientClosedError, InvalidRequestError, ThrottlingError
 from ._models import ProjectVersionDescription
-from ._rules import batches, is_seconds
+from ._rules import is_seconds
 
 __all__ = [
     "DEFAULT_BACKOFF",
@@ -324,7 +325,7 @@ class SharedPoller:
             if isinstance(result, asyncio.CancelledError):
                 raise result
             if isinstance(result, BaseException):
-                throttled = throttled or isinstance(result, ThrottledError)
+                throttled = throttled or isinstance(result, ThrottlingError)
                 found.update(dict.fromkeys(batch, result))
             else:
                 found.update(result)

@@ -7,8 +7,10 @@ from fractions import Fraction
 
 import attrs
 
+from ._checks import check_units
 from ._errors import InvalidRequestError
-from ._rules import MIN_INFERENCE_UNITS, InferenceUnits, is_seconds
+from ._models import InferenceUnits
+from ._rules import MIN_INFERENCE_UNITS, is_seconds
 
 __all__ = ["Recommendation", "recommend"]
 
@@ -121,7 +123,7 @@ def recommend(
         msg = f"peak_tps ({peak:g}) must not be below base_tps ({base:g})"
         raise InvalidRequestError(msg)
     price = None if price_per_unit_hour is None else _rate(price_per_unit_hour, "price_per_unit_hour")
-    units = InferenceUnits(units_for(base, per_unit), units_for(peak, per_unit))  # the service's range
+    units = check_units(units_for(base, per_unit), units_for(peak, per_unit))  # the service's range
     assert units.max is not None  # noqa: S101 -- given just above
     return Recommendation(
         tps_per_unit=per_unit,

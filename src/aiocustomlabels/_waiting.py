@@ -26,7 +26,7 @@ from ._errors import (
     ModelStopError,
     ResourceInUseError,
     ServiceError,
-    ThrottledError,
+    ThrottlingError,
     TransportError,
     WaitError,
     WaitTimeoutError,
@@ -209,7 +209,7 @@ class WaitOptions:
 
 def is_transient(exc: BaseException) -> bool:
     """Whether a failed request may succeed if tried again later."""
-    if isinstance(exc, ThrottledError | InternalServerError | TransportError | MalformedResponseError):
+    if isinstance(exc, ThrottlingError | InternalServerError | TransportError | MalformedResponseError):
         return True
     return isinstance(exc, ServiceError) and (exc.http_status or 0) >= 500  # noqa: PLR2004
 

@@ -6,45 +6,45 @@ file too, so the calls are real.
 
 from __future__ import annotations
 
-import ast
-import importlib
-import subprocess
-import sys
+import types
 from datetime import datetime
-from pathlib import Path
 from typing import Any, assert_type
 
 import cattrs
+import pytest
 
 import aiocustomlabels
+import aiocustomlabels.types
 from aiocustomlabels import (
     Backoff,
-    BoundingBox,
     ClientClosedError,
-    ClientOpening,
-    CustomizationFeature,
-    CustomLabel,
     CustomLabelsClient,
-    DescribeProjectVersionsResponse,
-    Geometry,
     InferenceUnits,
-    InferenceUnitsSample,
-    Point,
     ProjectArn,
-    ProjectDescription,
     ProjectVersionArn,
     ProjectVersionDescription,
-    ProjectVersionIterator,
-    ProjectVersionPages,
     ProjectVersionStatus,
     ResourceNotReadyError,
-    RunningVersion,
     S3Object,
     ServiceError,
     UnitsMismatchError,
     WaitTimeoutError,
     converter,
     json_converter,
+)
+from aiocustomlabels.types import (
+    BoundingBox,
+    ClientOpening,
+    CustomizationFeature,
+    CustomLabel,
+    DescribeProjectVersionsResponse,
+    Geometry,
+    InferenceUnitsSample,
+    Point,
+    ProjectDescription,
+    ProjectVersionIterator,
+    ProjectVersionPages,
+    RunningVersion,
 )
 
 
@@ -249,40 +249,17 @@ def test_units_are_one_value() -> None:
     assert str(units) == "1..3"
 
 
-def test_all_is_complete() -> None:
-    """__all__ names every public name of the package and nothing else (ruff's RUF022 keeps it sorted)."""
+@pytest.mark.parametrize("module", [aiocustomlabels, aiocustomlabels.types], ids=lambda m: m.__name__)
+def test_all_names_every_public_name(module: types.ModuleType) -> None:
+    """__all__ names every public name the module binds, and no submodule (ruff's RUF022 keeps it sorted)."""
     # "@py_builtins" and the like come from pytest rewriting asserts in the package's plugin.
-    names = {*vars(aiocustomlabels), *aiocustomlabels._HOMES}  # the names loaded, and those to load on use
-    public = {name for name in names if not name.startswith(("_", "@"))}
-    modules = {"testing", "pytest_plugin"}  # the pytest plugin is a module of the package
-    machinery = {"annotations", "importlib", "TYPE_CHECKING"}  # what the lazy loading itself imports
-    assert set(aiocustomlabels.__all__) == public - modules - machinery
+    bound = {name for name, value in vars(module).items() if not isinstance(value, types.ModuleType)}
+    assert set(module.__all__) == {name for name in bound if not name.startswith(("_", "@", "annotations"))}
 
 
-def test_every_public_name_is_imported_on_first_use_from_where_type_checkers_see_it() -> None:
-    """The package's lazy table and its imports for type checkers name the same module for each name."""
-    tree = ast.parse(Path(aiocustomlabels.__file__).read_text())
-    checked = next(node for node in tree.body if isinstance(node, ast.If))  # if TYPE_CHECKING:
-    seen = {
-        alias.asname or alias.name: f".{node.module}"
-        for node in checked.body
-        if isinstance(node, ast.ImportFrom)
-        for alias in node.names
-    }
-    assert seen == aiocustomlabels._HOMES
-    for name, module in seen.items():  # each resolves, from the module named
-        assert getattr(aiocustomlabels, name) is getattr(
-            importlib.import_module(module, "aiocustomlabels"), name
-        )
-
-
-def test_importing_the_package_loads_no_aiobotocore() -> None:
-    """``import aiocustomlabels`` (as pytest does for the plugin in a session that opts in) loads neither aiobotocore nor the client."""
-    probe = "import sys, aiocustomlabels.pytest_plugin; print(sorted(m for m in ('aiobotocore', 'aiohttp', 'aiocustomlabels._client') if m in sys.modules))"
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert done.stdout.strip() == "[]"
+def test_each_public_name_has_one_home() -> None:
+    """No name is both in ``aiocustomlabels`` and in ``aiocustomlabels.types``."""
+    assert set(aiocustomlabels.__all__) & set(aiocustomlabels.types.__all__) == set()
 
 
 def test_fake_is_typed_by_its_clock() -> None:

@@ -18,8 +18,6 @@ from pathlib import Path
 from aiobotocore.config import AioConfig
 
 from .. import (
-    Calibration,
-    CalibrationStep,
     CustomLabelsClient,
     InvalidRequestError,
     ProjectVersionDescription,
@@ -31,7 +29,9 @@ from .. import (
     json_converter,
     recommend,
 )
-from .._rules import IMAGE_BYTES, IN_SERVICE_METRIC, check_window
+from .._checks import check_window
+from .._rules import IMAGE_BYTES, IN_SERVICE_METRIC
+from ..types import Calibration, CalibrationStep
 from ._options import EXIT_FAILED, EXIT_OK, UsageError, backoff, check_version, client, resolve, units
 from ._output import (
     IN_SERVICE_HEADER,

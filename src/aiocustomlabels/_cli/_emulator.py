@@ -26,13 +26,13 @@ from aiobotocore.session import AioSession
 from .. import (
     Backoff,
     CustomLabelsClient,
-    OutputConfig,
     ProjectArn,
     ProjectVersionArn,
     ProjectVersionDescription,
     ProjectVersionStatus,
 )
 from ..testing import Clock, Emulator, FakeCustomLabels, ScaledClock, StepClock, VirtualClock
+from ..types import OutputConfig
 from ._options import EXIT_OK, CommandError
 from ._output import TABLE_HEADER, version_row
 

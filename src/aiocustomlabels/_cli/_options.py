@@ -19,16 +19,7 @@ from typing import Any, TypeVar
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 
-from .. import (
-    DEFAULT_MAX_DELAY,
-    DEFAULT_MIN_DELAY,
-    Backoff,
-    CustomLabelsClient,
-    InferenceUnits,
-    InvalidRequestError,
-    ProjectArn,
-    ProjectVersionArn,
-)
+from .. import Backoff, CustomLabelsClient, InferenceUnits, ProjectArn, ProjectVersionArn
 from .._rules import (
     MAX_CONCURRENCY,
     MAX_INFERENCE_UNITS,
@@ -40,6 +31,7 @@ from .._rules import (
     is_seconds,
     is_units,
 )
+from ..types import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY
 
 __all__ = [
     "EXIT_FAILED",
@@ -471,11 +463,10 @@ def units(args: argparse.Namespace) -> InferenceUnits:
     Raises:
         UsageError: --max-inference-units below --min-inference-units.
     """
-    try:
-        return InferenceUnits(args.min_units, args.max_units)
-    except InvalidRequestError:  # each is a valid number of units: only their order can be wrong
+    if args.max_units is not None and args.max_units < args.min_units:  # each alone was checked
         msg = f"--max-inference-units ({args.max_units}) is below --min-inference-units ({args.min_units})"
-        raise UsageError(msg) from None
+        raise UsageError(msg)
+    return InferenceUnits(args.min_units, args.max_units)
 
 
 def backoff(args: argparse.Namespace) -> Backoff:

@@ -19,16 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, TextIO
 
-from .. import (
-    Calibration,
-    InferenceUnitsSample,
-    ProjectArn,
-    ProjectVersionArn,
-    ProjectVersionDescription,
-    Recommendation,
-)
+from .. import ProjectArn, ProjectVersionArn, ProjectVersionDescription
 from .. import ProjectVersionStatus as S
 from .._rules import DESIRED_METRIC, IN_SERVICE_METRIC, MAX_METRIC, MIN_METRIC
+from ..types import Calibration, InferenceUnitsSample, Recommendation
 
 __all__ = [
     "IN_SERVICE_HEADER",
