@@ -1,26 +1,27 @@
-"""The package's shape, read from its source with ``ast``: imports go one way, and no private part of others is read.
+"""The package's shape, read from its source with ``ast`` and from docs/architecture.md's layer table.
 
 Two rules of the architecture (docs/architecture.md):
 
-* no import cycle between the package's modules, counting imports inside
-  functions (only ``if TYPE_CHECKING:`` imports are left out: they never run);
+* each module sits on one layer of the table that the page shows, and imports
+  only modules on the layers below its own: never up, never sideways, counting
+  imports inside functions and under ``if TYPE_CHECKING:``;
 * no private attribute (``x._name``, or ``getattr(x, "_name")``) is read on an
   object that is not ours: the base must be ``self``, ``cls`` or a module of the
   package. The aioresponses shims (one module) are the one exception.
-
-There is no cap on a module's length: a module owns one concern whole.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import re
 from pathlib import Path
 
 import pytest
 
 PACKAGE = "aiocustomlabels"
-ROOT = Path(__file__).resolve().parents[1] / "src" / PACKAGE
+REPO = Path(__file__).resolve().parents[1]
+ROOT = REPO / "src" / PACKAGE
+ARCHITECTURE = REPO / "docs" / "architecture.md"
 
 #: Modules allowed to reach into other libraries' private parts: the probed shims for open upstream bugs.
 SHIM_MODULES = frozenset({f"{PACKAGE}.testing._aioresponses_shims"})
@@ -37,27 +38,33 @@ def module_name(path: Path) -> str:
 MODULES: dict[str, Path] = {module_name(p): p for p in sorted(ROOT.rglob("*.py"))}
 
 
-def is_package(module: str) -> bool:
-    """Whether ``module`` is a package (an ``__init__.py``)."""
-    return MODULES[module].name == "__init__.py"
+def layer_table(text: str) -> list[list[str]]:
+    """The modules of each layer, top row first, from the table under the page's "Layers" heading."""
+    section = text.split("\n## Layers\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("|")][2:]
+    return [
+        [
+            name if name == PACKAGE else f"{PACKAGE}.{name}"
+            for cell in row.split("|")[2:4]  # the library's column and the fake's
+            for name in re.findall(r"`([\w.]+)`", cell)
+        ]
+        for row in rows
+    ]
 
 
-def runtime_nodes(tree: ast.AST) -> Iterator[ast.AST]:
-    """Every node of ``tree`` but those under ``if TYPE_CHECKING:``, which never run."""
-    for node in ast.iter_child_nodes(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            yield from (n for child in node.orelse for n in [child, *runtime_nodes(child)])
-            continue
-        yield node
-        yield from runtime_nodes(node)
+def layers() -> dict[str, int]:
+    """Each module's layer: 0 for the bottom row, counting up."""
+    table = layer_table(ARCHITECTURE.read_text())
+    return {module: len(table) - 1 - row for row, modules in enumerate(table) for module in modules}
 
 
-def imports_of(module: str) -> set[str]:
-    """The package's modules that ``module`` imports, at the top or inside functions."""
-    tree = ast.parse(MODULES[module].read_text())
-    base = module if is_package(module) else module.rpartition(".")[0]
+def imports_of(module: str, source: str | None = None) -> set[str]:
+    """The package's modules that ``module`` imports: at the top, in functions, under TYPE_CHECKING."""
+    tree = ast.parse(MODULES[module].read_text() if source is None else source)
+    is_package = module not in MODULES or MODULES[module].name == "__init__.py"
+    base = module if is_package else module.rpartition(".")[0]
     found: set[str] = set()
-    for node in runtime_nodes(tree):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -74,37 +81,69 @@ def imports_of(module: str) -> set[str]:
     return {name for name in found if name in MODULES and name != module}
 
 
-def cycles() -> set[tuple[str, ...]]:
-    """The strongly connected groups of more than one module in the import graph (Tarjan)."""
-    graph = {module: imports_of(module) for module in MODULES}
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    found: set[tuple[str, ...]] = set()
+def wrong_imports(module: str, source: str | None = None) -> set[str]:
+    """The imports of ``module`` that go up or sideways: to a module on its own layer or above."""
+    layer = layers()
+    return {target for target in imports_of(module, source) if layer[target] >= layer[module]}
 
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        for nxt in graph[node]:
-            if nxt not in index:
-                visit(nxt)
-                low[node] = min(low[node], low[nxt])
-            elif nxt in stack:
-                low[node] = min(low[node], index[nxt])
-        if low[node] == index[node]:
-            group = []
-            while True:
-                member = stack.pop()
-                group.append(member)
-                if member == node:
-                    break
-            if len(group) > 1:
-                found.add(tuple(sorted(group)))
 
-    for module in graph:
-        if module not in index:
-            visit(module)
-    return found
+def test_every_module_sits_on_one_layer() -> None:
+    """The layer table names every module of the package once, and nothing else."""
+    named = [module for row in layer_table(ARCHITECTURE.read_text()) for module in row]
+    assert sorted(named) == sorted(MODULES)
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_no_import_goes_up_or_sideways(module: str) -> None:
+    """A module imports only modules on the layers below its own."""
+    assert wrong_imports(module) == set()
+
+
+def test_the_bottom_layer_imports_nothing_of_ours() -> None:
+    """The modules of the bottom row import no module of the package."""
+    bottom = layer_table(ARCHITECTURE.read_text())[-1]
+    assert {module: imports_of(module) for module in bottom} == {module: set() for module in bottom}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from ._client import CustomLabelsClient",
+        "def f():\n    from . import _client",
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ._client import CustomLabelsClient",
+    ],
+)
+def test_an_upward_import_is_caught(source: str) -> None:
+    """An import of the client from the bottom layer fails the check, wherever it is written."""
+    bottom = layer_table(ARCHITECTURE.read_text())[-1][0]
+    assert wrong_imports(bottom, source) == {f"{PACKAGE}._client"}
+
+
+def test_a_sideways_import_is_caught() -> None:
+    """An import between two modules of one layer fails the check."""
+    row = next(row for row in layer_table(ARCHITECTURE.read_text()) if len(row) > 1)
+    assert wrong_imports(row[0], f"import {row[1]}") == {row[1]}
+
+
+#: What the fake may use of the library: the rules, the ARNs, the models and the converters.
+FAKE_MAY_IMPORT = frozenset(f"{PACKAGE}.{name}" for name in ("_rules", "_arns", "_models", "_converters"))
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if m.startswith(f"{PACKAGE}.testing")])
+def test_the_fake_uses_no_library_code_but_rules_models_and_converters(module: str) -> None:
+    """Testing imports its own modules and the library's rules, ARNs, models and converters: never the client."""
+    library = {name for name in imports_of(module) if not name.startswith(f"{PACKAGE}.testing")}
+    assert library <= FAKE_MAY_IMPORT
+
+
+def test_the_library_never_imports_the_fake() -> None:
+    """No module below the public surface imports testing, so a user's import never loads the fake."""
+    below = [
+        m
+        for m, layer in layers().items()
+        if layer < layers()[PACKAGE] and not m.startswith(f"{PACKAGE}.testing")
+    ]
+    assert {m: imports_of(m) & {f"{PACKAGE}.testing"} for m in below} == {m: set() for m in below}
 
 
 def module_aliases(tree: ast.AST) -> set[str]:
@@ -182,21 +221,6 @@ def private_reads(module: str) -> set[str]:
             if not (isinstance(base_arg, ast.Name) and base_arg.id in ours):
                 found.add(f"{ast.unparse(base_arg)}.{node.args[1].value}")
     return found
-
-
-def test_the_source_is_found() -> None:
-    """The walk finds the package's modules, so that an empty walk cannot pass silently."""
-    assert {f"{PACKAGE}._client", f"{PACKAGE}._transport", f"{PACKAGE}._waiting"} <= set(MODULES)
-
-
-def test_relative_imports_inside_functions_are_counted() -> None:
-    """imports_of() sees an import inside a function, as the cycle check must."""
-    assert f"{PACKAGE}._transport" in imports_of(f"{PACKAGE}._client")
-
-
-def test_no_import_cycles() -> None:
-    """The modules import one another one way only, lazy imports included."""
-    assert cycles() == set()
 
 
 @pytest.mark.parametrize("module", [m for m in MODULES if m not in SHIM_MODULES])
