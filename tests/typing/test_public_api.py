@@ -6,12 +6,16 @@ file too, so the calls are real.
 
 from __future__ import annotations
 
+import ast
+import importlib
+import subprocess
+import sys
 import types
 from datetime import datetime
+from pathlib import Path
 from typing import Any, assert_type
 
 import cattrs
-import pytest
 
 import aiocustomlabels
 import aiocustomlabels.types
@@ -249,12 +253,40 @@ def test_units_are_one_value() -> None:
     assert str(units) == "1..3"
 
 
-@pytest.mark.parametrize("module", [aiocustomlabels, aiocustomlabels.types], ids=lambda m: m.__name__)
-def test_all_names_every_public_name(module: types.ModuleType) -> None:
-    """__all__ names every public name the module binds, and no submodule (ruff's RUF022 keeps it sorted)."""
-    # "@py_builtins" and the like come from pytest rewriting asserts in the package's plugin.
-    bound = {name for name, value in vars(module).items() if not isinstance(value, types.ModuleType)}
-    assert set(module.__all__) == {name for name in bound if not name.startswith(("_", "@", "annotations"))}
+def test_all_names_what_type_checkers_see_and_each_resolves() -> None:
+    """__all__ is exactly the names imported for type checkers, and each loads, on use, from that module."""
+    tree = ast.parse(Path(aiocustomlabels.__file__).read_text())
+    checked = next(node for node in tree.body if isinstance(node, ast.If))  # if TYPE_CHECKING:
+    homes = {
+        alias.asname or alias.name: f".{node.module}"
+        for node in checked.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert sorted(homes) == sorted(aiocustomlabels.__all__)
+    for name, home in homes.items():
+        assert getattr(aiocustomlabels, name) is getattr(
+            importlib.import_module(home, "aiocustomlabels"), name
+        )
+
+
+def test_types_all_names_every_public_name() -> None:
+    """aiocustomlabels.types' __all__ names every public name it binds (ruff's RUF022 keeps it sorted)."""
+    bound = {
+        name for name, value in vars(aiocustomlabels.types).items() if not isinstance(value, types.ModuleType)
+    }
+    assert set(aiocustomlabels.types.__all__) == {
+        n for n in bound if not n.startswith(("_", "@", "annotations"))
+    }
+
+
+def test_importing_the_package_loads_no_aiobotocore() -> None:
+    """``import aiocustomlabels`` loads neither aiobotocore nor the client until a name is used."""
+    probe = "import sys, aiocustomlabels; print(sorted(m for m in ('aiobotocore', 'aiohttp', 'aiocustomlabels._client') if m in sys.modules))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def test_each_public_name_has_one_home() -> None:
