@@ -213,6 +213,60 @@ def test_stale_status_right_after_start_is_tolerated() -> None:
     assert len(fake.requests_for("StartProjectVersion")) == 1
 
 
+@pytest.mark.parametrize("wait", [starting, stopping], ids=["start", "stop"])
+def test_unknown_status_is_waited_on_until_timeout(wait: Callable[..., Any]) -> None:
+    """A status this release does not know is waited on, by either wait, and the timeout ends it; nothing is sent."""
+    fake, project, arn = scene(S.RUNNING)
+    fake.set_status(arn, ProjectVersionStatus("HIBERNATING"))
+    with pytest.raises(WaitTimeoutError) as info:
+        run(wait(fake, project, timeout=300))
+    assert info.value.status == "HIBERNATING"
+    assert operations(fake) == ["DescribeProjectVersions"]
+
+
+def test_unknown_status_that_turns_running_succeeds() -> None:
+    """When an unknown status gives way to RUNNING, the wait returns it."""
+    fake, project, arn = scene(S.STOPPED)
+    fake.set_status(arn, ProjectVersionStatus("WARMING_UP"))
+    settle = meanwhile(200, lambda: fake.set_status(arn, S.RUNNING), starting(fake, project))
+    assert run(settle).status is S.RUNNING
+
+
+def test_someone_else_starting_first_is_followed() -> None:
+    """A start refused with ResourceInUse (someone else started it, with the same units) is followed, not raised."""
+    fake, project, arn = scene(S.STOPPED)
+    fake.faults.error("ResourceInUseException", "StartProjectVersion")
+    theirs = {"ProjectVersionArn": arn, "MinInferenceUnits": 1, "MaxInferenceUnits": 3}
+    fake.call("StartProjectVersion", theirs)
+    fake.set_status(arn, S.STOPPED)  # our describe sees STOPPED; the start is refused as in use
+    result = run(meanwhile(1, lambda: fake.call("StartProjectVersion", theirs), starting(fake, project)))
+    assert result.status is S.RUNNING
+    assert str(result.inference_units) == "1..3"
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        pytest.param(lambda faults: faults.throttle("DescribeProjectVersions", times=12), id="throttled"),
+        pytest.param(
+            lambda faults: faults.error("InternalServerError", "DescribeProjectVersions", times=6), id="500"
+        ),
+        pytest.param(
+            lambda faults: faults.error(
+                "ProvisionedThroughputExceededException", "DescribeProjectVersions", times=6
+            ),
+            id="throughput",
+        ),
+        pytest.param(lambda faults: faults.malformed("DescribeProjectVersions", times=3), id="not-json"),
+    ],
+)
+def test_transient_poll_failures_mid_wait_only_cost_polls(fault: Callable[[Any], object]) -> None:
+    """Throttling, server and throughput errors past botocore's retries, and a proxy's HTML page, mid-wait, cost polls."""
+    fake, project, _ = scene(S.STOPPED)
+    assert run(meanwhile(20, lambda: fault(fake.faults), starting(fake, project))).status is S.RUNNING
+    assert not fake.faults.pending
+
+
 def test_someone_else_starting_first_with_other_units_is_a_mismatch() -> None:
     """A start refused because someone else started the version with other units raises UnitsMismatchError."""
     fake, project, arn = scene(S.STOPPED)
