@@ -60,20 +60,6 @@ def test_bad_arguments_are_refused_before_any_request(
     assert fake.requests == ()
 
 
-def test_a_version_arn_is_needed() -> None:
-    """A project ARN is not a version ARN: refused, nothing sent."""
-    fake, arn = scene()
-    project = arn.split("/version/")[0]
-
-    async def main() -> None:
-        async with client_for(fake, config=NO_RETRIES) as client:
-            with pytest.raises(InvalidRequestError, match="project_version_arn"):
-                await calibrate(client, project, [JPEG])
-
-    run(main)
-    assert fake.requests == ()
-
-
 def test_a_client_that_retries_is_refused_with_the_fix() -> None:
     """The default client retries throttles: refused before any request, naming the config that fixes it."""
     fake, arn = scene()

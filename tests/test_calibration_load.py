@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from aiocustomlabels import InternalServerError, ResourceNotReadyError
+from aiocustomlabels import InternalServerError
 from aiocustomlabels._calibration import LoadPlan, run_load
 from aiocustomlabels.types import CalibrationStep
 from tests._bucket import Bucket
@@ -52,19 +52,6 @@ def test_each_step_sends_its_rate() -> None:
     assert steps[2].served + steps[2].throttled + steps[2].errors == 20
 
 
-def test_the_images_are_sent_in_turn() -> None:
-    """Requests alternate between the images given."""
-    sizes: list[int] = []
-    bucket = Bucket(1000.0)
-
-    async def detect(image: bytes) -> tuple[()]:
-        sizes.append(len(image))
-        return await bucket(image)
-
-    run(lambda: run_load(detect, IMAGES, plan(duration=5.5, steps=2)))
-    assert sizes[:4] == [len(IMAGES[0]), len(IMAGES[1])] * 2
-
-
 def test_the_burst_is_left_out() -> None:
     """The first throttled step served its burst too, but only what came after its first throttle is measured."""
     steps = load(Bucket(10.0, burst_seconds=1.0), plan())
@@ -79,13 +66,6 @@ def test_later_throttled_steps_are_measured_whole() -> None:
     steps = load(Bucket(10.0), plan())
     assert all(s.measured_seconds == pytest.approx(s.seconds) for s in steps[5:])
     assert all(s.measured_seconds == 0 for s in steps[:4])
-
-
-def test_without_throttling_nothing_is_measured() -> None:
-    """A bucket the load never fills: no step is throttled, none measured."""
-    steps = load(Bucket(10_000.0), plan(duration=25.0, steps=5))
-    assert all(s.throttled == 0 and s.measured_seconds == 0 for s in steps)
-    assert steps[-1].served_tps == pytest.approx(16.0)
 
 
 def test_the_cap_on_requests_in_flight_holds() -> None:
@@ -110,17 +90,6 @@ def test_the_deadline_cancels_requests_in_flight() -> None:
     assert elapsed == pytest.approx(20.0)  # loop time: the deadline, not a measure of speed
     assert sum(s.unanswered for s in steps) > 0
     assert sum(s.sent for s in steps) == bucket.calls
-
-
-def test_a_fatal_error_ends_the_load_as_it_is() -> None:
-    """The version stops mid-load: its ResourceNotReadyError is raised alone, and nothing more is sent."""
-    failure = ResourceNotReadyError("not running", code="ResourceNotReadyException")
-    bucket = Bucket(10.0, fail_after=10, failure=failure)
-    with pytest.raises(ResourceNotReadyError) as caught:
-        load(bucket, plan())
-    assert caught.value is failure
-    sent = bucket.calls
-    assert sent < 20  # 1 + 2 + 4 + ... a second: the load stopped within a few seconds of the first
 
 
 def test_transient_errors_are_counted_and_the_load_goes_on() -> None:
@@ -155,10 +124,3 @@ def test_cancelling_stops_the_load_at_once() -> None:
     before, after = run(main)
     assert before > 0
     assert after == before
-
-
-def test_the_plan_keeps_a_tail() -> None:
-    """A tenth of the duration, at most 5 s, sends nothing; the steps share the rest."""
-    assert plan(duration=10.0, steps=9).tail == 1.0
-    assert plan(duration=60.0, steps=11).tail == 5.0
-    assert plan(duration=10.0, steps=9).step_seconds == pytest.approx(1.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 from collections.abc import Callable
 from typing import Any
@@ -12,7 +13,6 @@ from aiobotocore.session import get_session
 from botocore.exceptions import NoRegionError
 
 from aiocustomlabels import (
-    Backoff,
     ClientClosedError,
     ConfigurationError,
     CustomLabelsClient,
@@ -124,7 +124,6 @@ def test_closing_ends_a_wait_under_way(status: ProjectVersionStatus) -> None:
             await client.aclose()
             with pytest.raises(ClientClosedError):
                 await wait
-            assert len(client._hosting.pollers) == 0
             return loop.time() - began
 
     assert run(main) == 0.0
@@ -222,42 +221,8 @@ def test_cancelling_a_wait_is_still_a_cancellation() -> None:
             with pytest.raises(asyncio.CancelledError):
                 await wait
             assert not client.closed
-            assert len(client._hosting.pollers) == 0
 
     run(main)
-
-
-def test_pollers_are_dropped_when_their_waits_end() -> None:
-    """Waits on many projects leave no poller behind once they are done."""
-    fake = virtual_fake(start_seconds=60)
-    projects = [project_with(fake, 1, name=f"p{i}")[0] for i in range(5)]
-
-    async def main() -> int:
-        async with client_for(fake) as client:
-            await asyncio.gather(*(client.start_and_wait(p, "v0", min_inference_units=1) for p in projects))
-            return len(client._hosting.pollers)
-
-    assert run(main) == 0
-
-
-def test_one_backoff_travels_to_the_poller() -> None:
-    """The Backoff given to a wait is the very object its poller uses: it is not rebuilt each round."""
-    fake = virtual_fake(start_seconds=120)
-    project, _ = project_with(fake, 1)
-    backoff = Backoff(min_delay=7, max_delay=9)
-    seen: list[object] = []
-
-    async def main() -> None:
-        async with client_for(fake) as client:
-
-            def look(delay: float) -> None:
-                seen.append(client._hosting.pollers.of(project)._backoff)
-
-            await client.start_and_wait(project, "v0", min_inference_units=1, backoff=backoff, on_delay=look)
-
-    run(main)
-    assert seen
-    assert all(b is backoff for b in seen)
 
 
 @pytest.mark.parametrize("error", [RuntimeError("display broke"), asyncio.CancelledError()], ids=type)
@@ -373,32 +338,31 @@ def test_repr_says_closed() -> None:
     assert after.endswith(" closed>")
 
 
-def test_a_closing_cancellation_the_work_swallows_is_taken_back() -> None:
-    """Work that swallows the cancellation of a close returns as it likes, and leaves none pending in its task."""
-    from aiocustomlabels import converter  # noqa: PLC0415
-    from aiocustomlabels._transport import Transport  # noqa: PLC0415
+def test_a_close_that_a_callback_swallows_leaves_no_cancellation_pending() -> None:
+    """An on_status that swallows the close's cancellation: the wait ends with ClientClosedError, none left pending."""
+    fake = virtual_fake()
+    project, _ = project_with(fake, 1)
+    started = asyncio.Event()
 
-    async def main() -> tuple[str, int]:
-        transport = Transport(object(), converter=converter)  # type: ignore[arg-type]  # no request is made
-        started = asyncio.Event()
+    async def stubborn(description: ProjectVersionDescription) -> None:
+        started.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.sleep(10)
 
-        async def stubborn() -> str:
-            started.set()
-            try:
-                await asyncio.sleep(10)
-            except asyncio.CancelledError:
-                return "swallowed"
-            return "slept"
+    async def main() -> int:
+        async with client_for(fake) as client:
 
-        async def caller() -> tuple[str, int]:
-            result = await transport.guard(stubborn())
-            current = asyncio.current_task()
-            assert current is not None
-            return result, current.cancelling()
+            async def caller() -> int:
+                with pytest.raises(ClientClosedError):
+                    await client.start_and_wait(project, "v0", min_inference_units=1, on_status=stubborn)
+                current = asyncio.current_task()
+                assert current is not None
+                return current.cancelling()
 
-        task = asyncio.create_task(caller())
-        await started.wait()
-        await transport.aclose()
-        return await task
+            task = asyncio.create_task(caller())
+            await started.wait()
+            await client.aclose()
+            return await task
 
-    assert run(main) == ("swallowed", 0)
+    assert run(main) == 0
+    assert fake.requests_for("StartProjectVersion") == ()

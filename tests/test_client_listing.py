@@ -296,20 +296,6 @@ def test_bad_arguments_are_refused_before_any_request(kwargs: dict[str, Any]) ->
     assert fake.requests == ()
 
 
-@pytest.mark.parametrize("arn", ["", "arn:aws:s3:::bucket", PROJECT + "/version/v/1", 5])
-def test_bad_project_arn_is_refused(arn: Any) -> None:
-    """A project ARN that does not match the service's pattern is refused before any request."""
-    fake = virtual_fake()
-
-    async def main() -> None:
-        async with client_for(fake) as client:
-            with pytest.raises(InvalidRequestError, match=r"ProjectArn|takes a str"):
-                client.describe_project_versions(arn)
-
-    run(main)
-    assert fake.requests == ()
-
-
 def test_forged_token_raises_typed_error() -> None:
     """A token the service refuses raises InvalidPaginationTokenError."""
     fake = virtual_fake()

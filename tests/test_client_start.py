@@ -103,22 +103,6 @@ def test_bad_units_are_refused_before_any_request(kwargs: dict[str, Any]) -> Non
     assert fake.requests == ()
 
 
-def test_bad_version_arn_is_refused_before_any_request() -> None:
-    """A project ARN where a version ARN belongs is refused, and nothing is sent."""
-    fake = virtual_fake()
-    project, _ = project_with(fake, 1)
-
-    async def main() -> None:
-        async with client_for(fake) as client:
-            with pytest.raises(InvalidRequestError, match="VERSION_NAME"):
-                await client.start_project_version(project, min_inference_units=1)
-            with pytest.raises(InvalidRequestError, match="VERSION_NAME"):
-                await client.stop_project_version(project)
-
-    run(main)
-    assert fake.requests == ()
-
-
 def test_stop_returns_stopping() -> None:
     """stop_project_version sends the ARN and returns STOPPING."""
     fake = virtual_fake()

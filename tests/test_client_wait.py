@@ -18,7 +18,6 @@ import pytest
 from aiocustomlabels import (
     AccessDeniedError,
     Backoff,
-    CustomLabelsClient,
     InvalidParameterError,
     InvalidRequestError,
     ModelStartError,
@@ -82,48 +81,59 @@ def stopping(
     return main
 
 
+def meanwhile(
+    seconds: float, change: Callable[[], object], main: Callable[[], Coroutine[Any, Any, Any]]
+) -> Callable[[], Coroutine[Any, Any, Any]]:
+    """main() for run(): ``main``, with ``change`` made ``seconds`` into it (someone else's doing)."""
+
+    async def both() -> Any:
+        async def later() -> None:
+            await asyncio.sleep(seconds)
+            change()
+
+        other = asyncio.create_task(later())
+        try:
+            return await main()
+        finally:
+            await other
+
+    return both
+
+
 # -- start_and_wait: the state table ---------------------------------------------------
 
 
-def test_running_returns_at_once_without_starting() -> None:
-    """A RUNNING version is returned after one describe; nothing is started."""
-    fake, project, _ = scene(S.RUNNING)
-    assert run(starting(fake, project)).status is S.RUNNING
-    assert operations(fake) == ["DescribeProjectVersions"]
-    assert len(fake.requests) == 1
+STARTED = ["DescribeProjectVersions", "StartProjectVersion", "DescribeProjectVersions"]
 
 
-def test_starting_is_waited_on_without_starting_again() -> None:
-    """A STARTING version (with the units asked) is waited on until RUNNING; no start is sent."""
-    fake, project, arn = scene(S.TRAINING_COMPLETED)
-    fake.call(
-        "StartProjectVersion", {"ProjectVersionArn": arn, "MinInferenceUnits": 1, "MaxInferenceUnits": 3}
-    )
-    fake.clear_requests()
-    assert run(starting(fake, project)).status is S.RUNNING
-    assert operations(fake) == ["DescribeProjectVersions"]
-
-
-@pytest.mark.parametrize("status", [S.TRAINING_COMPLETED, S.STOPPED, S.COPYING_COMPLETED])
-def test_startable_statuses_are_started_then_waited_on(status: ProjectVersionStatus) -> None:
-    """TRAINING_COMPLETED, STOPPED and COPYING_COMPLETED are started once, with the units, then waited on."""
+@pytest.mark.parametrize(
+    ("status", "before", "started"),
+    [
+        pytest.param(S.RUNNING, None, False, id="running"),
+        pytest.param(S.TRAINING_COMPLETED, "StartProjectVersion", False, id="starting"),
+        pytest.param(S.TRAINING_COMPLETED, None, True, id="training-completed"),
+        pytest.param(S.STOPPED, None, True, id="stopped"),
+        pytest.param(S.COPYING_COMPLETED, None, True, id="copying-completed"),
+        pytest.param(S.RUNNING, "StopProjectVersion", True, id="stopping"),
+    ],
+)
+def test_start_and_wait_follows_the_status_table(
+    status: ProjectVersionStatus, before: str | None, started: bool
+) -> None:
+    """RUNNING returns, STARTING is waited on, the startable statuses and STOPPING (once STOPPED) are started once."""
     fake, project, arn = scene(status)
+    if before is not None:
+        fake.call(before, {"ProjectVersionArn": arn, "MinInferenceUnits": 1, "MaxInferenceUnits": 3})
+        fake.clear_requests()
     result = run(starting(fake, project))
-    assert (result.status, result.min_inference_units, result.max_inference_units) == (S.RUNNING, 1, 3)
-    assert operations(fake) == ["DescribeProjectVersions", "StartProjectVersion", "DescribeProjectVersions"]
-    (start,) = fake.requests_for("StartProjectVersion")
-    assert start.params == {"ProjectVersionArn": arn, "MinInferenceUnits": 1, "MaxInferenceUnits": 3}
-
-
-def test_stopping_is_waited_out_then_started() -> None:
-    """A STOPPING version is waited on until STOPPED, then started, then waited on."""
-    fake, project, arn = scene(S.RUNNING)
-    fake.call("StopProjectVersion", {"ProjectVersionArn": arn})
-    fake.clear_requests()
-    assert run(starting(fake, project)).status is S.RUNNING
-    assert operations(fake) == ["DescribeProjectVersions", "StartProjectVersion", "DescribeProjectVersions"]
-    (start,) = fake.requests_for("StartProjectVersion")
-    assert start.at >= fake.requests[0].at + STOP
+    assert result.status is S.RUNNING
+    assert operations(fake) == (STARTED if started else ["DescribeProjectVersions"])
+    starts = [r.params for r in fake.requests_for("StartProjectVersion")]
+    assert starts == (
+        [{"ProjectVersionArn": arn, "MinInferenceUnits": 1, "MaxInferenceUnits": 3}] if started else []
+    )
+    if before == "StopProjectVersion":
+        assert fake.requests_for("StartProjectVersion")[0].at >= fake.requests[0].at + STOP
 
 
 @pytest.mark.parametrize(
@@ -135,20 +145,11 @@ def test_work_in_progress_is_waited_out_then_started(
 ) -> None:
     """Training or copying under way is waited on until done, then the version is started."""
     fake, project, arn = scene(status)
-
-    async def main() -> ProjectVersionDescription:
-        async def finish() -> None:
-            await asyncio.sleep(300)
-            fake.set_status(arn, settles_to)
-
-        finisher = asyncio.create_task(finish())
-        try:
-            return await starting(fake, project)()
-        finally:
-            await finisher
-
-    assert run(main).status is S.RUNNING
-    assert operations(fake) == ["DescribeProjectVersions", "StartProjectVersion", "DescribeProjectVersions"]
+    assert (
+        run(meanwhile(300, lambda: fake.set_status(arn, settles_to), starting(fake, project))).status
+        is S.RUNNING
+    )
+    assert operations(fake) == STARTED
 
 
 @pytest.mark.parametrize(
@@ -183,20 +184,8 @@ def test_stopped_by_someone_else_while_starting_fails(later: ProjectVersionStatu
     STOPPED after STARTING is a change, not a stale read: the start is not sent again over their decision.
     """
     fake, project, arn = scene(S.STOPPED)
-
-    async def main() -> ProjectVersionDescription:
-        async def interfere() -> None:
-            await asyncio.sleep(100)
-            fake.set_status(arn, later)
-
-        meddler = asyncio.create_task(interfere())
-        try:
-            return await starting(fake, project)()
-        finally:
-            await meddler
-
     with pytest.raises(ModelStartError) as info:
-        run(main)
+        run(meanwhile(100, lambda: fake.set_status(arn, later), starting(fake, project)))
     assert info.value.status is later
     assert len(fake.requests_for("StartProjectVersion")) == 1
 
@@ -224,33 +213,23 @@ def test_stale_status_right_after_start_is_tolerated() -> None:
     assert len(fake.requests_for("StartProjectVersion")) == 1
 
 
-def test_unknown_status_is_waited_on_until_timeout() -> None:
-    """A status this release does not know is waited on, and the timeout ends the wait."""
-    fake, project, arn = scene(S.STOPPED)
+@pytest.mark.parametrize("wait", [starting, stopping], ids=["start", "stop"])
+def test_unknown_status_is_waited_on_until_timeout(wait: Callable[..., Any]) -> None:
+    """A status this release does not know is waited on, by either wait, and the timeout ends it; nothing is sent."""
+    fake, project, arn = scene(S.RUNNING)
     fake.set_status(arn, ProjectVersionStatus("HIBERNATING"))
     with pytest.raises(WaitTimeoutError) as info:
-        run(starting(fake, project, timeout=300))
+        run(wait(fake, project, timeout=300))
     assert info.value.status == "HIBERNATING"
-    assert fake.requests_for("StartProjectVersion") == ()
+    assert operations(fake) == ["DescribeProjectVersions"]
 
 
 def test_unknown_status_that_turns_running_succeeds() -> None:
     """When an unknown status gives way to RUNNING, the wait returns it."""
     fake, project, arn = scene(S.STOPPED)
     fake.set_status(arn, ProjectVersionStatus("WARMING_UP"))
-
-    async def main() -> ProjectVersionDescription:
-        async def settle() -> None:
-            await asyncio.sleep(200)
-            fake.set_status(arn, S.RUNNING)
-
-        settler = asyncio.create_task(settle())
-        try:
-            return await starting(fake, project)()
-        finally:
-            await settler
-
-    assert run(main).status is S.RUNNING
+    settle = meanwhile(200, lambda: fake.set_status(arn, S.RUNNING), starting(fake, project))
+    assert run(settle).status is S.RUNNING
 
 
 def test_someone_else_starting_first_is_followed() -> None:
@@ -260,41 +239,41 @@ def test_someone_else_starting_first_is_followed() -> None:
     theirs = {"ProjectVersionArn": arn, "MinInferenceUnits": 1, "MaxInferenceUnits": 3}
     fake.call("StartProjectVersion", theirs)
     fake.set_status(arn, S.STOPPED)  # our describe sees STOPPED; the start is refused as in use
-
-    async def main() -> ProjectVersionDescription:
-        async def other_starter() -> None:
-            await asyncio.sleep(1)
-            fake.call("StartProjectVersion", theirs)
-
-        other = asyncio.create_task(other_starter())
-        try:
-            return await starting(fake, project)()
-        finally:
-            await other
-
-    result = run(main)
+    result = run(meanwhile(1, lambda: fake.call("StartProjectVersion", theirs), starting(fake, project)))
     assert result.status is S.RUNNING
     assert str(result.inference_units) == "1..3"
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        pytest.param(lambda faults: faults.throttle("DescribeProjectVersions", times=12), id="throttled"),
+        pytest.param(
+            lambda faults: faults.error("InternalServerError", "DescribeProjectVersions", times=6), id="500"
+        ),
+        pytest.param(
+            lambda faults: faults.error(
+                "ProvisionedThroughputExceededException", "DescribeProjectVersions", times=6
+            ),
+            id="throughput",
+        ),
+        pytest.param(lambda faults: faults.malformed("DescribeProjectVersions", times=3), id="not-json"),
+    ],
+)
+def test_transient_poll_failures_mid_wait_only_cost_polls(fault: Callable[[Any], object]) -> None:
+    """Throttling, server and throughput errors past botocore's retries, and a proxy's HTML page, mid-wait, cost polls."""
+    fake, project, _ = scene(S.STOPPED)
+    assert run(meanwhile(20, lambda: fault(fake.faults), starting(fake, project))).status is S.RUNNING
+    assert not fake.faults.pending
 
 
 def test_someone_else_starting_first_with_other_units_is_a_mismatch() -> None:
     """A start refused because someone else started the version with other units raises UnitsMismatchError."""
     fake, project, arn = scene(S.STOPPED)
     fake.faults.error("ResourceInUseException", "StartProjectVersion")
-
-    async def main() -> None:
-        async def other_starter() -> None:
-            await asyncio.sleep(1)
-            fake.call("StartProjectVersion", {"ProjectVersionArn": arn, "MinInferenceUnits": 2})
-
-        other = asyncio.create_task(other_starter())
-        try:
-            with pytest.raises(UnitsMismatchError, match="2 \\(fixed\\)"):
-                await starting(fake, project)()
-        finally:
-            await other
-
-    run(main)
+    theirs = {"ProjectVersionArn": arn, "MinInferenceUnits": 2}
+    with pytest.raises(UnitsMismatchError, match="2 \\(fixed\\)"):
+        run(meanwhile(1, lambda: fake.call("StartProjectVersion", theirs), starting(fake, project)))
 
 
 def test_unknown_version_name_is_version_not_found() -> None:
@@ -311,33 +290,6 @@ def test_unknown_version_name_is_version_not_found() -> None:
 
 
 # -- polls that fail -------------------------------------------------------------------
-
-
-def test_throttled_polls_do_not_end_the_wait() -> None:
-    """Throttling past botocore's retries, mid-wait, does not end the wait while time remains."""
-    fake, project, _ = scene(S.STOPPED)
-
-    async def main() -> ProjectVersionDescription:
-        async def throttle_later() -> None:
-            await asyncio.sleep(30)
-            fake.faults.throttle("DescribeProjectVersions", times=12)
-
-        throttler = asyncio.create_task(throttle_later())
-        try:
-            return await starting(fake, project)()
-        finally:
-            await throttler
-
-    assert run(main).status is S.RUNNING
-    assert not fake.faults.pending
-
-
-@pytest.mark.parametrize("code", ["InternalServerError", "ProvisionedThroughputExceededException"])
-def test_transient_errors_mid_wait_are_survived(code: str) -> None:
-    """Server errors and throughput errors, past botocore's retries, only cost a poll."""
-    fake, project, _ = scene(S.STOPPED)
-    fake.faults.error(code, "DescribeProjectVersions", times=6)
-    assert run(starting(fake, project)).status is S.RUNNING
 
 
 def test_access_denied_mid_wait_ends_it() -> None:
@@ -481,69 +433,52 @@ def test_wait_logs_status_changes(caplog: pytest.LogCaptureFixture) -> None:
 # -- stop_and_wait ---------------------------------------------------------------------------
 
 
-def test_stop_and_wait_stops_a_running_version() -> None:
-    """A RUNNING version is stopped once, then waited on until STOPPED."""
-    fake, project, arn = scene(S.RUNNING)
-    assert run(stopping(fake, project)).status is S.STOPPED
-    assert operations(fake) == ["DescribeProjectVersions", "StopProjectVersion", "DescribeProjectVersions"]
-    assert [r.params for r in fake.requests_for("StopProjectVersion")] == [{"ProjectVersionArn": arn}]
-
-
-def test_stop_and_wait_waits_out_a_stop_under_way() -> None:
-    """A STOPPING version is waited on until STOPPED; no stop is sent."""
-    fake, project, arn = scene(S.RUNNING)
-    fake.call("StopProjectVersion", {"ProjectVersionArn": arn})
-    fake.clear_requests()
-    assert run(stopping(fake, project)).status is S.STOPPED
-    assert operations(fake) == ["DescribeProjectVersions"]
-
-
-def test_stop_and_wait_lets_a_start_finish_then_stops() -> None:
-    """A STARTING version is waited on until RUNNING, then stopped."""
-    fake, project, arn = scene(S.STOPPED)
-    fake.call("StartProjectVersion", {"ProjectVersionArn": arn, "MinInferenceUnits": 1})
-    fake.clear_requests()
-    assert run(stopping(fake, project)).status is S.STOPPED
-    (stop,) = fake.requests_for("StopProjectVersion")
-    assert stop.at >= fake.requests[0].at + START
-
-
 @pytest.mark.parametrize(
-    "status",
-    [S.STOPPED, S.TRAINING_COMPLETED, S.COPYING_COMPLETED, S.FAILED, S.TRAINING_FAILED, S.EXPIRED],
+    ("status", "before", "stopped"),
+    [
+        pytest.param(S.RUNNING, None, True, id="running"),
+        pytest.param(S.RUNNING, "StopProjectVersion", False, id="stopping"),
+        pytest.param(S.STOPPED, "StartProjectVersion", True, id="starting"),
+        *(
+            pytest.param(status, None, False, id=status.value)
+            for status in (
+                S.STOPPED,
+                S.TRAINING_COMPLETED,
+                S.COPYING_COMPLETED,
+                S.FAILED,
+                S.TRAINING_FAILED,
+                S.EXPIRED,
+            )
+        ),
+    ],
 )
-def test_stop_and_wait_returns_at_once_when_not_hosted(status: ProjectVersionStatus) -> None:
-    """A version that is not starting, running or stopping is returned as it is; nothing is stopped."""
-    fake, project, _ = scene(status)
-    assert run(stopping(fake, project)).status is status
-    assert operations(fake) == ["DescribeProjectVersions"]
+def test_stop_and_wait_follows_the_status_table(
+    status: ProjectVersionStatus, before: str | None, stopped: bool
+) -> None:
+    """RUNNING is stopped, STOPPING waited on, STARTING waited on until RUNNING then stopped; the rest returns as is."""
+    fake, project, arn = scene(status)
+    if before is not None:
+        fake.call(before, {"ProjectVersionArn": arn, "MinInferenceUnits": 1})
+        fake.clear_requests()
+    hosted = stopped or before is not None
+    assert run(stopping(fake, project)).status is (S.STOPPED if hosted else status)
+    stops = fake.requests_for("StopProjectVersion")
+    assert [r.params for r in stops] == ([{"ProjectVersionArn": arn}] if stopped else [])
+    if before == "StartProjectVersion":
+        assert stops[0].at >= fake.requests[0].at + START
+    elif stopped:
+        assert operations(fake) == [
+            "DescribeProjectVersions",
+            "StopProjectVersion",
+            "DescribeProjectVersions",
+        ]
 
 
 def test_stop_that_ends_elsewhere_fails() -> None:
     """A stopped version that turns up FAILED instead of STOPPED raises ModelStopError."""
     fake, project, arn = scene(S.RUNNING)
-
-    async def main() -> ProjectVersionDescription:
-        async def break_it() -> None:
-            await asyncio.sleep(20)
-            fake.set_status(arn, S.FAILED, "It broke.")
-
-        breaker = asyncio.create_task(break_it())
-        try:
-            return await stopping(fake, project)()
-        finally:
-            await breaker
-
     with pytest.raises(ModelStopError, match="It broke"):
-        run(main)
-
-
-def test_stop_and_wait_unknown_status_times_out() -> None:
-    """An unknown status is waited on by stop_and_wait too, until the timeout."""
-    fake, project, arn = scene(S.RUNNING)
-    fake.set_status(arn, ProjectVersionStatus("SCALING"))
-    with pytest.raises(WaitTimeoutError):
-        run(stopping(fake, project, timeout=60))
+        run(meanwhile(20, lambda: fake.set_status(arn, S.FAILED, "It broke."), stopping(fake, project)))
 
 
 def test_a_fifteen_minute_start_runs_in_virtual_time() -> None:
@@ -555,30 +490,6 @@ def test_a_fifteen_minute_start_runs_in_virtual_time() -> None:
     polls = len(fake.requests_for("DescribeProjectVersions"))
     # 5 s at first, backing off to at most 60 s: no more than 900 / 30 polls or so.
     assert 10 <= polls <= 40
-
-
-def test_client_type_is_exported() -> None:
-    """The client class is importable from the package root."""
-    assert CustomLabelsClient.__module__.startswith("aiocustomlabels")
-
-
-def test_a_body_that_is_not_json_mid_wait_is_a_failed_poll() -> None:
-    """A proxy's HTML page instead of an answer costs a poll; it is not taken for a missing version."""
-    fake, project, _ = scene(S.STOPPED)
-
-    async def main() -> ProjectVersionDescription:
-        async def break_proxy() -> None:
-            await asyncio.sleep(20)
-            fake.faults.malformed("DescribeProjectVersions", times=3)
-
-        breaker = asyncio.create_task(break_proxy())
-        try:
-            return await starting(fake, project)()
-        finally:
-            await breaker
-
-    assert run(main).status is S.RUNNING
-    assert not fake.faults.pending
 
 
 # -- stale reads after acting ---------------------------------------------------------------

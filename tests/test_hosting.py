@@ -67,17 +67,38 @@ def test_running_stops_what_it_started_on_leaving() -> None:
     assert after is S.STOPPING  # by default, leaving does not wait for STOPPED
 
 
-def test_running_stops_on_an_exception_and_raises_the_blocks_own() -> None:
-    """An exception in the block: the stop is sent, and the block's exception is the one raised."""
-    fake, project, _ = scene()
+@pytest.mark.parametrize(
+    ("status", "options", "error", "sent"),
+    [
+        pytest.param(
+            S.TRAINING_COMPLETED, {}, BlockError, ["StartProjectVersion", "StopProjectVersion"], id="block"
+        ),
+        pytest.param(
+            S.TRAINING_COMPLETED,
+            {"timeout": 120},
+            WaitTimeoutError,
+            ["StartProjectVersion", "StopProjectVersion"],
+            id="entry-after-start",
+        ),
+        pytest.param(S.TRAINING_FAILED, {}, ModelStartError, [], id="entry-before-start"),
+    ],
+)
+def test_a_lease_that_fails_stops_only_what_it_started(
+    status: ProjectVersionStatus, options: dict[str, Any], error: type[Exception], sent: list[str]
+) -> None:
+    """The block's own exception, or an entry that fails after its start, stops the version; one before it sends no stop."""
+    fake, project, _ = scene(status)
 
     async def main() -> None:
-        async with client_for(fake) as client, client.running(project, "v0", min_inference_units=1):
+        async with (
+            client_for(fake) as client,
+            client.running(project, "v0", min_inference_units=1, **options),
+        ):
             raise BlockError
 
-    with pytest.raises(BlockError):
+    with pytest.raises(error):
         run(main)
-    assert operations(fake) == ["StartProjectVersion", "StopProjectVersion"]
+    assert operations(fake) == sent
 
 
 async def in_a_lease(client: CustomLabelsClient, project: str, inside: asyncio.Event) -> None:
@@ -124,22 +145,6 @@ def test_a_second_cancellation_does_not_cut_the_stop_short() -> None:
     assert fake.describe(arn).status is S.STOPPING
 
 
-def test_someone_elses_running_version_is_left_running() -> None:
-    """A version already RUNNING with the units asked is not this block's: leaving does not stop it."""
-    fake, project, arn = scene(S.RUNNING, 1, 3)
-
-    async def main() -> bool:
-        async with client_for(fake) as client:
-            lease = client.running(project, "v0", min_inference_units=1, max_inference_units=3)
-            async with lease:
-                pass
-            return lease.started
-
-    assert run(main) is False
-    assert operations(fake) == []
-    assert fake.describe(arn).status is S.RUNNING
-
-
 @pytest.mark.parametrize(
     ("status", "stop_on_exit", "stops"),
     [
@@ -177,36 +182,26 @@ def test_wait_for_stop_leaves_once_stopped() -> None:
     run(main)
 
 
-def test_a_failed_stop_is_logged_and_raised_when_the_block_raised_nothing(
-    caplog: pytest.LogCaptureFixture,
+@pytest.mark.parametrize(
+    ("block", "raised"), [(None, AccessDeniedError), (BlockError, BlockError)], ids=["ok", "raised"]
+)
+def test_a_failed_stop_is_logged_and_raised_only_when_the_block_raised_nothing(
+    caplog: pytest.LogCaptureFixture, block: type[Exception] | None, raised: type[Exception]
 ) -> None:
-    """A stop that fails is logged at ERROR with the version's ARN, and raised: the block raised nothing."""
+    """A stop that fails is logged at ERROR with the version's ARN; raised unless the block raised its own."""
     fake, project, arn = scene()
     fake.faults.error("AccessDeniedException", "StopProjectVersion", times=None)
 
     async def main() -> None:
         async with client_for(fake) as client, client.running(project, "v0", min_inference_units=1):
-            pass
+            if block is not None:
+                raise block
 
-    with caplog.at_level(logging.ERROR, logger="aiocustomlabels"), pytest.raises(AccessDeniedError):
+    with caplog.at_level(logging.ERROR, logger="aiocustomlabels"), pytest.raises(raised):
         run(main)
     (record,) = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert str(arn) in record.getMessage()
     assert "billing" in record.getMessage()
-
-
-def test_a_failed_stop_does_not_hide_the_blocks_exception(caplog: pytest.LogCaptureFixture) -> None:
-    """When the block raised, a failed stop is logged at ERROR and the block's exception is raised."""
-    fake, project, arn = scene()
-    fake.faults.error("AccessDeniedException", "StopProjectVersion", times=None)
-
-    async def main() -> None:
-        async with client_for(fake) as client, client.running(project, "v0", min_inference_units=1):
-            raise BlockError
-
-    with caplog.at_level(logging.ERROR, logger="aiocustomlabels"), pytest.raises(BlockError):
-        run(main)
-    assert any(str(arn) in r.getMessage() for r in caplog.records if r.levelno == logging.ERROR)
 
 
 def test_the_stop_on_leaving_is_bounded_in_time(caplog: pytest.LogCaptureFixture) -> None:
@@ -228,22 +223,6 @@ def test_the_stop_on_leaving_is_bounded_in_time(caplog: pytest.LogCaptureFixture
         assert run(main) == 30
 
 
-def test_an_entry_that_fails_after_its_start_stops_the_version() -> None:
-    """A start that times out while STARTING is stopped again: the block never ran, so nothing may bill."""
-    fake, project, _ = scene()
-
-    async def main() -> None:
-        async with (
-            client_for(fake) as client,
-            client.running(project, "v0", min_inference_units=1, timeout=120),
-        ):
-            pytest.fail("the block must not run")
-
-    with pytest.raises(WaitTimeoutError):
-        run(main)
-    assert operations(fake) == ["StartProjectVersion", "StopProjectVersion"]
-
-
 def test_an_entry_cancelled_after_its_start_stops_the_version() -> None:
     """Cancelled while waiting for RUNNING after its start, the lease stops the version before it ends."""
     fake, project, _ = scene()
@@ -263,19 +242,6 @@ def test_an_entry_cancelled_after_its_start_stops_the_version() -> None:
 
     run(main)
     assert operations(fake) == ["StartProjectVersion", "StopProjectVersion"]
-
-
-def test_a_failed_entry_before_any_start_sends_no_stop() -> None:
-    """A version that cannot start (training failed) raises on entry, and no stop is sent."""
-    fake, project, _ = scene(S.TRAINING_FAILED)
-
-    async def main() -> None:
-        async with client_for(fake) as client, client.running(project, "v0", min_inference_units=1):
-            pytest.fail("the block must not run")
-
-    with pytest.raises(ModelStartError):
-        run(main)
-    assert operations(fake) == []
 
 
 @pytest.mark.parametrize(

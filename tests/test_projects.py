@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,6 +26,7 @@ from aiocustomlabels import (
     ProjectVersionDescription,
     ProjectVersionStatus,
     ThrottlingError,
+    calibrate,
 )
 from aiocustomlabels.testing import FakeCustomLabels, ThreadedEmulator
 from aiocustomlabels.types import CustomizationFeature, DatasetType, ProjectDescription, ProjectStatus
@@ -34,6 +36,7 @@ from tests.test_fake_clients import aws, boto3_client
 
 S = ProjectVersionStatus
 DESCRIBE_PROJECTS = "DescribeProjects"
+PROJECT_VERSION = "arn:aws:rekognition:us-east-1:111122223333:project/p/1690000000000/version/v/1"
 
 
 def region_of(fake: FakeCustomLabels, count: int) -> list[ProjectArn]:
@@ -200,29 +203,6 @@ def test_describe_projects_batches_more_than_ten_names() -> None:
     assert [len(r.params["ProjectNames"]) for r in fake.requests_for(DESCRIBE_PROJECTS)] == [10, 2]
 
 
-@pytest.mark.parametrize(
-    "kwargs",
-    [
-        {"page_size": 0},
-        {"page_size": 101},
-        {"project_names": "p0"},
-        {"project_names": []},
-        {"starting_token": ""},
-    ],
-)
-def test_describe_projects_refuses_bad_arguments(kwargs: dict[str, object]) -> None:
-    """Bad arguments raise InvalidRequestError at once, and nothing is sent."""
-    fake = virtual_fake()
-
-    async def main() -> None:
-        async with client_for(fake) as client:
-            with pytest.raises(InvalidRequestError):
-                client.describe_projects(**kwargs)  # type: ignore[arg-type]
-
-    run(main)
-    assert fake.requests == ()
-
-
 def test_describe_projects_raises_typed_errors() -> None:
     """The service's error codes on DescribeProjects are the library's typed errors."""
     fake = virtual_fake()
@@ -293,20 +273,6 @@ def test_project_arn_of_finds_no_project_elsewhere(version: str) -> None:
     run(main)
 
 
-def test_project_arn_of_refuses_what_is_not_a_version_arn() -> None:
-    """A project ARN given as a version ARN is refused before any request."""
-    fake = virtual_fake()
-    (project,) = region_of(fake, 1)
-
-    async def main() -> None:
-        async with client_for(fake) as client:
-            with pytest.raises(InvalidRequestError):
-                await client.project_arn_of(project)
-
-    run(main)
-    assert fake.requests == ()
-
-
 # -- a version named by its ARN alone ----------------------------------------------------------
 
 
@@ -360,23 +326,6 @@ def test_a_version_arn_of_no_project_is_project_not_found_and_starts_nothing() -
 
     run(main)
     assert [r.operation for r in fake.requests] == [DESCRIBE_PROJECTS]
-
-
-def test_the_version_arn_form_checks_its_arguments_before_sending() -> None:
-    """A project ARN given alone, or bad units with a version ARN, are refused before any request."""
-    fake = virtual_fake()
-    (project,) = region_of(fake, 1)
-    version = fake.add_version(project, "v1")
-
-    async def main() -> None:
-        async with client_for(fake) as client:
-            with pytest.raises(InvalidRequestError, match="project_version_arn"):
-                await client.stop_and_wait(project)
-            with pytest.raises(InvalidRequestError):
-                await client.start_and_wait(version, min_inference_units=0)
-
-    run(main)
-    assert fake.requests == ()
 
 
 # -- every hosted version in sight -------------------------------------------------------------
@@ -470,14 +419,75 @@ def test_hosted_versions_raises_typed_errors() -> None:
     run(main)
 
 
-@pytest.mark.parametrize("concurrency", [0, 17, 2.0, True])
-def test_hosted_versions_refuses_a_bad_concurrency(concurrency: object) -> None:
-    """Concurrency is an int from 1 to 16."""
+# -- refused at the call, nothing sent --------------------------------------------------------
+
+#: What names a project where a version belongs, and a string that is no ARN.
+NOT_AN_ARN = "arn:aws:s3:::bucket"
+Refused = Callable[[Any, ProjectArn, ProjectVersionArn], object]
+
+
+LISTINGS: list[dict[str, Any]] = [
+    {"page_size": 0},
+    {"page_size": 101},
+    {"project_names": "p0"},
+    {"project_names": []},
+    {"starting_token": ""},
+]
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        *(
+            pytest.param(
+                lambda c, p, v, kw=kw: c.describe_projects(**kw), next(iter(kw)), id=f"projects-{kw}"
+            )
+            for kw in LISTINGS
+        ),
+        *(
+            pytest.param(
+                lambda c, p, v, a=a: c.describe_project_versions(a),
+                r"ProjectArn|takes a str",
+                id=f"arn-{a!r:.12}",
+            )
+            for a in ("", NOT_AN_ARN, PROJECT_VERSION, 5)
+        ),
+        pytest.param(lambda c, p, v: c.project_arn_of(p), "project_version_arn", id="project_arn_of-project"),
+        pytest.param(lambda c, p, v: c.stop_and_wait(p), "project_version_arn", id="stop_and_wait-project"),
+        pytest.param(
+            lambda c, p, v: c.start_and_wait(v, min_inference_units=0),
+            "min_inference_units",
+            id="start-units",
+        ),
+        pytest.param(
+            lambda c, p, v: c.start_project_version(p, min_inference_units=1), "VERSION_NAME", id="start-p"
+        ),
+        pytest.param(lambda c, p, v: c.stop_project_version(p), "VERSION_NAME", id="stop-project"),
+        pytest.param(lambda c, p, v: calibrate(c, p, [b"\xff\xd8"]), "project_version_arn", id="calibrate-p"),
+        *(
+            pytest.param(
+                lambda c, p, v, n=n: c.hosted_versions(concurrency=n), "concurrency", id=f"hosted-{n!r}"
+            )
+            for n in (0, 17, 2.0, True)
+        ),
+    ],
+)
+def test_bad_arguments_are_refused_at_the_call(call: Refused, match: str) -> None:
+    """A bad argument to a listing, a lookup, a start or stop or a calibration raises InvalidRequestError; nothing is sent."""
     fake = virtual_fake()
+    (project,) = region_of(fake, 1)
+    version = fake.add_version(project, "v1")
 
     async def main() -> None:
         async with client_for(fake) as client:
-            with pytest.raises(InvalidRequestError, match="concurrency"):
-                client.hosted_versions(concurrency=concurrency)  # type: ignore[arg-type]
+
+            async def attempt() -> None:
+                made = call(client, project, version)
+                if asyncio.iscoroutine(made):
+                    await made
+
+            with pytest.raises(InvalidRequestError, match=match):
+                await attempt()
 
     run(main)
+    assert fake.requests == ()

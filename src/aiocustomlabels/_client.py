@@ -98,6 +98,14 @@ class ClientOpening(Generic[C]):
             await client.aclose()
 
 
+def _version_arn(value: str) -> ProjectVersionArn:
+    return check_arn(ProjectVersionArn, value, "project_version_arn")
+
+
+def _project_arn(value: str) -> ProjectArn:
+    return check_arn(ProjectArn, value, "project_arn")
+
+
 def _version(first: str, version_name: str | None) -> tuple[ProjectArn | ProjectVersionArn, str]:
     """The version an operation names: by its ARN alone, or by its project's ARN and its name.
 
@@ -105,9 +113,9 @@ def _version(first: str, version_name: str | None) -> tuple[ProjectArn | Project
         InvalidRequestError: Not an ARN of the kind the form takes, or a bad name.
     """
     if version_name is None:
-        arn = check_arn(ProjectVersionArn, first, "project_version_arn")
+        arn = _version_arn(first)
         return arn, arn.version_name
-    return check_arn(ProjectArn, first, "project_arn"), check_name(version_name)
+    return _project_arn(first), check_name(version_name)
 
 
 class CustomLabelsClient(AsyncResource):
@@ -307,7 +315,7 @@ class CustomLabelsClient(AsyncResource):
             InvalidRequestError: An argument breaks the service's rules
                 (raised here, before any request).
         """
-        project = check_arn(ProjectArn, project_arn, "project_arn")
+        project = _project_arn(project_arn)
         listing = check_listing(page_size, version_names, starting_token, argument="version_names")
         self._transport.check_open()
         return self._listing.versions(project, listing)
@@ -321,9 +329,7 @@ class CustomLabelsClient(AsyncResource):
             VersionNotFoundError: The project has no version of that name.
             InvalidRequestError: An argument breaks the service's rules.
         """
-        return await self._listing.version(
-            check_arn(ProjectArn, project_arn, "project_arn"), check_name(version_name)
-        )
+        return await self._listing.version(_project_arn(project_arn), check_name(version_name))
 
     def describe_projects(
         self,
@@ -359,9 +365,7 @@ class CustomLabelsClient(AsyncResource):
                 another region finds none).
             InvalidRequestError: Not a version ARN; nothing was sent.
         """
-        return await self._listing.project_of(
-            check_arn(ProjectVersionArn, project_version_arn, "project_version_arn")
-        )
+        return await self._listing.project_of(_version_arn(project_version_arn))
 
     def hosted_versions(self, *, concurrency: int = 4) -> HostedVersionIterator:
         """Iterate over every hosted version of the region: STARTING, RUNNING or STOPPING.
@@ -414,10 +418,8 @@ class CustomLabelsClient(AsyncResource):
             ResourceInUseError: The version is starting, running or stopping.
             LimitExceededError: The account's inference units would be exceeded.
         """
-        return await self._hosting.start(
-            check_arn(ProjectVersionArn, project_version_arn, "project_version_arn"),
-            check_units(min_inference_units, max_inference_units),
-        )
+        units = check_units(min_inference_units, max_inference_units)
+        return await self._hosting.start(_version_arn(project_version_arn), units)
 
     async def stop_project_version(self, project_version_arn: str) -> ProjectVersionStatus:
         """Stop a running model version; return the status the service reports (STOPPING).
@@ -426,9 +428,7 @@ class CustomLabelsClient(AsyncResource):
             InvalidRequestError: The ARN is not a version ARN; nothing was sent.
             ResourceInUseError: The version is already stopping.
         """
-        return await self._hosting.stop(
-            check_arn(ProjectVersionArn, project_version_arn, "project_version_arn")
-        )
+        return await self._hosting.stop(_version_arn(project_version_arn))
 
     @overload
     async def start_and_wait(
@@ -767,8 +767,7 @@ class CustomLabelsClient(AsyncResource):
             InvalidS3ObjectError: The S3 object cannot be read.
             ThrottlingError: Throttled (``ProvisionedThroughputExceededException``), after botocore's retries.
         """
-        version = check_arn(ProjectVersionArn, project_version_arn, "project_version_arn")
-        checked_image = check_image(image)
+        version, checked_image = _version_arn(project_version_arn), check_image(image)
         return await self._detection.detect(
             version,
             checked_image,
@@ -823,9 +822,11 @@ class CustomLabelsClient(AsyncResource):
                 meaning (``AccessDenied``: ``AccessDeniedError``;
                 ``Throttling``: ``ThrottlingError``), with the request id.
         """
-        project = check_arn(ProjectArn, project_arn, "project_arn")
-        name = check_name(version_name)
-        checked_period = check_period(period)
+        project, name, checked_period = (
+            _project_arn(project_arn),
+            check_name(version_name),
+            check_period(period),
+        )
         begin, finish = check_window(start, end, self._metrics.now())
         return await self._metrics.series(project, name, start=begin, end=finish, period=checked_period)
 
@@ -844,5 +845,4 @@ class CustomLabelsClient(AsyncResource):
             ConfigurationError: No CloudWatch client (see ``cloudwatch=``).
             ServiceError: CloudWatch's error, as ``inference_units()`` raises it.
         """
-        project = check_arn(ProjectArn, project_arn, "project_arn")
-        return await self._metrics.latest(project, check_name(version_name))
+        return await self._metrics.latest(_project_arn(project_arn), check_name(version_name))

@@ -215,6 +215,15 @@ def _settle(task: asyncio.Task[object]) -> None:
         task.exception()
 
 
+def _abandon(task: asyncio.Task[Any]) -> None:
+    """Cancel a task nobody will await; the loop holds it until it ends, and its outcome is read."""
+    if task.done():
+        _settle(task)
+    else:
+        task.cancel()
+        task.add_done_callback(_settle)
+
+
 class _Pages(AsyncResource, Generic[P]):
     """An async iterator of typed pages, fetched one ahead of the caller.
 
@@ -298,14 +307,10 @@ class _Pages(AsyncResource, Generic[P]):
                 await task
 
     def __del__(self) -> None:
-        # Left behind after a `break`: cancel the fetch ahead. The loop holds the
-        # task until it finishes, and the callback reads its outcome.
+        # Left behind after a `break`: cancel the fetch ahead.
         task = getattr(self, "_next", None)
-        if task is not None and not task.done():
-            task.cancel()
-            task.add_done_callback(_settle)
-        elif task is not None:
-            _settle(task)
+        if task is not None:
+            _abandon(task)
 
 
 class ProjectVersionPages(_Pages[DescribeProjectVersionsResponse]):
@@ -472,8 +477,4 @@ class HostedVersionIterator(AsyncResource):
     def __del__(self) -> None:
         # Left behind after a `break`: cancel what is under way, as the page iterators do.
         for _, task in getattr(self, "_running", ()):
-            if not task.done():
-                task.cancel()
-                task.add_done_callback(_settle)
-            else:
-                _settle(task)
+            _abandon(task)

@@ -371,9 +371,6 @@ class Pollers:
         self._fetch = fetch
         self._by_project: dict[ProjectArn, SharedPoller] = {}
 
-    def __len__(self) -> int:
-        return len(self._by_project)
-
     def of(self, project: ProjectArn) -> SharedPoller:
         """The poller of ``project``, made if need be."""
         poller = self._by_project.get(project)
