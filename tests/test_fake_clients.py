@@ -132,7 +132,7 @@ def paged_listing(kind: str, emulator: ThreadedEmulator, tmp_path: Path, project
             emulator, tmp_path, *f"describe-project-versions --project-arn {project} --page-size 2".split()
         )
         return [d["ProjectVersionArn"] for d in json.loads(result.stdout)["ProjectVersionDescriptions"]]
-    config = {"ProjectArn": project, "PaginationConfig": {"PageSize": 2}}
+    config: dict[str, Any] = {"ProjectArn": project, "PaginationConfig": {"PageSize": 2}}
     if kind == "boto3":
         with boto3_client(emulator.endpoint_url) as client:
             pages = list(client.get_paginator("describe_project_versions").paginate(**config))
@@ -179,7 +179,7 @@ def error_code(kind: str, case: str, emulator: ThreadedEmulator, tmp_path: Path,
     """The error code client ``kind`` reports for ``case``."""
     unknown = demo.project_arn.rsplit("/", 1)[0] + "/1"
     running = demo.versions[RUNNING_VERSION]
-    operation, params, cli = {
+    cases: dict[str, tuple[str, dict[str, Any], str]] = {
         "unknown-project": (
             "describe_project_versions",
             {"ProjectArn": unknown},
@@ -190,7 +190,8 @@ def error_code(kind: str, case: str, emulator: ThreadedEmulator, tmp_path: Path,
             {"ProjectVersionArn": running, "MinInferenceUnits": 1},
             f"start-project-version --project-version-arn {running} --min-inference-units 1",
         ),
-    }[case]
+    }
+    operation, params, cli = cases[case]
     if kind == "aws-cli":
         return cli_error_code(aws(emulator, tmp_path, *cli.split(), check=False))
     if kind == "boto3":

@@ -15,11 +15,9 @@ from tests._fake_support import (
     STOP,
     describe_one,
     seed,
-    send,
     start,
     status_of,
     stop,
-    unknown_version,
 )
 
 S = ProjectVersionStatus
@@ -243,17 +241,6 @@ def test_a_stop_is_accepted_where_stop_and_wait_stops(
     assert code == expected
     if STOP_PLAN.action(status, acted=False) is Action.ACT:
         assert code == ""
-
-
-@pytest.mark.parametrize(("operation", "extra"), [(START, {"MinInferenceUnits": 1}), (STOP, {})])
-def test_unknown_version_is_resource_not_found(
-    fake: FakeCustomLabels, operation: str, extra: dict[str, int]
-) -> None:
-    """A well-formed version ARN the service does not know: ResourceNotFoundException."""
-    seed(fake, 1)
-    answer = send(fake, operation, {"ProjectVersionArn": unknown_version(fake), **extra})
-    assert (answer.status, answer.code) == (400, "ResourceNotFoundException")
-    assert len(fake.requests_for(operation)) == 1
 
 
 # (the other version's status and units, the units asked for, whether the quota of 4 allows it)
