@@ -166,24 +166,23 @@ def test_any_options_keep_the_labels_at_or_above_the_confidence(asks: list[tuple
 # -- S3 objects ---------------------------------------------------------------------------------
 
 
-def test_an_s3_object_is_read_from_the_fakes_bucket() -> None:
-    """An S3Object put on the fake is read by the fake: the labels of its bytes come back."""
-    fake, arn = scene()
-    fake.put_object("photos", "shelf.jpg", JPEG)
-    fake.set_labels(arn, LABELS[1:], image=JPEG)
-    assert detect(fake, arn, S3Object(bucket="photos", name="shelf.jpg")) == (CAN, JAR)
-    (request,) = fake.requests_for(DETECT)
-    assert request.params["Image"] == {"S3Object": {"Bucket": "photos", "Name": "shelf.jpg"}}
-
-
-def test_an_s3_object_version_is_the_one_read() -> None:
-    """An S3Object naming a version reads that version, not the object's latest."""
+@pytest.mark.parametrize(
+    ("version", "expected", "member"),
+    [(None, (CAN,), {}), ("1", (JAR,), {"Version": "1"})],
+    ids=["latest", "version-1"],
+)
+def test_an_s3_object_is_read_from_the_fakes_bucket(
+    version: str | None, expected: tuple[CustomLabel, ...], member: dict[str, str]
+) -> None:
+    """An S3Object put on the fake is read by the fake: its latest, or the version it names."""
     fake, arn = scene()
     fake.put_object("photos", "shelf.jpg", JPEG, version="1")
     fake.put_object("photos", "shelf.jpg", PNG, version="2")
     fake.set_labels(arn, [JAR], image=JPEG)
     fake.set_labels(arn, [CAN], image=PNG)
-    assert detect(fake, arn, S3Object(bucket="photos", name="shelf.jpg", version="1")) == (JAR,)
+    assert detect(fake, arn, S3Object(bucket="photos", name="shelf.jpg", version=version)) == expected
+    (request,) = fake.requests_for(DETECT)
+    assert request.params["Image"] == {"S3Object": {"Bucket": "photos", "Name": "shelf.jpg", **member}}
 
 
 @pytest.mark.parametrize(
@@ -253,15 +252,6 @@ def test_the_sixth_request_of_an_instant_is_throttled() -> None:
     assert answers[:5] == [(JAR,)] * 5
     assert isinstance(answers[5], ThrottlingError)
     assert len(fake.requests_for(DETECT)) == 6
-
-
-def test_the_largest_image_reaches_the_fake_whole() -> None:
-    """A 5 MiB image, the largest the service model takes, goes through the client and is read byte for byte."""
-    fake, arn = scene()
-    fake.set_labels(arn, [CAN], image=LARGEST)
-    assert detect(fake, arn, LARGEST, config=NO_RETRIES) == (CAN,)
-    (request,) = fake.requests_for(DETECT)
-    assert request.params["Image"]["Bytes"] == LARGEST
 
 
 # -- over the emulator --------------------------------------------------------------------------

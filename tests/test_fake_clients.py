@@ -117,124 +117,83 @@ def expected_listing(fake: FakeCustomLabels, demo: DemoProject) -> list[tuple[st
 def test_client_sees_every_version_and_status(
     kind: str, emulator: ThreadedEmulator, fake: FakeCustomLabels, demo: DemoProject, tmp_path: Path
 ) -> None:
-    """Each client lists the demo versions newest first with the statuses the fake holds, in one request."""
-    assert listing(kind, emulator, tmp_path, demo.project_arn) == expected_listing(fake, demo)
+    """Each client lists the demo versions newest first with the statuses the fake holds, a start's too, in one request."""
+    fake.call(START, {"ProjectVersionArn": demo.versions[demo.ready_version], "MinInferenceUnits": 1})
+    seen = listing(kind, emulator, tmp_path, demo.project_arn)
+    assert seen == expected_listing(fake, demo)
+    assert (demo.versions[demo.ready_version], "STARTING") in seen
     assert [r.params for r in fake.requests_for(DESCRIBE)] == [{"ProjectArn": demo.project_arn}]
 
 
-def test_the_three_clients_agree(
-    emulator: ThreadedEmulator, fake: FakeCustomLabels, demo: DemoProject, tmp_path: Path
-) -> None:
-    """boto3, the AWS CLI and aiobotocore see the same ARNs and statuses, after a start too."""
-    with boto3_client(emulator.endpoint_url) as client:
-        client.start_project_version(ProjectVersionArn=demo.versions[demo.ready_version], MinInferenceUnits=1)
-    seen = {kind: listing(kind, emulator, tmp_path, demo.project_arn) for kind in CLIENTS}
-    assert seen["boto3"] == seen["aws-cli"] == seen["aiobotocore"]
-    assert (demo.versions[demo.ready_version], "STARTING") in seen["boto3"]
-    assert len(fake.requests_for(DESCRIBE)) == 3
-
-
-def sdk_pages(kind: str, emulator: ThreadedEmulator, project: str) -> list[list[str]]:
-    """The version ARNs of each page of two, from the SDK's own paginator."""
+def paged_listing(kind: str, emulator: ThreadedEmulator, tmp_path: Path, project: str) -> list[str]:
+    """The version ARNs client ``kind`` lists in pages of two: its paginator's, or the CLI's --page-size."""
+    if kind == "aws-cli":
+        result = aws(
+            emulator, tmp_path, *f"describe-project-versions --project-arn {project} --page-size 2".split()
+        )
+        return [d["ProjectVersionArn"] for d in json.loads(result.stdout)["ProjectVersionDescriptions"]]
+    config: dict[str, Any] = {"ProjectArn": project, "PaginationConfig": {"PageSize": 2}}
     if kind == "boto3":
         with boto3_client(emulator.endpoint_url) as client:
-            pages = client.get_paginator("describe_project_versions").paginate(
-                ProjectArn=project, PaginationConfig={"PageSize": 2}
-            )
-            return [[d["ProjectVersionArn"] for d in page["ProjectVersionDescriptions"]] for page in pages]
+            pages = list(client.get_paginator("describe_project_versions").paginate(**config))
+    else:
 
-    async def main() -> list[list[str]]:
-        async with loopback_client(emulator.endpoint_url) as client:
-            paginator = client.get_paginator("describe_project_versions")
-            return [
-                [d["ProjectVersionArn"] for d in page["ProjectVersionDescriptions"]]
-                async for page in paginator.paginate(ProjectArn=project, PaginationConfig={"PageSize": 2})
-            ]
+        async def main() -> list[Any]:
+            async with loopback_client(emulator.endpoint_url) as client:
+                paginator = client.get_paginator("describe_project_versions")
+                return [page async for page in paginator.paginate(**config)]
 
-    return asyncio.run(main())
+        pages = asyncio.run(main())
+    return [d["ProjectVersionArn"] for page in pages for d in page["ProjectVersionDescriptions"]]
 
 
-@pytest.mark.parametrize("kind", ["boto3", "aiobotocore"])
-def test_paginator_pages_of_two(
-    kind: str, emulator: ThreadedEmulator, fake: FakeCustomLabels, demo: DemoProject
+@pytest.mark.parametrize("kind", CLIENTS)
+def test_pages_of_two(
+    kind: str, emulator: ThreadedEmulator, fake: FakeCustomLabels, demo: DemoProject, tmp_path: Path
 ) -> None:
-    """boto3's and aiobotocore's paginators with PageSize 2 get the same three pages, newest first."""
-    newest_first = [arn for arn, _ in expected_listing(fake, demo)]
-    assert sdk_pages(kind, emulator, demo.project_arn) == [
-        newest_first[0:2],
-        newest_first[2:4],
-        newest_first[4:],
+    """boto3's and aiobotocore's paginators and the CLI's --page-size 2 walk three pages to every version, newest first."""
+    assert paged_listing(kind, emulator, tmp_path, demo.project_arn) == [
+        arn for arn, _ in expected_listing(fake, demo)
     ]
     requests = fake.requests_for(DESCRIBE)
-    assert [r.params["MaxResults"] for r in requests] == [2, 2, 2]
-    assert ["NextToken" in r.params for r in requests] == [False, True, True]
-
-
-def test_cli_pages_of_two(
-    emulator: ThreadedEmulator, fake: FakeCustomLabels, demo: DemoProject, tmp_path: Path
-) -> None:
-    """The AWS CLI with --page-size 2 walks the same three pages and prints every version, newest first."""
-    result = aws(
-        emulator, tmp_path, "describe-project-versions", "--project-arn", demo.project_arn, "--page-size", "2"
-    )
-    printed = [d["ProjectVersionArn"] for d in json.loads(result.stdout)["ProjectVersionDescriptions"]]
-    assert printed == [arn for arn, _ in expected_listing(fake, demo)]
-    requests = fake.requests_for(DESCRIBE)
-    assert [r.params["MaxResults"] for r in requests] == [2, 2, 2]
-    assert ["NextToken" in r.params for r in requests] == [False, True, True]
+    assert [(r.params["MaxResults"], "NextToken" in r.params) for r in requests] == [
+        (2, False),
+        (2, True),
+        (2, True),
+    ]
 
 
 def test_cli_first_page_carries_the_token(
     emulator: ThreadedEmulator, fake: FakeCustomLabels, demo: DemoProject, tmp_path: Path
 ) -> None:
     """The CLI's first page of two (--no-paginate) is the SDKs' first page, with a NextToken."""
-    result = aws(
-        emulator,
-        tmp_path,
-        "describe-project-versions",
-        "--project-arn",
-        demo.project_arn,
-        "--max-results",
-        "2",
-        "--no-paginate",
-    )
-    page = json.loads(result.stdout)
+    args = f"describe-project-versions --project-arn {demo.project_arn} --max-results 2 --no-paginate"
+    page = json.loads(aws(emulator, tmp_path, *args.split()).stdout)
     assert [d["ProjectVersionArn"] for d in page["ProjectVersionDescriptions"]] == [
         arn for arn, _ in expected_listing(fake, demo)[:2]
     ]
     assert page["NextToken"]
 
 
-# -- errors --------------------------------------------------------------------------------------
-
-
-ERROR_CASES = ["unknown-project", "start-running"]
-
-
 def error_code(kind: str, case: str, emulator: ThreadedEmulator, tmp_path: Path, demo: DemoProject) -> str:
     """The error code client ``kind`` reports for ``case``."""
     unknown = demo.project_arn.rsplit("/", 1)[0] + "/1"
-    if kind == "aws-cli":
-        args = (
-            ["describe-project-versions", "--project-arn", unknown]
-            if case == "unknown-project"
-            else [
-                "start-project-version",
-                "--project-version-arn",
-                demo.versions[RUNNING_VERSION],
-                "--min-inference-units",
-                "1",
-            ]
-        )
-        return cli_error_code(aws(emulator, tmp_path, *args, check=False))
-    operation, params = (
-        ("describe_project_versions", {"ProjectArn": unknown})
-        if case == "unknown-project"
-        else (
+    running = demo.versions[RUNNING_VERSION]
+    cases: dict[str, tuple[str, dict[str, Any], str]] = {
+        "unknown-project": (
+            "describe_project_versions",
+            {"ProjectArn": unknown},
+            f"describe-project-versions --project-arn {unknown}",
+        ),
+        "start-running": (
             "start_project_version",
-            {"ProjectVersionArn": demo.versions[RUNNING_VERSION], "MinInferenceUnits": 1},
-        )
-    )
+            {"ProjectVersionArn": running, "MinInferenceUnits": 1},
+            f"start-project-version --project-version-arn {running} --min-inference-units 1",
+        ),
+    }
+    operation, params, cli = cases[case]
+    if kind == "aws-cli":
+        return cli_error_code(aws(emulator, tmp_path, *cli.split(), check=False))
     if kind == "boto3":
         with boto3_client(emulator.endpoint_url) as client, pytest.raises(ClientError) as caught:
             getattr(client, operation)(**params)
@@ -280,18 +239,8 @@ def test_cli_start_with_min_and_max_units(
 ) -> None:
     """The CLI's start-project-version --min 1 --max 3 answers STARTING; the fake recorded Min=1, Max=3."""
     version = demo.versions[demo.ready_version]
-    result = aws(
-        emulator,
-        tmp_path,
-        "start-project-version",
-        "--project-version-arn",
-        version,
-        "--min-inference-units",
-        "1",
-        "--max-inference-units",
-        "3",
-    )
-    assert json.loads(result.stdout) == {"Status": "STARTING"}
+    args = f"start-project-version --project-version-arn {version} --min-inference-units 1 --max-inference-units 3"
+    assert json.loads(aws(emulator, tmp_path, *args.split()).stdout) == {"Status": "STARTING"}
     assert [r.params for r in fake.requests_for(START)] == [
         {"ProjectVersionArn": version, "MinInferenceUnits": 1, "MaxInferenceUnits": 3}
     ]
@@ -299,51 +248,31 @@ def test_cli_start_with_min_and_max_units(
     assert (described.min_inference_units, described.max_inference_units) == (1, 3)
 
 
-def test_cli_waiter_returns_once_running(
-    emulator: ThreadedEmulator, fake: FakeCustomLabels, clock: VirtualClock, demo: DemoProject, tmp_path: Path
+@pytest.mark.parametrize("fails", [False, True], ids=["running", "failed"])
+def test_cli_waiter_follows_the_start(
+    emulator: ThreadedEmulator,
+    fake: FakeCustomLabels,
+    clock: VirtualClock,
+    demo: DemoProject,
+    tmp_path: Path,
+    fails: bool,
 ) -> None:
-    """The CLI's wait project-version-running exits 0 once the started version runs."""
+    """The CLI's wait project-version-running exits 0 once the version runs, non-zero at once when the start FAILED."""
     version = demo.versions[demo.ready_version]
-    with boto3_client(emulator.endpoint_url) as client:
-        client.start_project_version(ProjectVersionArn=version, MinInferenceUnits=1)
+    if fails:
+        fake.fail_next_start(version, "No capacity.")
+    fake.call(START, {"ProjectVersionArn": version, "MinInferenceUnits": 1})
     clock.advance(600.0)
-    result = aws(
-        emulator,
-        tmp_path,
-        "wait",
-        "project-version-running",
-        "--project-arn",
-        demo.project_arn,
-        "--version-names",
-        demo.ready_version,
+    args = (
+        f"wait project-version-running --project-arn {demo.project_arn} --version-names {demo.ready_version}"
     )
-    assert (result.returncode, result.stdout) == (0, "")
+    result = aws(emulator, tmp_path, *args.split(), check=False)
+    if fails:
+        assert result.returncode != 0
+        assert "Waiter ProjectVersionRunning failed" in result.stderr
+        assert "terminal failure state" in result.stderr
+    else:
+        assert (result.returncode, result.stdout) == (0, "")
     assert [r.params for r in fake.requests_for(DESCRIBE)] == [
         {"ProjectArn": demo.project_arn, "VersionNames": [demo.ready_version]}
     ]
-
-
-def test_cli_waiter_fails_on_failed(
-    emulator: ThreadedEmulator, fake: FakeCustomLabels, clock: VirtualClock, demo: DemoProject, tmp_path: Path
-) -> None:
-    """The CLI's wait project-version-running exits non-zero at once when the start FAILED."""
-    version = demo.versions[demo.ready_version]
-    fake.fail_next_start(version, "No capacity.")
-    with boto3_client(emulator.endpoint_url) as client:
-        client.start_project_version(ProjectVersionArn=version, MinInferenceUnits=1)
-    clock.advance(600.0)
-    result = aws(
-        emulator,
-        tmp_path,
-        "wait",
-        "project-version-running",
-        "--project-arn",
-        demo.project_arn,
-        "--version-names",
-        demo.ready_version,
-        check=False,
-    )
-    assert result.returncode != 0
-    assert "Waiter ProjectVersionRunning failed" in result.stderr
-    assert "terminal failure state" in result.stderr
-    assert len(fake.requests_for(DESCRIBE)) == 1

@@ -28,6 +28,7 @@ from tests._cloudwatch_support import (
 )
 
 FORMS = [pytest.param(False, id="json"), pytest.param(True, id="cbor")]
+GET = "GetMetricData"
 
 
 @pytest.fixture(scope="module")
@@ -89,16 +90,18 @@ def test_gaps_stay_gaps(scene: Curve) -> None:
     assert [m for m, _ in answer.series("m1")] == [-5.0, 5.0, 15.0, 25.0, 35.0, 45.0, 55.0]
 
 
-def test_start_is_inclusive_and_end_exclusive(scene: Curve) -> None:
-    """StartTime's minute is served; EndTime's is not."""
-    answer = get_metric_data(scene.fake, whole(scene, StartTime=at(20), EndTime=at(25)))
-    assert [m for m, _ in answer.series("m1")] == [20.0, 21.0, 22.0, 23.0, 24.0]
-
-
-def test_start_is_rounded_down_to_the_minute(scene: Curve) -> None:
-    """A StartTime of minute 20 and a half serves minute 20, as CloudWatch rounds it down."""
-    answer = get_metric_data(scene.fake, whole(scene, StartTime=at(20.5), EndTime=at(22)))
-    assert [m for m, _ in answer.series("m1")] == [20.0, 21.0]
+@pytest.mark.parametrize(
+    ("start", "end", "minutes"),
+    [
+        pytest.param(at(20), at(25), [20, 21, 22, 23, 24], id="start-inclusive-end-exclusive"),
+        pytest.param(at(20.5), at(22), [20, 21], id="start-rounded-down-to-the-minute"),
+        pytest.param(at(20).isoformat(), at(22).isoformat().replace("+00:00", "Z"), [20, 21], id="iso-8601"),
+    ],
+)
+def test_the_time_window_served(scene: Curve, start: object, end: object, minutes: list[int]) -> None:
+    """StartTime's minute is served (rounded down, as CloudWatch does), EndTime's not; ISO 8601 text is read too."""
+    answer = get_metric_data(scene.fake, whole(scene, StartTime=start, EndTime=end))
+    assert [m for m, _ in answer.series("m1")] == minutes
 
 
 def test_return_data_false_and_labels(scene: Curve) -> None:
@@ -217,33 +220,21 @@ def test_later_pages_are_as_of_the_first() -> None:
 
 
 @pytest.mark.parametrize(
-    ("spoil", "message"),
+    "spoil",
     [
-        pytest.param(lambda token: token[:-1] + ("0" if token[-1] != "0" else "1"), "not valid", id="forged"),
-        pytest.param(lambda token: "not-a-token", "not valid", id="garbage"),
-        pytest.param(lambda token: "%%%." + token.split(".")[1], "not valid", id="bad-base64"),
+        pytest.param(lambda token: token[:-1] + ("0" if token[-1] != "0" else "1"), id="forged"),
+        pytest.param(lambda token: "not-a-token", id="garbage"),
+        pytest.param(lambda token: "%%%." + token.split(".")[1], id="bad-base64"),
+        pytest.param(lambda token: 12345, id="number"),
+        pytest.param(lambda token: "a.x", id="short-base64"),
     ],
 )
-def test_a_spoiled_token_is_invalid_next_token(
-    scene: Curve, spoil: Callable[[str], str], message: str
-) -> None:
-    """A token the fake did not make: InvalidNextToken, 400."""
+def test_a_spoiled_token_is_invalid_next_token(scene: Curve, spoil: Callable[[str], object]) -> None:
+    """A token the fake did not make, or not text, or not base64: InvalidNextToken, 400."""
     token = get_metric_data(scene.fake, whole(scene, MaxDatapoints=5)).body["NextToken"]
     answer = get_metric_data(scene.fake, whole(scene, NextToken=spoil(token)))
     assert (answer.reply.status, answer.code) == (400, "InvalidNextToken")
-    assert message in answer.body["message"]
-
-
-@pytest.mark.parametrize("token", [12345, "a.x"], ids=["number", "short-base64"])
-def test_a_token_that_is_not_one_is_invalid(scene: Curve, token: object) -> None:
-    """A NextToken that is not text, or not base64: InvalidNextToken."""
-    assert get_metric_data(scene.fake, whole(scene, NextToken=token)).code == "InvalidNextToken"
-
-
-def test_iso_timestamps_are_read_too(scene: Curve) -> None:
-    """StartTime and EndTime as ISO 8601 text are read as the times they name."""
-    request = whole(scene, StartTime=at(20).isoformat(), EndTime=at(22).isoformat().replace("+00:00", "Z"))
-    assert [m for m, _ in get_metric_data(scene.fake, request).series("m1")] == [20.0, 21.0]
+    assert "not valid" in answer.body["message"]
 
 
 def test_an_empty_body_misses_every_parameter() -> None:
@@ -316,59 +307,44 @@ def _stat(**members: Any) -> Callable[[dict[str, Any]], None]:
     return _query(lambda q: q["MetricStat"].update(members))
 
 
+def _metric(change: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], None]:
+    return _query(lambda q: change(q["MetricStat"]["Metric"]))
+
+
+BAD, MISSING, COMBINATION = "InvalidParameterValue", "MissingParameter", "InvalidParameterCombination"
 ERRORS = [
-    ("period-90", _stat(Period=90), "InvalidParameterValue"),
-    ("period-45", _stat(Period=45), "InvalidParameterValue"),
-    ("period-0", _stat(Period=0), "InvalidParameterValue"),
-    ("period-text", _stat(Period="60"), "InvalidParameterValue"),
-    ("percentile", _stat(Stat="p90"), "InvalidParameterValue"),
-    ("no-stat", _query(lambda q: q["MetricStat"].pop("Stat")), "MissingParameter"),
-    ("no-metric", _query(lambda q: q["MetricStat"].pop("Metric")), "MissingParameter"),
-    (
-        "bad-dimension",
-        _query(lambda q: q["MetricStat"]["Metric"]["Dimensions"][0].pop("Value")),
-        "MissingParameter",
-    ),
-    (
-        "dimensions-not-list",
-        _query(lambda q: q["MetricStat"]["Metric"].update(Dimensions="x")),
-        "InvalidParameterValue",
-    ),
-    (
-        "dimension-not-object",
-        _query(lambda q: q["MetricStat"]["Metric"].update(Dimensions=["x"])),
-        "InvalidParameterValue",
-    ),
-    (
-        "expression",
-        _query(lambda q: (q.pop("MetricStat"), q.update(Expression="SUM(m1)"))),
-        "InvalidParameterValue",
-    ),
-    ("both", _query(lambda q: q.update(Expression="m1")), "InvalidParameterCombination"),
-    ("neither", _query(lambda q: q.pop("MetricStat")), "InvalidParameterCombination"),
-    ("metric-stat-not-object", _query(lambda q: q.update(MetricStat=[])), "InvalidParameterValue"),
-    ("upper-id", _query(lambda q: q.update(Id="M1")), "InvalidParameterValue"),
-    ("no-id", _query(lambda q: q.pop("Id")), "MissingParameter"),
-    ("duplicate-id", lambda r: r["MetricDataQueries"][1].update(Id="m0"), "InvalidParameterValue"),
-    ("query-not-object", lambda r: r["MetricDataQueries"].append("x"), "InvalidParameterValue"),
-    ("no-queries", lambda r: r.pop("MetricDataQueries"), "MissingParameter"),
-    ("empty-queries", lambda r: r.update(MetricDataQueries=[]), "InvalidParameterValue"),
-    (
-        "501-queries",
-        lambda r: r.update(MetricDataQueries=r["MetricDataQueries"] * 126),
-        "InvalidParameterValue",
-    ),
+    ("period-90", _stat(Period=90), BAD),
+    ("period-45", _stat(Period=45), BAD),
+    ("period-0", _stat(Period=0), BAD),
+    ("period-text", _stat(Period="60"), BAD),
+    ("percentile", _stat(Stat="p90"), BAD),
+    ("no-stat", _query(lambda q: q["MetricStat"].pop("Stat")), MISSING),
+    ("no-metric", _query(lambda q: q["MetricStat"].pop("Metric")), MISSING),
+    ("bad-dimension", _metric(lambda m: m["Dimensions"][0].pop("Value")), MISSING),
+    ("dimensions-not-list", _metric(lambda m: m.update(Dimensions="x")), BAD),
+    ("dimension-not-object", _metric(lambda m: m.update(Dimensions=["x"])), BAD),
+    ("expression", _query(lambda q: (q.pop("MetricStat"), q.update(Expression="SUM(m1)"))), BAD),
+    ("both", _query(lambda q: q.update(Expression="m1")), COMBINATION),
+    ("neither", _query(lambda q: q.pop("MetricStat")), COMBINATION),
+    ("metric-stat-not-object", _query(lambda q: q.update(MetricStat=[])), BAD),
+    ("upper-id", _query(lambda q: q.update(Id="M1")), BAD),
+    ("no-id", _query(lambda q: q.pop("Id")), MISSING),
+    ("duplicate-id", lambda r: r["MetricDataQueries"][1].update(Id="m0"), BAD),
+    ("query-not-object", lambda r: r["MetricDataQueries"].append("x"), BAD),
+    ("no-queries", lambda r: r.pop("MetricDataQueries"), MISSING),
+    ("empty-queries", lambda r: r.update(MetricDataQueries=[]), BAD),
+    ("501-queries", lambda r: r.update(MetricDataQueries=r["MetricDataQueries"] * 126), BAD),
     ("start-equals-end", lambda r: r.update(EndTime=r["StartTime"]), "ValidationError"),
     (
         "start-after-end",
         lambda r: r.update(StartTime=r["EndTime"], EndTime=r["StartTime"]),
         "ValidationError",
     ),
-    ("no-start", lambda r: r.pop("StartTime"), "MissingParameter"),
-    ("bad-start", lambda r: r.update(StartTime="yesterday"), "InvalidParameterValue"),
-    ("start-not-a-time", lambda r: r.update(StartTime=True), "InvalidParameterValue"),
-    ("scan-by", lambda r: r.update(ScanBy="Sideways"), "InvalidParameterValue"),
-    ("max-datapoints-0", lambda r: r.update(MaxDatapoints=0), "InvalidParameterValue"),
+    ("no-start", lambda r: r.pop("StartTime"), MISSING),
+    ("bad-start", lambda r: r.update(StartTime="yesterday"), BAD),
+    ("start-not-a-time", lambda r: r.update(StartTime=True), BAD),
+    ("scan-by", lambda r: r.update(ScanBy="Sideways"), BAD),
+    ("max-datapoints-0", lambda r: r.update(MaxDatapoints=0), BAD),
 ]
 
 
@@ -392,43 +368,37 @@ def test_short_periods_are_accepted(scene: Curve) -> None:
     assert get_metric_data(scene.fake, request).series("m2") == expected_column("MinInferenceUnits")
 
 
+FAULTS = [
+    ("throttle-any-operation", lambda f: f.faults.throttle(), "Throttling", 400, "Sender"),
+    (
+        "throughput",
+        lambda f: f.faults.throttle(GET, code="ProvisionedThroughputExceededException"),
+        "Throttling",
+        400,
+        "Sender",
+    ),
+    ("server-error", lambda f: f.faults.server_error(), "InternalServiceError", 500, "Receiver"),
+    (
+        "server-error-503",
+        lambda f: f.faults.server_error(GET, status=503),
+        "InternalServiceError",
+        503,
+        "Receiver",
+    ),
+    ("denied", lambda f: f.faults.error("AccessDeniedException", GET), "AccessDenied", 403, "Sender"),
+    (
+        "cloudwatch-code",
+        lambda f: f.faults.error("InvalidParameterValue", GET),
+        "InvalidParameterValue",
+        400,
+        "Sender",
+    ),
+    ("any-code", lambda f: f.faults.error("Teapot", status=418), "Teapot", 418, "Sender"),
+]
+
+
 @pytest.mark.parametrize(
-    ("script", "code", "status", "fault_type"),
-    [
-        pytest.param(lambda f: f.faults.throttle(), "Throttling", 400, "Sender", id="throttle-any-operation"),
-        pytest.param(
-            lambda f: f.faults.throttle("GetMetricData", code="ProvisionedThroughputExceededException"),
-            "Throttling",
-            400,
-            "Sender",
-            id="throughput",
-        ),
-        pytest.param(
-            lambda f: f.faults.server_error(), "InternalServiceError", 500, "Receiver", id="server-error"
-        ),
-        pytest.param(
-            lambda f: f.faults.server_error("GetMetricData", status=503),
-            "InternalServiceError",
-            503,
-            "Receiver",
-            id="server-error-503",
-        ),
-        pytest.param(
-            lambda f: f.faults.error("AccessDeniedException", "GetMetricData"),
-            "AccessDenied",
-            403,
-            "Sender",
-            id="denied",
-        ),
-        pytest.param(
-            lambda f: f.faults.error("InvalidParameterValue", "GetMetricData"),
-            "InvalidParameterValue",
-            400,
-            "Sender",
-            id="cloudwatch-code",
-        ),
-        pytest.param(lambda f: f.faults.error("Teapot", status=418), "Teapot", 418, "Sender", id="any-code"),
-    ],
+    ("script", "code", "status", "fault_type"), [c[1:] for c in FAULTS], ids=[c[0] for c in FAULTS]
 )
 def test_faults_speak_cloudwatch(
     scene: Curve, script: Callable[[FakeCustomLabels], object], code: str, status: int, fault_type: str
@@ -487,24 +457,25 @@ def test_requests_are_recorded_with_epoch_times(scene: Curve) -> None:
     assert recorded.params["MetricDataQueries"][0]["Id"] == "m0"
 
 
-@pytest.mark.parametrize(
-    ("path", "headers", "body", "code"),
-    [
-        ("/", {"X-Amz-Target": f"{TARGET_PREFIX}ListMetrics"}, b"{}", "UnknownOperationException"),
-        (f"{CBOR_PATH_PREFIX}PutMetricData", {}, b"\xa0", "UnknownOperationException"),
-        ("/", {"X-Amz-Target": f"{TARGET_PREFIX}GetMetricData"}, b"[1]", "SerializationException"),
-        ("/", {"X-Amz-Target": f"{TARGET_PREFIX}GetMetricData"}, b"{", "SerializationException"),
-        (f"{CBOR_PATH_PREFIX}GetMetricData", {}, b"\xff\x00", "SerializationException"),
-        (f"{CBOR_PATH_PREFIX}GetMetricData", {}, b"[" * 5000, "SerializationException"),
-    ],
-    ids=[
+JSON_GET = {"X-Amz-Target": f"{TARGET_PREFIX}GetMetricData"}
+UNSERVED = [
+    (
         "json-other-operation",
-        "cbor-other-operation",
-        "json-not-object",
-        "json-broken",
-        "cbor-broken",
-        "deep",
-    ],
+        "/",
+        {"X-Amz-Target": f"{TARGET_PREFIX}ListMetrics"},
+        b"{}",
+        "UnknownOperationException",
+    ),
+    ("cbor-other-operation", f"{CBOR_PATH_PREFIX}PutMetricData", {}, b"\xa0", "UnknownOperationException"),
+    ("json-not-object", "/", JSON_GET, b"[1]", "SerializationException"),
+    ("json-broken", "/", JSON_GET, b"{", "SerializationException"),
+    ("cbor-broken", f"{CBOR_PATH_PREFIX}GetMetricData", {}, b"\xff\x00", "SerializationException"),
+    ("deep", f"{CBOR_PATH_PREFIX}GetMetricData", {}, b"[" * 5000, "SerializationException"),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "body", "code"), [u[1:] for u in UNSERVED], ids=[u[0] for u in UNSERVED]
 )
 def test_requests_it_cannot_serve(path: str, headers: dict[str, str], body: bytes, code: str) -> None:
     """Other operations and unreadable bodies: a 400 naming the problem in __type, with no query-error code."""

@@ -87,26 +87,25 @@ def boto3_cloudwatch(endpoint_url: str, tmp_path: Path, *, cbor: bool) -> Iterat
         client.close()
 
 
+@pytest.mark.parametrize("page_size", [None, 37], ids=["one-answer", "pages-of-37"])
 @pytest.mark.parametrize("cbor", FORMS)
-def test_boto3_reads_the_curve(scene: Curve, emulator: ThreadedEmulator, tmp_path: Path, cbor: bool) -> None:
-    """boto3 on the emulator reads every minute of the curve as the scaling rule has it."""
-    with boto3_cloudwatch(emulator.endpoint_url, tmp_path, cbor=cbor) as client:
-        answer = client.get_metric_data(**whole(scene))
-    assert merged(answer["MetricDataResults"]) == EXPECTED
-    assert answer["ResponseMetadata"]["RequestId"]
-
-
-@pytest.mark.parametrize("cbor", FORMS)
-def test_boto3_paginator_joins_the_pages(
-    scene: Curve, emulator: ThreadedEmulator, tmp_path: Path, cbor: bool
+def test_boto3_reads_the_curve(
+    scene: Curve, emulator: ThreadedEmulator, tmp_path: Path, cbor: bool, page_size: int | None
 ) -> None:
-    """boto3's paginator, with MaxDatapoints 37 a page, follows NextToken to the same datapoints."""
+    """boto3 on the emulator reads every minute of the curve, in one answer or its paginator's pages of 37."""
     with boto3_cloudwatch(emulator.endpoint_url, tmp_path, cbor=cbor) as client:
-        paginator = client.get_paginator("get_metric_data")
-        pages = list(paginator.paginate(**whole(scene), PaginationConfig={"PageSize": 37}))
-    assert len(pages) == PAGES_OF_37 == 7
+        if page_size is None:
+            pages = [client.get_metric_data(**whole(scene))]
+        else:
+            paginator = client.get_paginator("get_metric_data")
+            pages = list(paginator.paginate(**whole(scene), PaginationConfig={"PageSize": page_size}))
     assert merged([r for page in pages for r in page["MetricDataResults"]]) == EXPECTED
-    assert len(scene.fake.requests_for("GetMetricData")) == PAGES_OF_37
+    assert all(page["ResponseMetadata"]["RequestId"] for page in pages)
+    assert (
+        len(scene.fake.requests_for("GetMetricData"))
+        == len(pages)
+        == (1 if page_size is None else PAGES_OF_37)
+    )
 
 
 @pytest.mark.parametrize("cbor", FORMS)
@@ -191,26 +190,26 @@ def cli_arguments(scene: Curve, tmp_path: Path, *extra: str, period: int = 60) -
     ]
 
 
-@pytest.mark.parametrize("cbor", FORMS)
+@pytest.mark.parametrize(
+    ("cbor", "extra", "pages"),
+    [
+        pytest.param(False, ("--debug",), 1, id="json"),
+        pytest.param(True, ("--debug",), 1, id="cbor"),
+        pytest.param(False, ("--page-size", "37"), PAGES_OF_37, id="json-pages-of-37"),
+    ],
+)
 def test_the_cli_reads_what_boto3_reads(
-    scene: Curve, emulator: ThreadedEmulator, tmp_path: Path, cbor: bool
+    scene: Curve, emulator: ThreadedEmulator, tmp_path: Path, cbor: bool, extra: tuple[str, ...], pages: int
 ) -> None:
-    """``aws cloudwatch get-metric-data`` prints the same datapoints, in both forms."""
-    result = aws_cloudwatch(emulator, tmp_path, *cli_arguments(scene, tmp_path, "--debug"), cbor=cbor)
+    """``aws cloudwatch get-metric-data`` prints the same datapoints, in both forms, following every NextToken."""
+    result = aws_cloudwatch(emulator, tmp_path, *cli_arguments(scene, tmp_path, *extra), cbor=cbor)
     assert result.returncode == 0, result.stderr[-2000:]
     assert merged(json.loads(result.stdout)["MetricDataResults"]) == EXPECTED
     # The CLI's debug log shows the form it sent.
     assert (CBOR_PATH_PREFIX in result.stderr) is cbor
-
-
-def test_the_cli_follows_next_token(scene: Curve, emulator: ThreadedEmulator, tmp_path: Path) -> None:
-    """With --page-size 37 the CLI sends MaxDatapoints 37 and follows every NextToken."""
-    result = aws_cloudwatch(emulator, tmp_path, *cli_arguments(scene, tmp_path, "--page-size", "37"))
-    assert result.returncode == 0, result.stderr
-    assert merged(json.loads(result.stdout)["MetricDataResults"]) == EXPECTED
     sent = scene.fake.requests_for("GetMetricData")
-    assert [r.params.get("MaxDatapoints") for r in sent] == [37] * PAGES_OF_37
-    assert [("NextToken" in r.params) for r in sent] == [False] + [True] * (PAGES_OF_37 - 1)
+    assert [("NextToken" in r.params) for r in sent] == [False] + [True] * (pages - 1)
+    assert {r.params.get("MaxDatapoints") for r in sent} == ({None} if pages == 1 else {37})
 
 
 @pytest.mark.parametrize("cbor", FORMS)
@@ -244,22 +243,18 @@ async def aio_get(
     return answer, urls
 
 
+@pytest.mark.parametrize(
+    "endpoint_url", [None, "https://fake.example"], ids=["monitoring", "shared-endpoint"]
+)
 @pytest.mark.parametrize("cbor", FORMS)
-def test_aiobotocore_reads_the_curve_in_process(scene: Curve, tmp_path: Path, cbor: bool) -> None:
-    """The aiobotocore CloudWatch client, routed in-process, reads the curve from monitoring's endpoint."""
-    answer, urls = asyncio.run(aio_get(scene, tmp_path, cbor=cbor))
+def test_aiobotocore_reads_the_curve_in_process(
+    scene: Curve, tmp_path: Path, cbor: bool, endpoint_url: str | None
+) -> None:
+    """Aiobotocore's CloudWatch client, routed in-process from monitoring's endpoint or a shared one, reads the curve."""
+    answer, urls = asyncio.run(aio_get(scene, tmp_path, cbor=cbor, endpoint_url=endpoint_url))
     assert merged(answer["MetricDataResults"]) == EXPECTED
     path = f"{CBOR_PATH_PREFIX}GetMetricData" if cbor else "/"
-    assert urls == [f"https://monitoring.eu-west-1.amazonaws.com{path}"]
-
-
-@pytest.mark.parametrize("cbor", FORMS)
-def test_in_process_routes_a_shared_endpoint_url(scene: Curve, tmp_path: Path, cbor: bool) -> None:
-    """Given one endpoint URL, in_process routes CloudWatch's requests to it, in either form."""
-    answer, urls = asyncio.run(aio_get(scene, tmp_path, cbor=cbor, endpoint_url="https://fake.example"))
-    assert merged(answer["MetricDataResults"]) == EXPECTED
-    assert len(urls) == 1
-    assert urls[0].startswith("https://fake.example/")
+    assert urls == [f"{endpoint_url or 'https://monitoring.eu-west-1.amazonaws.com'}{path}"]
 
 
 def test_aiobotocore_sees_cloudwatchs_codes_in_process(scene: Curve) -> None:

@@ -74,20 +74,21 @@ def test_two_units_of_five_tps_serve_ten_a_second() -> None:
     assert served == [10] * 6
 
 
-def test_the_burst_is_one_seconds_capacity() -> None:
-    """After a quiet while, the bucket holds one second's worth, no more: 10 at once, then the 11th waits."""
+@pytest.mark.parametrize(
+    ("steps", "served"),
+    [
+        pytest.param([(30, 10), (0, 1)], [10, 0], id="burst-after-a-quiet-while"),
+        pytest.param([(0, 60), (0.5, 60)], [10, 5], id="throttled-take-no-capacity"),
+    ],
+)
+def test_the_burst_is_one_seconds_capacity(steps: list[tuple[float, int]], served: list[int]) -> None:
+    """The bucket holds one second's worth, no more, and throttled requests take none of it: (wait, sent) steps."""
     fake, arn = running_fake(min_inference_units=2)
-    fake.clock.advance(30)
-    assert served_now(fake, arn, 10) == 10
-    assert served_now(fake, arn, 1) == 0
-
-
-def test_throttled_requests_take_no_capacity() -> None:
-    """However many requests are throttled, half a second later half a second's capacity is there."""
-    fake, arn = running_fake(min_inference_units=2)
-    assert served_now(fake, arn, 60) == 10
-    fake.clock.advance(0.5)
-    assert served_now(fake, arn, 60) == 5
+    seen = []
+    for wait, count in steps:
+        fake.clock.advance(wait)
+        seen.append(served_now(fake, arn, count))
+    assert seen == served
 
 
 def test_requests_spread_over_a_second_are_served_at_the_rate() -> None:
@@ -273,13 +274,6 @@ def test_labels_set_need_a_name_and_a_confidence(label: CustomLabel) -> None:
     fake, arn = running_fake()
     with pytest.raises(ValueError, match="name and a confidence"):
         fake.set_labels(arn, [label])
-
-
-def test_labels_cannot_be_set_on_an_unknown_version() -> None:
-    """set_labels on a version the fake does not have: KeyError."""
-    fake, _ = running_fake()
-    with pytest.raises(KeyError):
-        fake.set_labels(unknown_version(fake), LABELS)
 
 
 @given(body=st.binary(min_size=0, max_size=64), png=st.booleans())

@@ -59,23 +59,6 @@ async def aio_detect(client: Any, arn: str, image: dict[str, Any]) -> list[dict[
     return list(response["CustomLabels"])
 
 
-def test_both_faces_give_the_same_labels(fake: FakeCustomLabels) -> None:
-    """Aiobotocore in-process and over the emulator read the same labels, and the fake records the bytes."""
-    arn = version_of(fake)
-
-    async def main() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        async with in_process_client(fake) as client:
-            inside = await aio_detect(client, arn, {"Bytes": JPEG})
-        async with Emulator(fake) as emulator, loopback_client(emulator.endpoint_url) as client:
-            over = await aio_detect(client, arn, {"Bytes": JPEG})
-        return inside, over
-
-    inside, over = asyncio.run(main())
-    assert inside == over
-    assert inside
-    assert [r.params["Image"] for r in fake.requests_for(DETECT)] == [{"Bytes": JPEG}] * 2
-
-
 # aiohttp warns of any body over 1 MiB that aiobotocore hands it as bytes: the
 # client's concern (Python hides ResourceWarning by default), not the fake's.
 @pytest.mark.filterwarnings("ignore:Sending a large body directly:ResourceWarning")

@@ -50,14 +50,6 @@ def describe_in_process(scene: Scene, config: Config) -> dict[str, Any]:
     return run_fast(main())
 
 
-def error_in_process(scene: Scene, config: Config) -> ClientError:
-    """The ClientError that one DescribeProjectVersions raises, on virtual time."""
-    with pytest.raises(ClientError) as caught:
-        describe_in_process(scene, config)
-    error: ClientError = caught.value
-    return error
-
-
 def codes(scene: Scene, calls: int) -> list[str]:
     """The error codes of ``calls`` DescribeProjectVersions through the wire ("" for a success)."""
     return [scene.call().code for _ in range(calls)]
@@ -78,14 +70,41 @@ def test_throttled_then_success(scene: Scene, times: int, code: str) -> None:
     assert scene.fake.faults.pending == ()
 
 
-def test_throttled_past_the_attempts_is_the_error(scene: Scene) -> None:
-    """Throttled more often than botocore tries: ThrottlingException after max_attempts requests."""
-    scene.fake.faults.throttle(DESCRIBE, times=5)
-    error = error_in_process(scene, retrying(3))
-    assert error.response["Error"]["Code"] == "ThrottlingException"
-    assert error.response["ResponseMetadata"]["RetryAttempts"] == 2
-    assert len(scene.fake.requests_for(DESCRIBE)) == 3
-    assert [f.remaining for f in scene.fake.faults.pending] == [2]
+@pytest.mark.parametrize(
+    ("inject", "config", "code", "status", "requests"),
+    [
+        pytest.param(
+            lambda p: p.throttle(DESCRIBE, times=5),
+            retrying(3),
+            "ThrottlingException",
+            500,
+            3,
+            id="past-the-attempts",
+        ),
+        pytest.param(
+            lambda p: p.throttle(DESCRIBE), NO_RETRIES, "ThrottlingException", 500, 1, id="no-retries"
+        ),
+        pytest.param(
+            lambda p: p.server_error(DESCRIBE, status=503),
+            NO_RETRIES,
+            "InternalServerError",
+            503,
+            1,
+            id="server-error-503",
+        ),
+    ],
+)
+def test_a_fault_past_the_attempts_is_the_error(
+    scene: Scene, inject: Callable[[FaultPlan], Fault], config: Config, code: str, status: int, requests: int
+) -> None:
+    """A fault on every attempt botocore makes (one with NO_RETRIES) is the error, with its code and HTTP status."""
+    inject(scene.fake.faults)
+    with pytest.raises(ClientError) as caught:
+        describe_in_process(scene, config)
+    response = caught.value.response
+    assert (response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]) == (code, status)
+    assert response["ResponseMetadata"]["RetryAttempts"] == requests - 1
+    assert len(scene.fake.requests_for(DESCRIBE)) == requests
 
 
 RETRIED: list[tuple[str, Callable[[FaultPlan], Fault]]] = [
@@ -115,31 +134,16 @@ def test_max_attempts_counts_retries_only(scene: Scene) -> None:
     assert len(scene.fake.requests_for(DESCRIBE)) == 2
 
 
-def test_no_retries_means_one_request(scene: Scene) -> None:
-    """NO_RETRIES (total_max_attempts=1): a throttled call fails at once, after one request."""
-    scene.fake.faults.throttle(DESCRIBE)
-    error = error_in_process(scene, NO_RETRIES)
-    assert error.response["Error"]["Code"] == "ThrottlingException"
-    assert len(scene.fake.requests_for(DESCRIBE)) == 1
-
-
-def test_server_error_with_503(scene: Scene) -> None:
-    """server_error(status=503): botocore sees HTTP 503 and the code InternalServerError."""
-    scene.fake.faults.server_error(DESCRIBE, status=503)
-    error = error_in_process(scene, NO_RETRIES)
-    assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 503
-    assert error.response["Error"]["Code"] == "InternalServerError"
-    assert len(scene.fake.requests_for(DESCRIBE)) == 1
-
-
 # -- latency -------------------------------------------------------------------------
 
 
-def test_latency_is_applied_in_virtual_time() -> None:
-    """latency(30): the answer comes 30 virtual seconds after the request arrived."""
+@pytest.mark.parametrize(("latency", "expected"), [(30.0, 30.0), (None, 0.0)], ids=["latency-30", "none"])
+def test_latency_is_applied_in_virtual_time(latency: float | None, expected: float) -> None:
+    """latency(30): the answer comes 30 virtual seconds after the request arrived; without it, at once."""
     clock = LoopClock()
     scene = make_scene(FakeCustomLabels(clock=clock), 1)
-    scene.fake.faults.latency(30.0, DESCRIBE)
+    if latency is not None:
+        scene.fake.faults.latency(latency, DESCRIBE)
 
     async def main() -> float:
         async with in_process_client(scene.fake, NO_RETRIES) as client:
@@ -148,22 +152,7 @@ def test_latency_is_applied_in_virtual_time() -> None:
 
     answered = run_fast(main())
     (request,) = scene.fake.requests_for(DESCRIBE)
-    assert answered - request.at == pytest.approx(30.0)
-
-
-def test_latency_without_it_takes_no_virtual_time() -> None:
-    """Without a latency fault the same call takes no virtual time: the 30 s above are the fault's."""
-    clock = LoopClock()
-    scene = make_scene(FakeCustomLabels(clock=clock), 1)
-
-    async def main() -> float:
-        async with in_process_client(scene.fake, NO_RETRIES) as client:
-            await client.describe_project_versions(ProjectArn=scene.project)
-            return clock.now()
-
-    answered = run_fast(main())
-    (request,) = scene.fake.requests_for(DESCRIBE)
-    assert answered - request.at == pytest.approx(0.0, abs=0.01)
+    assert answered - request.at == pytest.approx(expected, abs=0.01)
 
 
 def test_latencies_add_up(scene: Scene) -> None:
@@ -195,19 +184,14 @@ def test_latency_does_not_take_the_place_of_another_fault(scene: Scene) -> None:
 # -- bad bodies and broken connections --------------------------------------------------
 
 
-def test_malformed_body_is_sent_as_a_200(scene: Scene) -> None:
-    """malformed(): a 200 whose body is the HTML a broken proxy sends; the request is recorded."""
-    fault = scene.fake.faults.malformed(DESCRIBE)
+@pytest.mark.parametrize("body", [None, b'{"ProjectVersionDescriptions": 7}'], ids=["default", "given"])
+def test_malformed_body_is_sent_as_a_200(scene: Scene, body: bytes | None) -> None:
+    """malformed(): a 200 whose body is the one given, by default the HTML a broken proxy sends; recorded."""
+    fault = scene.fake.faults.malformed(DESCRIBE, body=body)
     reply = scene.call().reply
-    assert (reply.status, reply.body) == (200, fault.body)
-    assert reply.body.startswith(b"<html>")
+    assert (reply.status, reply.body) == (200, body or fault.body)
+    assert body is not None or reply.body.startswith(b"<html>")
     assert len(scene.fake.requests_for(DESCRIBE)) == 1
-
-
-def test_malformed_body_of_choice(scene: Scene) -> None:
-    """malformed(body=...) sends exactly that body."""
-    scene.fake.faults.malformed(body=b'{"ProjectVersionDescriptions": 7}')
-    assert scene.call().reply.body == b'{"ProjectVersionDescriptions": 7}'
 
 
 def test_botocore_reads_a_malformed_body_as_no_descriptions(scene: Scene) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import os
 import re
 import socket
@@ -18,8 +17,6 @@ from yarl import URL
 
 from aiocustomlabels.testing import (
     FakeCustomLabels,
-    ThreadedEmulator,
-    VirtualClock,
     _aioresponses_shims,
     in_process,
 )
@@ -79,30 +76,16 @@ async def test_without_its_credentials_there_are_none(scene: Scene) -> None:
     assert scene.fake.requests == ()
 
 
-def test_dummy_credentials_last_only_while_routing(scene: Scene) -> None:
-    """The dummy credentials are in the environment inside in_process() and gone after it."""
+@pytest.mark.parametrize("machine", [None, "AKIAREALKEY"], ids=["none", "real-key"])
+def test_dummy_credentials_last_only_while_routing(
+    scene: Scene, monkeypatch: pytest.MonkeyPatch, machine: str | None
+) -> None:
+    """Inside in_process() the dummy credentials replace the machine's; after it, the machine's are back."""
+    if machine is not None:
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", machine)
     with in_process(scene.fake):
         inside = os.environ.get("AWS_ACCESS_KEY_ID")
-    assert inside == "testing"
-    assert "AWS_ACCESS_KEY_ID" not in os.environ
-
-
-def test_real_credentials_are_hidden_while_routing(scene: Scene, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Credentials already in the environment are replaced by the dummy ones inside, and restored after."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREALKEY")
-    with in_process(scene.fake):
-        inside = os.environ["AWS_ACCESS_KEY_ID"]
-    assert (inside, os.environ["AWS_ACCESS_KEY_ID"]) == ("testing", "AKIAREALKEY")
-
-
-def test_the_socket_guard_works(no_sockets: None) -> None:
-    """The guard used below does catch a connection attempt."""
-    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        with pytest.raises(SocketOpenedError):
-            probe.connect(("127.0.0.1", 9))
-    finally:
-        probe.close()
+    assert (inside, os.environ.get("AWS_ACCESS_KEY_ID")) == ("testing", machine)
 
 
 @pytest.mark.asyncio
@@ -134,23 +117,25 @@ async def test_a_full_page_of_100_arrives_whole(no_sockets: None) -> None:
     assert len(scene.fake.requests_for(DESCRIBE)) == 2
 
 
-@pytest.mark.parametrize("region", ["us-east-1", "eu-west-2", "ap-southeast-2"])
+@pytest.mark.parametrize(
+    ("region", "endpoint"),
+    [
+        ("us-east-1", None),
+        ("eu-west-2", None),
+        ("ap-southeast-2", None),
+        ("us-east-1", "https://rekognition.test.invalid"),
+    ],
+    ids=["us-east-1", "eu-west-2", "ap-southeast-2", "custom-endpoint"],
+)
 @pytest.mark.asyncio
-async def test_every_region_is_routed(scene: Scene, no_sockets: None, region: str) -> None:
-    """Clients of any region reach the fake."""
-    with in_process(scene.fake):
-        async with get_session().create_client("rekognition", region_name=region) as client:
-            await client.describe_project_versions(ProjectArn=scene.project)
-    assert len(scene.fake.requests_for(DESCRIBE)) == 1
-
-
-@pytest.mark.asyncio
-async def test_a_custom_endpoint_is_routed(scene: Scene, no_sockets: None) -> None:
-    """in_process(endpoint=...) routes a client made with that endpoint_url."""
-    endpoint = "https://rekognition.test.invalid"
-    with in_process(scene.fake, endpoint=re.compile(r"^https://rekognition\.test\.invalid/?$")):
+async def test_every_region_and_a_custom_endpoint_are_routed(
+    scene: Scene, no_sockets: None, region: str, endpoint: str | None
+) -> None:
+    """Clients of any region reach the fake; with in_process(endpoint=...), a client of that endpoint_url."""
+    pattern = None if endpoint is None else re.compile(rf"^{re.escape(endpoint)}/?$")
+    with in_process(scene.fake, endpoint=pattern):
         async with get_session().create_client(
-            "rekognition", region_name=REGION, endpoint_url=endpoint
+            "rekognition", region_name=region, endpoint_url=endpoint
         ) as client:
             await client.describe_project_versions(ProjectArn=scene.project)
     assert len(scene.fake.requests_for(DESCRIBE)) == 1
@@ -174,42 +159,41 @@ def test_aws_endpoints(url: str, routed: bool) -> None:
     assert bool(AWS_ENDPOINTS.match(url)) is routed
 
 
-def test_stream_writer_shim_is_needed_here(fresh_shim_probe: None) -> None:
-    """On aiohttp 3.14 with aioresponses 0.7.9 the shim is needed."""
-    assert "stream_writer" in inspect.signature(aiohttp.ClientResponse.__init__).parameters
-    assert needs_stream_writer_shim() is True
+def _old_init(self: aiohttp.ClientResponse, method: str, url: URL, *, writer: Any = None) -> None:
+    """ClientResponse.__init__ as aiohttp had it before stream_writer."""
 
 
-def test_stream_writer_shim_is_off_without_stream_writer(
-    fresh_shim_probe: None, monkeypatch: pytest.MonkeyPatch
+def _other_type_error() -> None:
+    raise TypeError("something else entirely")
+
+
+@pytest.mark.parametrize(
+    ("target", "name", "value", "needed"),
+    [
+        pytest.param(None, "", None, True, id="needed-here"),
+        pytest.param(
+            aiohttp.ClientResponse, "__init__", _old_init, False, id="aiohttp-without-stream-writer"
+        ),
+        pytest.param(
+            _aioresponses_shims, "build_probe_response", lambda: None, False, id="aioresponses-fixed"
+        ),
+        pytest.param(
+            _aioresponses_shims, "build_probe_response", _other_type_error, False, id="other-type-error"
+        ),
+    ],
+)
+def test_stream_writer_shim_is_on_only_while_the_bug_is_there(
+    fresh_shim_probe: None,
+    monkeypatch: pytest.MonkeyPatch,
+    target: object,
+    name: str,
+    value: object,
+    needed: bool,
 ) -> None:
-    """When ClientResponse takes no stream_writer (older aiohttp), the shim reports it is not needed."""
-
-    def old_init(self: aiohttp.ClientResponse, method: str, url: URL, *, writer: Any = None) -> None:
-        """ClientResponse.__init__ as aiohttp had it before stream_writer."""
-
-    monkeypatch.setattr(aiohttp.ClientResponse, "__init__", old_init)
-    assert needs_stream_writer_shim() is False
-
-
-def test_stream_writer_shim_is_off_once_aioresponses_is_fixed(
-    fresh_shim_probe: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """When aioresponses builds responses aiohttp accepts (its fix merged), the shim is not needed."""
-    monkeypatch.setattr(_aioresponses_shims, "build_probe_response", lambda: None)
-    assert needs_stream_writer_shim() is False
-
-
-def test_stream_writer_shim_ignores_other_type_errors(
-    fresh_shim_probe: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A TypeError from aioresponses that is not about stream_writer does not turn the shim on."""
-
-    def broken() -> None:
-        raise TypeError("something else entirely")
-
-    monkeypatch.setattr(_aioresponses_shims, "build_probe_response", broken)
-    assert needs_stream_writer_shim() is False
+    """The shim is on with aiohttp 3.14 and aioresponses 0.7.9, off once either changes or on another TypeError."""
+    if target is not None:
+        monkeypatch.setattr(target, name, value)
+    assert needs_stream_writer_shim() is needed
 
 
 def test_stream_writer_shim_answer_is_cached(fresh_shim_probe: None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -224,13 +208,6 @@ def test_stream_writer_shim_answer_is_cached(fresh_shim_probe: None, monkeypatch
 # -- the pytest plugin's fixtures -----------------------------------------------------------
 
 
-def test_fake_fixture_is_empty_on_a_virtual_clock(fake_custom_labels: FakeCustomLabels) -> None:
-    """fake_custom_labels is a new fake with no requests, on a VirtualClock."""
-    assert isinstance(fake_custom_labels.clock, VirtualClock)
-    assert fake_custom_labels.requests == ()
-    assert fake_custom_labels.faults.pending == ()
-
-
 @pytest.mark.asyncio
 async def test_in_process_fixture_routes_aiobotocore(
     custom_labels_in_process: FakeCustomLabels, no_sockets: None
@@ -241,30 +218,6 @@ async def test_in_process_fixture_routes_aiobotocore(
         response = await client.describe_project_versions(ProjectArn=scene.project)
     assert [d["ProjectVersionArn"] for d in response["ProjectVersionDescriptions"]] == scene.versions
     assert len(custom_labels_in_process.requests_for(DESCRIBE)) == 1
-
-
-def test_emulator_fixture_serves_the_fake_on_loopback(
-    custom_labels_emulator: ThreadedEmulator, fake_custom_labels: FakeCustomLabels
-) -> None:
-    """custom_labels_emulator serves the test's fake on 127.0.0.1, for boto3."""
-    import boto3  # noqa: PLC0415 -- the one boto3 test of this module
-
-    scene = make_scene(custom_labels_emulator.fake, 2)
-    client = boto3.client(
-        "rekognition",
-        region_name=REGION,
-        endpoint_url=custom_labels_emulator.endpoint_url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    try:
-        response = client.describe_project_versions(ProjectArn=scene.project)
-    finally:
-        client.close()
-    assert custom_labels_emulator.fake is fake_custom_labels
-    assert URL(custom_labels_emulator.endpoint_url).host == "127.0.0.1"
-    assert [d["ProjectVersionArn"] for d in response["ProjectVersionDescriptions"]] == scene.versions
-    assert len(fake_custom_labels.requests_for(DESCRIBE)) == 1
 
 
 def test_large_body_shim_is_needed_here() -> None:

@@ -123,16 +123,18 @@ def test_load_on_one_version_leaves_another_alone() -> None:
     assert set(units(fake, other)) == {(1, 1)}
 
 
-@pytest.mark.parametrize("call", ["set_demand", "published_units", "set_status", "describe"])
-def test_the_fakes_methods_refuse_an_unknown_version(call: str) -> None:
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda fake, arn: fake.set_demand(arn, 1.0), id="set_demand"),
+        pytest.param(lambda fake, arn: fake.published_units(arn), id="published_units"),
+        pytest.param(lambda fake, arn: fake.set_status(arn, S.RUNNING), id="set_status"),
+        pytest.param(lambda fake, arn: fake.describe(arn), id="describe"),
+        pytest.param(lambda fake, arn: fake.set_labels(arn, []), id="set_labels"),
+    ],
+)
+def test_the_fakes_methods_refuse_an_unknown_version(call: Callable[[FakeCustomLabels, str], object]) -> None:
     """Setting or reading a version the fake does not have: KeyError."""
     fake, arn = scaling_fake()
-    unknown = arn.replace("/v1/", "/v9/")
-    calls: dict[str, Callable[[], object]] = {
-        "set_demand": lambda: fake.set_demand(unknown, 1.0),
-        "published_units": lambda: fake.published_units(unknown),
-        "set_status": lambda: fake.set_status(unknown, S.RUNNING),
-        "describe": lambda: fake.describe(unknown),
-    }
     with pytest.raises(KeyError, match="no version"):
-        calls[call]()
+        call(fake, arn.replace("/v1/", "/v9/"))

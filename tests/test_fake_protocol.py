@@ -22,7 +22,6 @@ from tests._fake_support import (
     seed,
     send,
     send_raw,
-    unknown_project,
 )
 
 INVALID = "InvalidParameterException"
@@ -63,38 +62,23 @@ def walk(fake: FakeCustomLabels, project: str, **params: Any) -> list[list[str]]
 # -- validation ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", [0, 101, -1, 1000])
-def test_max_results_out_of_range_is_a_validation_exception(fake: FakeCustomLabels, size: int) -> None:
-    """MaxResults outside 1..100 is ValidationException, as the model documents for > 100; request recorded."""
-    project, _ = seed(fake, 1)
-    answer = describe(fake, project, MaxResults=size)
-    assert (answer.status, answer.code) == (400, "ValidationException")
-    assert fake.requests_for(DESCRIBE)[0].params == {"ProjectArn": project, "MaxResults": size}
-
-
-def test_the_model_documents_validation_exception_for_max_results() -> None:
-    """The installed botocore's model says MaxResults above 100 is a ValidationException: the fake follows it."""
-    from botocore.session import get_session  # noqa: PLC0415 -- only this test reads the model
-
-    model = get_session().get_service_model("rekognition")
-    doc = model.operation_model(DESCRIBE).input_shape.members["MaxResults"].documentation
-    assert "greater than 100, a ValidationException" in doc
-
-
-@pytest.mark.parametrize("size", ["5", 5.0, True, None])
-def test_max_results_that_is_no_integer_is_invalid(fake: FakeCustomLabels, size: object) -> None:
-    """MaxResults that is not an integer: InvalidParameterException (assumed), request recorded."""
-    project, _ = seed(fake, 1)
-    answer = describe(fake, project, MaxResults=size)
-    assert (answer.status, answer.code) == (400, INVALID)
-    assert fake.requests_for(DESCRIBE)[0].params == {"ProjectArn": project, "MaxResults": size}
-
-
-@pytest.mark.parametrize("size", [1, 100])
-def test_max_results_bounds_are_valid(fake: FakeCustomLabels, size: int) -> None:
-    """MaxResults 1 and 100 are accepted."""
+@pytest.mark.parametrize(
+    ("size", "code"),
+    [
+        *[
+            pytest.param(size, "ValidationException", id=f"out-of-range-{size}")
+            for size in (0, 101, -1, 1000)
+        ],
+        *[pytest.param(size, INVALID, id=f"not-an-integer-{size!r}") for size in ("5", 5.0, True, None)],
+        pytest.param(1, "", id="lowest"),
+        pytest.param(100, "", id="highest"),
+    ],
+)
+def test_max_results_is_an_integer_from_1_to_100(fake: FakeCustomLabels, size: object, code: str) -> None:
+    """MaxResults outside 1..100 is ValidationException, as the model documents for > 100; not an integer, invalid (assumed)."""
     project, _ = seed(fake, 2)
-    assert describe(fake, project, MaxResults=size).status == 200
+    assert describe(fake, project, MaxResults=size).code == code
+    assert fake.requests_for(DESCRIBE)[0].params == {"ProjectArn": project, "MaxResults": size}
 
 
 @pytest.mark.parametrize(
@@ -109,20 +93,15 @@ def test_max_results_bounds_are_valid(fake: FakeCustomLabels, size: int) -> None
         pytest.param(["caf\u00e9"], id="non-ascii"),
         pytest.param([7], id="not-a-string"),
         pytest.param("v1", id="not-a-list"),
+        pytest.param([f"v{i}" for i in range(10)], id="ten-names-valid"),
     ],
 )
 def test_bad_version_names_are_invalid(fake: FakeCustomLabels, names: object) -> None:
-    """VersionNames empty, over 10 names, or a name off the pattern: InvalidParameterException."""
+    """VersionNames empty, over 10 names, or a name off the pattern: InvalidParameterException; 10 names pass."""
     project, _ = seed(fake, 1)
     answer = describe(fake, project, VersionNames=names)
-    assert (answer.status, answer.code) == (400, INVALID)
+    assert answer.code == ("" if isinstance(names, list) and len(names) == 10 else INVALID)
     assert len(fake.requests_for(DESCRIBE)) == 1
-
-
-def test_ten_version_names_are_valid(fake: FakeCustomLabels) -> None:
-    """Exactly 10 names are accepted."""
-    project, _ = seed(fake, 1)
-    assert describe(fake, project, VersionNames=[f"v{i}" for i in range(10)]).status == 200
 
 
 MALFORMED_PROJECTS = [
@@ -195,36 +174,29 @@ def test_max_equal_to_min_is_valid(fake: FakeCustomLabels) -> None:
     assert answer.status == 200
 
 
-def test_unknown_project_is_resource_not_found(fake: FakeCustomLabels) -> None:
-    """A well-formed ProjectArn the service does not know: ResourceNotFoundException."""
-    seed(fake, 1)
-    answer = describe(fake, unknown_project(fake))
-    assert (answer.status, answer.code) == (400, "ResourceNotFoundException")
-    assert fake.requests_for(DESCRIBE)[0].params == {"ProjectArn": unknown_project(fake)}
-
-
 # -- pagination ------------------------------------------------------------------
 
 
-def test_pages_are_newest_first_and_chain_until_no_token(fake: FakeCustomLabels) -> None:
-    """MaxResults=2 over five versions gives [v5, v4], [v3, v2], [v1]; the last page has no NextToken."""
-    project, newest_first = seed(fake, 5)
-    assert walk(fake, project, MaxResults=2) == [newest_first[0:2], newest_first[2:4], newest_first[4:]]
+@pytest.mark.parametrize(
+    ("count", "params", "sizes"),
+    [
+        pytest.param(5, {"MaxResults": 2}, [2, 2, 1], id="five-in-twos"),
+        pytest.param(4, {"MaxResults": 2}, [2, 2], id="exact-multiple"),
+        pytest.param(101, {}, [100, 1], id="default-100"),
+        pytest.param(0, {}, [0], id="empty"),
+    ],
+)
+def test_pages_are_newest_first_and_chain_until_no_token(
+    fake: FakeCustomLabels, count: int, params: dict[str, int], sizes: list[int]
+) -> None:
+    """Pages of MaxResults (100 by default) list the versions newest first; the last page has no NextToken."""
+    project, newest_first = seed(fake, count)
+    pages = walk(fake, project, **params)
+    assert [len(page) for page in pages] == sizes
+    assert [arn for page in pages for arn in page] == newest_first
     requests = fake.requests_for(DESCRIBE)
-    assert [r.params.get("MaxResults") for r in requests] == [2, 2, 2]
-    assert ["NextToken" in r.params for r in requests] == [False, True, True]
-
-
-def test_an_exact_multiple_ends_without_a_token(fake: FakeCustomLabels) -> None:
-    """Four versions in pages of two: two pages, and the second carries no NextToken."""
-    project, newest_first = seed(fake, 4)
-    assert walk(fake, project, MaxResults=2) == [newest_first[0:2], newest_first[2:4]]
-
-
-def test_default_page_holds_up_to_100(fake: FakeCustomLabels) -> None:
-    """Without MaxResults a page holds 100 versions; the 101st comes on the next page."""
-    project, newest_first = seed(fake, 101)
-    assert walk(fake, project) == [newest_first[:100], newest_first[100:]]
+    assert [r.params.get("MaxResults") for r in requests] == [params.get("MaxResults")] * len(sizes)
+    assert ["NextToken" in r.params for r in requests] == [False] + [True] * (len(sizes) - 1)
 
 
 def test_order_follows_creation_time_not_insertion(fake: FakeCustomLabels) -> None:
@@ -234,12 +206,6 @@ def test_order_follows_creation_time_not_insertion(fake: FakeCustomLabels) -> No
     new = fake.add_version(project, "new", created=datetime(2024, 1, 1, tzinfo=UTC))
     middle = fake.add_version(project, "middle", created=datetime(2023, 6, 1, tzinfo=UTC))
     assert describe(fake, project).arns() == [new, middle, old]
-
-
-def test_empty_project_has_an_empty_page(fake: FakeCustomLabels) -> None:
-    """A project with no versions answers an empty list and no NextToken."""
-    project = fake.add_project("empty")
-    assert describe(fake, project).body == {"ProjectVersionDescriptions": []}
 
 
 def test_a_new_version_between_pages_neither_duplicates_nor_skips(fake: FakeCustomLabels) -> None:
@@ -263,25 +229,23 @@ def test_an_older_version_between_pages_appears_in_place(fake: FakeCustomLabels)
     assert first.arns() + [arn for page in rest for arn in page] == [made[3], made[2], made[1], late, made[0]]
 
 
-def test_version_names_filter_returns_only_those(fake: FakeCustomLabels) -> None:
-    """VersionNames gives exactly the named versions, newest first; unknown names are ignored."""
+@pytest.mark.parametrize(
+    ("names", "params", "pages"),
+    [
+        pytest.param(["v1", "v4", "v2", "nope"], {}, [[4, 2, 1]], id="unknown-ignored"),
+        pytest.param(["v5", "v3", "v1"], {"MaxResults": 2}, [[5, 3], [1]], id="paged"),
+        pytest.param(["v1", "v1"], {}, [[1]], id="duplicates-once"),
+    ],
+)
+def test_version_names_filter_returns_only_those(
+    fake: FakeCustomLabels, names: list[str], params: dict[str, int], pages: list[list[int]]
+) -> None:
+    """VersionNames gives the named versions once each, newest first, paged like the whole list; unknown names are ignored."""
     project, newest_first = seed(fake, 5)
-    answer = describe(fake, project, VersionNames=["v1", "v4", "v2", "nope"])
-    assert answer.arns() == [newest_first[1], newest_first[3], newest_first[4]]
-    assert "NextToken" not in answer.body
-
-
-def test_version_names_filter_pages(fake: FakeCustomLabels) -> None:
-    """A VersionNames filter pages with NextToken like the whole list does."""
-    project, newest_first = seed(fake, 5)
-    pages = walk(fake, project, VersionNames=["v5", "v3", "v1"], MaxResults=2)
-    assert pages == [[newest_first[0], newest_first[2]], [newest_first[4]]]
-
-
-def test_duplicate_version_names_give_one_description_each(fake: FakeCustomLabels) -> None:
-    """A name listed twice in VersionNames is described once."""
-    project, newest_first = seed(fake, 2)
-    assert describe(fake, project, VersionNames=["v1", "v1"]).arns() == [newest_first[1]]
+    by_number = {5 - index: arn for index, arn in enumerate(newest_first)}
+    assert walk(fake, project, VersionNames=names, **params) == [
+        [by_number[n] for n in page] for page in pages
+    ]
 
 
 def token_of(fake: FakeCustomLabels, project: str, **params: Any) -> str:
@@ -342,131 +306,126 @@ def test_tokens_stay_short(fake: FakeCustomLabels) -> None:
     assert len(token_of(fake, project, VersionNames=names)) <= 1024
 
 
-def test_token_from_another_project_is_invalid(fake: FakeCustomLabels) -> None:
-    """A NextToken issued for one project, sent with another: InvalidPaginationTokenException."""
+def test_token_from_another_project_or_fake_is_invalid(fake: FakeCustomLabels) -> None:
+    """A NextToken issued for one project, or by another fake (tokens are signed per fake): InvalidPaginationToken."""
     first, _ = seed(fake, 3, project="first")
     second, _ = seed(fake, 3, project="second")
+    other = FakeCustomLabels(clock=VirtualClock())
+    seed(other, 3, project="first")
     assert describe(fake, second, NextToken=token_of(fake, first)).code == BAD_TOKEN
+    assert describe(other, first, NextToken=token_of(fake, first)).code == BAD_TOKEN
 
 
 @pytest.mark.parametrize(
-    ("issued", "used"),
+    ("issued", "used", "code"),
     [
-        pytest.param(None, ["v1", "v2"], id="unfiltered-then-filtered"),
-        pytest.param(["v1", "v2", "v3"], None, id="filtered-then-unfiltered"),
-        pytest.param(["v1", "v2", "v3"], ["v1", "v2"], id="other-filter"),
+        pytest.param(None, ["v1", "v2"], BAD_TOKEN, id="unfiltered-then-filtered"),
+        pytest.param(["v1", "v2", "v3"], None, BAD_TOKEN, id="filtered-then-unfiltered"),
+        pytest.param(["v1", "v2", "v3"], ["v1", "v2"], BAD_TOKEN, id="other-filter"),
+        pytest.param(["v1", "v2", "v3"], ["v3", "v1", "v2"], "", id="same-filter-reordered"),
     ],
 )
 def test_token_from_another_filter_is_invalid(
-    fake: FakeCustomLabels, issued: list[str] | None, used: list[str] | None
+    fake: FakeCustomLabels, issued: list[str] | None, used: list[str] | None, code: str
 ) -> None:
-    """A NextToken issued under one VersionNames filter, used with another: InvalidPaginationToken."""
+    """A NextToken issued under one VersionNames filter, used with another: InvalidPaginationToken; names reordered pass."""
     project, _ = seed(fake, 3)
     token = token_of(fake, project, **({} if issued is None else {"VersionNames": issued}))
     params: dict[str, Any] = {"NextToken": token}
     if used is not None:
         params["VersionNames"] = used
-    assert describe(fake, project, **params).code == BAD_TOKEN
+    assert describe(fake, project, **params).code == code
 
 
-def test_token_with_the_same_filter_reordered_is_valid(fake: FakeCustomLabels) -> None:
-    """The same names in another order are the same filter: the token is accepted."""
-    project, _ = seed(fake, 3)
-    token = token_of(fake, project, VersionNames=["v1", "v2", "v3"])
-    assert describe(fake, project, VersionNames=["v3", "v1", "v2"], NextToken=token).status == 200
-
-
-def test_expired_token_is_invalid(fake: FakeCustomLabels, clock: VirtualClock) -> None:
-    """A NextToken used after token_ttl has passed: InvalidPaginationTokenException."""
+@pytest.mark.parametrize(
+    ("age", "message"),
+    [(3600.0, None), (3600.001, "The pagination token has expired.")],
+    ids=["at-its-ttl", "past-its-ttl"],
+)
+def test_expired_token_is_invalid(
+    fake: FakeCustomLabels, clock: VirtualClock, age: float, message: str | None
+) -> None:
+    """A NextToken still works exactly at token_ttl, and is InvalidPaginationTokenException after it."""
     project, _ = seed(fake, 3)
     token = token_of(fake, project)
-    clock.advance(3600.001)
+    clock.advance(age)
     answer = describe(fake, project, NextToken=token)
-    assert (answer.code, answer.body["message"]) == (BAD_TOKEN, "The pagination token has expired.")
-
-
-def test_token_within_its_ttl_is_valid(fake: FakeCustomLabels, clock: VirtualClock) -> None:
-    """A NextToken used exactly at token_ttl still works."""
-    project, _ = seed(fake, 3)
-    token = token_of(fake, project)
-    clock.advance(3600.0)
-    assert describe(fake, project, NextToken=token).status == 200
-
-
-def test_tokens_of_another_fake_are_invalid(fake: FakeCustomLabels) -> None:
-    """Tokens are signed per fake: one fake's token is forged to another with the same data."""
-    project, _ = seed(fake, 3)
-    other = FakeCustomLabels(clock=VirtualClock())
-    seed(other, 3)
-    assert describe(other, project, NextToken=token_of(fake, project)).code == BAD_TOKEN
+    assert (answer.code, answer.body.get("message")) == ("" if message is None else BAD_TOKEN, message)
 
 
 # -- the protocol itself --------------------------------------------------------
 
 
-@pytest.mark.parametrize("target", [f"{TARGET_PREFIX}DetectLabels", f"{TARGET_PREFIX}CreateProject"])
-def test_unknown_operation(fake: FakeCustomLabels, target: str) -> None:
-    """An X-Amz-Target naming an operation the fake does not serve: UnknownOperationException."""
-    reply = send_raw(fake, b"{}", target=target)
-    assert (reply.status, json.loads(reply.body)["__type"]) == (400, "UnknownOperationException")
-    assert [r.operation for r in fake.requests] == [target.removeprefix(TARGET_PREFIX)]
+UNKNOWN = "UnknownOperationException"
+DESCRIBE_TARGET = f"{TARGET_PREFIX}{DESCRIBE}"
+# (id, what send_raw is given besides a body of {}, the status and __type answered, the operations recorded)
+UNSERVED: list[tuple[str, dict[str, Any], int, str, list[str]]] = [
+    ("unknown-operation", {"target": f"{TARGET_PREFIX}DetectLabels"}, 400, UNKNOWN, ["DetectLabels"]),
+    ("unserved-operation", {"target": f"{TARGET_PREFIX}CreateProject"}, 400, UNKNOWN, ["CreateProject"]),
+    ("no-target", {"target": None}, 400, UNKNOWN, []),
+    ("empty-target", {"target": ""}, 400, UNKNOWN, []),
+    ("other-service", {"target": "DynamoDB_20120810.ListTables"}, 400, UNKNOWN, []),
+    ("service-alone", {"target": "RekognitionService"}, 400, UNKNOWN, []),
+    ("GET", {"method": "GET"}, 404, UNKNOWN, []),
+    ("PUT", {"method": "PUT"}, 404, UNKNOWN, []),
+    ("other-path", {"path": "/projects"}, 404, UNKNOWN, []),
+    ("not-json", {"body": b"not json"}, 400, "SerializationException", []),
+    ("broken-json", {"body": b"{"}, 400, "SerializationException", []),
+    ("json-list", {"body": b"[1, 2]"}, 400, "SerializationException", []),
+    ("json-text", {"body": b'"text"'}, 400, "SerializationException", []),
+    ("not-utf-8", {"body": b"\xff\xfe"}, 400, "SerializationException", []),
+    ("empty-body-no-members", {"body": b""}, 400, INVALID, [DESCRIBE]),
+]
 
 
-@pytest.mark.parametrize("target", [None, "", "DynamoDB_20120810.ListTables", "RekognitionService"])
-def test_foreign_target_is_unknown_operation(fake: FakeCustomLabels, target: str | None) -> None:
-    """A missing X-Amz-Target, or another service's: UnknownOperationException and nothing recorded."""
-    reply = send_raw(fake, b"{}", target=target)
-    assert (reply.status, json.loads(reply.body)["__type"]) == (400, "UnknownOperationException")
-    assert fake.requests == ()
+@pytest.mark.parametrize(
+    ("request_", "status", "code", "recorded"), [u[1:] for u in UNSERVED], ids=[u[0] for u in UNSERVED]
+)
+def test_requests_the_fake_cannot_serve(
+    fake: FakeCustomLabels, request_: dict[str, Any], status: int, code: str, recorded: list[str]
+) -> None:
+    """Unknown operations and targets, other routes (404), bodies that are not a JSON object: the service's error; an empty body has no members."""
+    reply = send_raw(fake, **{"body": b"{}", **request_})
+    assert (reply.status, json.loads(reply.body)["__type"]) == (status, code)
+    assert [r.operation for r in fake.requests] == recorded
 
 
-@pytest.mark.parametrize(("method", "path"), [("GET", "/"), ("PUT", "/"), ("POST", "/projects")])
-def test_other_routes_are_not_found(fake: FakeCustomLabels, method: str, path: str) -> None:
-    """Anything but POST / is a 404 UnknownOperationException."""
-    reply = send_raw(fake, b"{}", method=method, path=path)
-    assert (reply.status, json.loads(reply.body)["__type"]) == (404, "UnknownOperationException")
-    assert fake.requests == ()
-
-
-@pytest.mark.parametrize("body", [b"not json", b"{", b"[1, 2]", b'"text"', b"\xff\xfe"])
-def test_body_that_is_not_a_json_object_is_serialization_error(fake: FakeCustomLabels, body: bytes) -> None:
-    """A body that is not a JSON object: SerializationException, and nothing recorded."""
-    reply = send_raw(fake, body)
-    assert (reply.status, json.loads(reply.body)["__type"]) == (400, "SerializationException")
-    assert fake.requests == ()
-
-
-def test_empty_body_reads_as_no_members(fake: FakeCustomLabels) -> None:
-    """An empty body is an empty request: DescribeProjectVersions then lacks its ProjectArn."""
-    reply = send_raw(fake, b"")
-    assert json.loads(reply.body)["__type"] == INVALID
-    assert [r.params for r in fake.requests] == [{}]
-
-
-def answers(fake: FakeCustomLabels) -> list[tuple[str, bytes, str | None]]:
-    """A request of each kind: (label, body, X-Amz-Target)."""
+def answers(fake: FakeCustomLabels) -> list[tuple[str, str, bytes, str | None]]:
+    """A request of each kind: (method, path, body, X-Amz-Target)."""
     project, newest_first = seed(fake, 1)
+    start = {"ProjectVersionArn": newest_first[0], "MinInferenceUnits": 1}
     return [
-        ("success", json.dumps({"ProjectArn": project}).encode(), f"{TARGET_PREFIX}{DESCRIBE}"),
-        (
-            "start",
-            json.dumps({"ProjectVersionArn": newest_first[0], "MinInferenceUnits": 1}).encode(),
-            f"{TARGET_PREFIX}{START}",
-        ),
-        ("invalid", b"{}", f"{TARGET_PREFIX}{DESCRIBE}"),
-        ("unknown-operation", b"{}", f"{TARGET_PREFIX}Nope"),
-        ("no-target", b"{}", None),
-        ("serialization", b"nope", f"{TARGET_PREFIX}{DESCRIBE}"),
+        ("POST", "/", json.dumps({"ProjectArn": project}).encode(), f"{TARGET_PREFIX}{DESCRIBE}"),
+        ("POST", "/", json.dumps(start).encode(), f"{TARGET_PREFIX}{START}"),
+        ("POST", "/", b"{}", f"{TARGET_PREFIX}{DESCRIBE}"),
+        ("POST", "/", b"{}", f"{TARGET_PREFIX}Nope"),
+        ("POST", "/", b"{}", None),
+        ("POST", "/", b"nope", f"{TARGET_PREFIX}{DESCRIBE}"),
+        ("GET", "/health", b"", None),
     ]
+
+
+#: What each of ``answers`` gets: (status, __type).
+ANSWERED = [
+    (200, None),
+    (200, None),
+    (400, INVALID),
+    (400, "UnknownOperationException"),
+    (400, "UnknownOperationException"),
+    (400, "SerializationException"),
+    (404, "UnknownOperationException"),
+]
 
 
 def test_every_answer_has_a_request_id_and_the_json_content_type(fake: FakeCustomLabels) -> None:
     """Successes and errors carry a distinct x-amzn-RequestId and Content-Type x-amz-json-1.1."""
-    replies = {label: send_raw(fake, body, target=target) for label, body, target in answers(fake)}
-    for label, reply in replies.items():
-        assert reply.headers["Content-Type"] == CONTENT_TYPE, label
-        assert reply.headers["x-amzn-RequestId"], label
-    assert len({reply.headers["x-amzn-RequestId"] for reply in replies.values()}) == len(replies)
+    replies = [
+        send_raw(fake, body, target=target, method=method, path=path)
+        for method, path, body, target in answers(fake)
+    ]
+    assert [(r.status, json.loads(r.body).get("__type")) for r in replies] == ANSWERED
+    assert {reply.headers["Content-Type"] for reply in replies} == {CONTENT_TYPE}
+    assert len({reply.headers["x-amzn-RequestId"] for reply in replies}) == len(replies)
 
 
 @pytest.mark.parametrize(
@@ -496,58 +455,30 @@ def test_errors_are_400_with_type_and_message(
     assert answer.reply.headers["x-amzn-ErrorType"] == code
 
 
-@pytest.mark.parametrize(
-    ("code", "status"), [("InternalServerError", 500), ("ServiceUnavailableException", 503)]
-)
-def test_server_errors_are_5xx(fake: FakeCustomLabels, code: str, status: int) -> None:
-    """Injected server errors are HTTP 500 (InternalServerError) or 503 (ServiceUnavailable), with __type and message."""
-    project, _ = seed(fake, 1)
-    fake.faults.error(code)
-    answer = describe(fake, project)
-    assert (answer.status, answer.code, set(answer.body)) == (status, code, {"__type", "message"})
-
-
 def test_loopback_answers_carry_the_protocol_headers(fake: FakeCustomLabels) -> None:
     """Over real HTTP the answers keep the wire's status, Content-Type and x-amzn-RequestId."""
-    cases = answers(fake)
+    seen = []
     with ThreadedEmulator(fake) as emulator:
         port = int(emulator.endpoint_url.rsplit(":", 1)[1])
-        seen = []
-        for _, body, target in cases:
+        for method, path, body, target in answers(fake):
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             headers = {"Content-Type": CONTENT_TYPE, **({"X-Amz-Target": target} if target else {})}
-            connection.request("POST", "/", body=body, headers=headers)
+            connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
-            payload = json.loads(response.read())
+            headers = {
+                "Content-Type": response.getheader("Content-Type", ""),
+                "id": response.getheader("x-amzn-RequestId", ""),
+            }
             seen.append(
                 (
                     response.status,
-                    response.getheader("Content-Type"),
-                    bool(response.getheader("x-amzn-RequestId")),
-                    payload.get("__type"),
+                    json.loads(response.read()).get("__type"),
+                    headers["Content-Type"],
+                    bool(headers["id"]),
                 )
             )
             connection.close()
-    assert seen == [
-        (200, CONTENT_TYPE, True, None),
-        (200, CONTENT_TYPE, True, None),
-        (400, CONTENT_TYPE, True, INVALID),
-        (400, CONTENT_TYPE, True, "UnknownOperationException"),
-        (400, CONTENT_TYPE, True, "UnknownOperationException"),
-        (400, CONTENT_TYPE, True, "SerializationException"),
-    ]
-
-
-def test_loopback_other_routes_are_404(fake: FakeCustomLabels) -> None:
-    """Over real HTTP, a GET is answered 404 UnknownOperationException."""
-    with ThreadedEmulator(fake) as emulator:
-        port = int(emulator.endpoint_url.rsplit(":", 1)[1])
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        connection.request("GET", "/health")
-        response = connection.getresponse()
-        body = json.loads(response.read())
-        connection.close()
-    assert (response.status, body["__type"]) == (404, "UnknownOperationException")
+    assert seen == [(status, code, CONTENT_TYPE, True) for status, code in ANSWERED]
 
 
 # -- no request makes the fake fail -------------------------------------------------------

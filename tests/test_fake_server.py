@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from typing import Any
 
 import pytest
 
@@ -13,19 +14,18 @@ from tests._fake_support import CREDENTIALS, DESCRIBE, REGION, make_scene
 @pytest.mark.parametrize(
     ("host", "url"),
     [
+        (None, "http://127.0.0.1:8123"),
         ("127.0.0.1", "http://127.0.0.1:8123"),
         ("::1", "http://[::1]:8123"),
         ("localhost", "http://localhost:8123"),
     ],
 )
-def test_endpoint_url(host: str, url: str) -> None:
-    """The endpoint URL names the host (IPv6 in brackets) and the port."""
-    assert Emulator(host=host, port=8123).endpoint_url == url
-
-
-def test_loopback_is_the_default_host() -> None:
-    """An emulator binds 127.0.0.1 unless told otherwise."""
-    assert Emulator().endpoint_url == ThreadedEmulator().endpoint_url == "http://127.0.0.1:0"
+def test_endpoint_url(host: str | None, url: str) -> None:
+    """The endpoint URL names the host (IPv6 in brackets; loopback by default) and the port."""
+    given: dict[str, Any] = {} if host is None else {"host": host}
+    assert (
+        Emulator(port=8123, **given).endpoint_url == ThreadedEmulator(port=8123, **given).endpoint_url == url
+    )
 
 
 def test_new_emulator_has_its_own_fake() -> None:
@@ -61,16 +61,12 @@ async def test_starting_twice_is_refused() -> None:
 
 
 @pytest.mark.asyncio
-async def test_stopping_twice_is_harmless() -> None:
-    """Emulator.stop() after a stop does nothing."""
+async def test_stopping_twice_or_unstarted_is_harmless() -> None:
+    """Emulator.stop() after a stop, and ThreadedEmulator.stop() on one never started, do nothing."""
     emulator = Emulator(FakeCustomLabels())
     await emulator.start()
     await emulator.stop()
     await emulator.stop()
-
-
-def test_threaded_stop_without_start_is_harmless() -> None:
-    """ThreadedEmulator.stop() on one never started does nothing."""
     ThreadedEmulator(FakeCustomLabels()).stop()
 
 

@@ -65,12 +65,6 @@ def module_of(source: str) -> str:
     return textwrap.dedent(header) + textwrap.dedent(source)
 
 
-def test_the_issue_test_passes_as_written(user: pytest.Pytester) -> None:
-    """The issue's test passes unchanged: a 15-minute start is waited for on fast-forwarded time."""
-    user.makepyfile(test_issue=ISSUE_TEST)
-    user.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
-
-
 TIMEOUT_TEST = """\
 @pytest.mark.asyncio
 async def test_timeout(custom_labels_in_process):
@@ -87,76 +81,67 @@ async def test_timeout(custom_labels_in_process):
     assert fake.describe(version).status is ProjectVersionStatus.STARTING
 """
 
+SLEEP_TEST = """\
+@pytest.mark.asyncio
+async def test_sleep(custom_labels_in_process):
+    fake = custom_labels_in_process
+    version = fake.add_version(fake.add_project("shelf"), "v1", start_seconds=900)
+    async with CustomLabelsClient.create() as client:
+        assert await client.start_project_version(version, min_inference_units=1) is ProjectVersionStatus.STARTING
+        await asyncio.sleep(899)
+        assert fake.describe(version).status is ProjectVersionStatus.STARTING
+        await asyncio.sleep(1)
+        assert fake.describe(version).status is ProjectVersionStatus.RUNNING
+"""
+
+ASYNC_FIXTURE_TEST = """\
+import pytest_asyncio
+
+@pytest_asyncio.fixture
+async def shelf(custom_labels_in_process):
+    fake = custom_labels_in_process
+    project = fake.add_project("shelf")
+    fake.add_version(project, "v1", start_seconds=900)
+    await asyncio.sleep(0.01)
+    return project
+
+@pytest.mark.asyncio
+async def test_start(custom_labels_in_process, shelf):
+    fake = custom_labels_in_process
+    before = fake.clock.now()
+    async with CustomLabelsClient.create() as client:
+        d = await client.start_and_wait(shelf, "v1", min_inference_units=1)
+    assert d.status is ProjectVersionStatus.RUNNING
+    assert fake.clock.now() - before >= 900
+    (start,) = fake.requests_for("StartProjectVersion")
+    assert start.at >= before
+"""
+
 
 @pytest.mark.parametrize(
-    ("expected", "wait"),
+    "source",
     [
-        (
-            "WaitTimeoutError",
-            "await client.start_and_wait(project, 'v1', min_inference_units=1, timeout=120)",
+        pytest.param(ISSUE_TEST, id="the-issue-test"),
+        pytest.param(
+            TIMEOUT_TEST.replace("EXPECTED", "WaitTimeoutError").replace(
+                "WAIT", "await client.start_and_wait(project, 'v1', min_inference_units=1, timeout=120)"
+            ),
+            id="WaitTimeoutError",
         ),
-        (
-            "TimeoutError",
-            "async with asyncio.timeout(120): await client.start_and_wait(project, 'v1', min_inference_units=1)",
+        pytest.param(
+            TIMEOUT_TEST.replace("EXPECTED", "TimeoutError").replace(
+                "WAIT",
+                "async with asyncio.timeout(120): await client.start_and_wait(project, 'v1', min_inference_units=1)",
+            ),
+            id="asyncio.timeout",
         ),
+        pytest.param(SLEEP_TEST, id="sleeping-in-the-test"),
+        pytest.param(ASYNC_FIXTURE_TEST, id="async-fixture-sets-the-scene"),
     ],
-    ids=["WaitTimeoutError", "asyncio.timeout"],
 )
-def test_timeouts_fire_at_their_fake_time(user: pytest.Pytester, expected: str, wait: str) -> None:
-    """A 120 s timeout on a 900 s start ends the wait 120 fake seconds in, the version still STARTING."""
-    user.makepyfile(module_of(TIMEOUT_TEST.replace("EXPECTED", expected).replace("WAIT", wait)))
-    user.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
-
-
-def test_sleeping_in_the_test_lets_fake_time_pass(user: pytest.Pytester) -> None:
-    """Sleeping 900 s in the test (await asyncio.sleep) moves the fake 900 s on, at once: the start completes."""
-    user.makepyfile(
-        module_of(
-            """\
-            @pytest.mark.asyncio
-            async def test_sleep(custom_labels_in_process):
-                fake = custom_labels_in_process
-                version = fake.add_version(fake.add_project("shelf"), "v1", start_seconds=900)
-                async with CustomLabelsClient.create() as client:
-                    assert await client.start_project_version(version, min_inference_units=1) is ProjectVersionStatus.STARTING
-                    await asyncio.sleep(899)
-                    assert fake.describe(version).status is ProjectVersionStatus.STARTING
-                    await asyncio.sleep(1)
-                    assert fake.describe(version).status is ProjectVersionStatus.RUNNING
-            """
-        )
-    )
-    user.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
-
-
-def test_an_async_fixture_may_set_the_scene(user: pytest.Pytester) -> None:
-    """Fixtures run at wall speed, the test fast-forwarded; the fake's time never goes back between them."""
-    user.makepyfile(
-        module_of(
-            """\
-            import pytest_asyncio
-
-            @pytest_asyncio.fixture
-            async def shelf(custom_labels_in_process):
-                fake = custom_labels_in_process
-                project = fake.add_project("shelf")
-                fake.add_version(project, "v1", start_seconds=900)
-                await asyncio.sleep(0.01)
-                return project
-
-            @pytest.mark.asyncio
-            async def test_start(custom_labels_in_process, shelf):
-                fake = custom_labels_in_process
-                before = fake.clock.now()
-                async with CustomLabelsClient.create() as client:
-                    d = await client.start_and_wait(shelf, "v1", min_inference_units=1)
-                assert d.status is ProjectVersionStatus.RUNNING
-                assert fake.clock.now() - before >= 900
-                (start,) = fake.requests_for("StartProjectVersion")
-                assert start.at >= before
-            """
-        )
-    )
+def test_a_users_test_runs_on_fast_forwarded_time(user: pytest.Pytester, source: str) -> None:
+    """The issue's test, timeouts, the test's own sleeps and async fixtures pass: waits take fake minutes at once."""
+    user.makepyfile(module_of(source))
     user.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
@@ -316,7 +301,7 @@ def test_fake_fixture_is_on_a_virtual_clock(fake_custom_labels: FakeCustomLabels
     before = fake_custom_labels.clock.now()
     fake_custom_labels.clock.advance(10)
     assert fake_custom_labels.clock.now() == before + 10
-    assert fake_custom_labels.requests == ()
+    assert (fake_custom_labels.requests, fake_custom_labels.faults.pending) == ((), ())
 
 
 def test_emulator_fixture_serves_fake_custom_labels_to_clients_made_with_no_endpoint(
@@ -330,6 +315,7 @@ def test_emulator_fixture_serves_fake_custom_labels_to_clients_made_with_no_endp
     finally:
         client.close()
     assert custom_labels_emulator.fake is fake_custom_labels
+    assert custom_labels_emulator.endpoint_url.startswith("http://127.0.0.1:")
     assert os.environ["AWS_ENDPOINT_URL_REKOGNITION"] == custom_labels_emulator.endpoint_url
     assert os.environ["AWS_ENDPOINT_URL_CLOUDWATCH"] == custom_labels_emulator.endpoint_url
     assert len(fake_custom_labels.requests_for(DESCRIBE)) == 1

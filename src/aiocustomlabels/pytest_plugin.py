@@ -156,39 +156,39 @@ def _test_loop_clock(run: _TestRun) -> LoopClock:
 def _check_fast_forward(request: pytest.FixtureRequest) -> None:
     """Fail at setup, with the fix, where the test cannot run on fast-forwarded time."""
     item = request.node
-    nodeid = item.nodeid
+    manager = request.config.pluginmanager
     # Not in the test's fixture closure, so taken by name; once every fixture of the closure
     # has its value, setup is over: the name was taken inside the test function.
     if _IN_PROCESS not in item.fixturenames and all(name in item.funcargs for name in item.fixturenames):
-        pytest.fail(
-            f"{nodeid}: take custom_labels_in_process as an argument of the test or of one of its "
-            "fixtures, not through request.getfixturevalue() in the test: looptime decides "
-            "whether to fast-forward before the test function starts.",
-            pytrace=False,
+        _fail(
+            item,
+            ": take custom_labels_in_process as an argument of the test or of one of its fixtures, "
+            "not through request.getfixturevalue() in the test: looptime decides whether to "
+            "fast-forward before the test function starts.",
         )
-    if request.node.get_closest_marker("anyio") is not None:
-        pytest.fail(f"{nodeid} is run by anyio's plugin. {_ANYIO}. Or {_HOW}.", pytrace=False)
-    if not request.config.pluginmanager.hasplugin("asyncio"):
-        pytest.fail(
-            f"{nodeid}: pytest-asyncio is not installed, or disabled with -p no:asyncio. "
-            f"{_FAST_FORWARD}: {_HOW}.",
-            pytrace=False,
+    if item.get_closest_marker("anyio") is not None:
+        _fail(item, f" is run by anyio's plugin. {_ANYIO}. Or {_HOW}.")
+    if not manager.hasplugin("asyncio"):
+        _fail(
+            item,
+            f": pytest-asyncio is not installed, or disabled with -p no:asyncio. {_FAST_FORWARD}: {_HOW}.",
         )
     from pytest_asyncio import is_async_test  # noqa: PLC0415 -- an optional dependency, loaded above
 
-    if not is_async_test(request.node):
-        pytest.fail(f"{nodeid} is not run by pytest-asyncio. {_FAST_FORWARD}: {_HOW}.", pytrace=False)
-    if not request.config.pluginmanager.hasplugin(_LOOPTIME):
-        pytest.fail(
-            f"{nodeid}: the looptime plugin is not loaded (not installed, or disabled with "
+    if not is_async_test(item):
+        _fail(item, f" is not run by pytest-asyncio. {_FAST_FORWARD}: {_HOW}.")
+    if not manager.hasplugin(_LOOPTIME):
+        _fail(
+            item,
+            ": the looptime plugin is not loaded (not installed, or disabled with "
             f"-p no:looptime_plugin). {_FAST_FORWARD}: {_HOW}.",
-            pytrace=False,
         )
     if request.config.getoption("looptime") is False:
-        pytest.fail(
-            f"{nodeid}: pytest runs with --no-looptime. {_FAST_FORWARD}: run without --no-looptime.",
-            pytrace=False,
-        )
+        _fail(item, f": pytest runs with --no-looptime. {_FAST_FORWARD}: run without --no-looptime.")
+
+
+def _fail(item: pytest.Item, reason: str) -> NoReturn:
+    pytest.fail(f"{item.nodeid}{reason}", pytrace=False)
 
 
 @pytest.fixture
