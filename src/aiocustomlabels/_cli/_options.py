@@ -41,23 +41,6 @@ from .._rules import (
     is_units,
 )
 
-__all__ = [
-    "EXIT_FAILED",
-    "EXIT_INTERRUPTED",
-    "EXIT_OK",
-    "EXIT_TIMEOUT",
-    "EXIT_USAGE",
-    "PROJECT_ARN_FORM",
-    "CommandError",
-    "UsageError",
-    "aws_options",
-    "backoff",
-    "check_version",
-    "client",
-    "resolve",
-    "units",
-]
-
 T = TypeVar("T")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TIMEOUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
