@@ -112,16 +112,6 @@ def test_stop_all_with_yes_stops_every_hosted_version(
     assert fake.describe(hosted["v8"]).status is S.TRAINING_COMPLETED
 
 
-def test_stop_all_without_a_terminal_asks_for_yes_and_stops_nothing(
-    cli: InProcess, emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
-) -> None:
-    """--stop-all without --yes, with no terminal to ask on, is a usage error before any request."""
-    done = cli("hosted", "--stop-all")
-    assert done.returncode == 2
-    assert "--yes" in done.stderr.splitlines()[-1]
-    assert emulator.fake.requests == ()
-
-
 @pytest.mark.parametrize(("answer", "code", "stopped"), [("y\n", 0, True), ("n\n", 1, False)])
 def test_stop_all_asks_on_a_terminal(
     cli: InProcess,
@@ -229,12 +219,3 @@ def test_a_wait_by_version_arn_finds_the_project(
     assert done.stdout.split()[1] == "STOPPED"
     (lookup,) = emulator.fake.requests_for("DescribeProjects")
     assert lookup.params["ProjectNames"] == ["shelf"]
-
-
-def test_a_version_arn_of_no_project_is_exit_1(cli: InProcess, emulator: ThreadedEmulator) -> None:
-    """A version ARN whose project does not exist (in this region) is one line and exit 1."""
-    arn = "arn:aws:rekognition:us-east-1:111122223333:project/nowhere/version/v1/1"
-    done = cli("start", arn, "--min-inference-units", "1", "--wait")
-    assert done.returncode == 1
-    assert "no project 'nowhere' in us-east-1" in done.stderr
-    assert "Traceback" not in done.stderr
