@@ -214,14 +214,14 @@ def test_each_rule_takes_what_the_model_takes(
     ],
 )
 def test_each_rule_takes_what_the_model_takes_at_its_limits(rule: str, value: object) -> None:
-    """At a rule's limits (lengths, ranges, a trailing newline), it still agrees with its members of the model."""
+    """At a rule's limits (lengths, ranges, a trailing newline), it agrees with its members of the model."""
     accepts, shapes, _, _ = AUDITS[rule]
     for shape in shapes:
         assert accepts(value) is model_accepts(shape, value)
 
 
 def test_the_version_names_list_is_what_the_model_takes() -> None:
-    """The model takes 1 to 10 names a call: the client sends batches of at most 10, and never an empty list."""
+    """Each input member of the four operations, and of DetectCustomLabels' Image, is one audited here."""
     meta = member("DescribeProjectVersions", "VersionNames").metadata
     assert (meta["min"], meta["max"]) == (1, 10)
 
