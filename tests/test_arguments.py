@@ -221,13 +221,13 @@ def test_each_rule_takes_what_the_model_takes_at_its_limits(rule: str, value: ob
 
 
 def test_the_version_names_list_is_what_the_model_takes() -> None:
-    """Each input member of the four operations, and of DetectCustomLabels' Image, is one audited here."""
+    """The model takes 1 to 10 names a call: the client sends batches of at most 10, never an empty list."""
     meta = member("DescribeProjectVersions", "VersionNames").metadata
     assert (meta["min"], meta["max"]) == (1, 10)
 
 
 def test_every_input_member_is_audited() -> None:
-    """Each input member of the four operations, and of DetectCustomLabels' Image, is one the audits compare."""
+    """Each input member of the four operations, and of DetectCustomLabels' Image, is one audited here."""
     model = service_model()
     operations = (
         "DescribeProjectVersions",
