@@ -129,6 +129,12 @@ def test_versions_as_json(
     assert not versions or versions[0]["MaxInferenceUnits"] == 4
 
 
+def test_versions_table_of_no_version_is_its_header(cli: InProcess, project: ProjectArn) -> None:
+    """No version of the names asked for: the table is its header alone, exit 0."""
+    done = cli("versions", project, "--version-name", "nope")
+    assert (done.returncode, done.stdout.split()) == (0, ["NAME", "STATUS", "UNITS", "CREATED", "F1"])
+
+
 def test_global_options_go_before_the_command(
     cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn
 ) -> None:

@@ -138,6 +138,30 @@ def test_the_question_of_one_version_is_in_the_singular(
     assert "Stop this hosted version? [y/N]" in done.stderr
 
 
+def test_stop_all_says_which_version_did_not_stop_and_exits_1(
+    cli: InProcess, emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
+) -> None:
+    """A stop that outlasts --timeout: its line says NOT STOPPED, the others stop, one line counts it, exit 1."""
+    fake = emulator.fake
+    fake.set_status(hosted["v9"], S.STOPPED)
+    slow = fake.add_version(fake.add_project("slow"), "s1", stop_seconds=1e9)
+    fake.call("StartProjectVersion", {"ProjectVersionArn": slow, "MinInferenceUnits": 1})
+    fake.set_status(slow, S.RUNNING)
+    done = cli("hosted", "--stop-all", "--yes", "--timeout", "5", *FAST)
+    assert done.returncode == 1, done.stderr
+    assert sorted(done.stdout.splitlines()[-2:]) == [
+        "shelf/v1: STOPPED",
+        "slow/s1: NOT STOPPED: slow/s1: not STOPPED after 5.0 s (last status STOPPING)",
+    ]
+    assert done.stderr.splitlines()[-1] == (
+        "aiocustomlabels: 1 of 2 versions were not stopped: they may still bill"
+    )
+    assert {r.params["ProjectVersionArn"] for r in fake.requests_for("StopProjectVersion")} == {
+        hosted["v1"],
+        slow,
+    }
+
+
 def test_stop_all_prints_a_line_as_each_version_stops(
     cli: InProcess,
     emulator: ThreadedEmulator,
