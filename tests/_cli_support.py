@@ -33,11 +33,7 @@ FAST = ("--min-delay", "0.01", "--max-delay", "0.02")
 
 
 def environment() -> dict[str, str]:
-    """A script's environment: dummy credentials, no AWS files, no asyncio debug mode, a fixed width.
-
-    The suite runs asyncio in debug mode (conftest.py), which logs slow steps on stderr: not
-    what a user sees; ``COLUMNS`` makes usage text wrap the same whatever the terminal.
-    """
+    """A script's environment: dummy credentials, no AWS files, no asyncio debug mode, 80 columns."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "PYTHONASYNCIODEBUG"}
     env.update(
         COLUMNS=COLUMNS,
@@ -52,12 +48,10 @@ def environment() -> dict[str, str]:
 
 
 def default_signals() -> None:
-    """Give a child the default SIGINT and SIGTERM, whatever the suite inherited: pass as ``preexec_fn``.
+    """The default SIGINT and SIGTERM in a child (``preexec_fn``): a shell without job control ignores them.
 
-    A shell without job control (a script, CI) starts ``cmd &`` with SIGINT ignored, and an
-    ignored signal stays ignored across fork and exec: such a child never sees the Ctrl-C a
-    test sends it. Safe between fork and exec while the emulator's thread runs in the parent:
-    it takes no lock (no import, no I/O), hence the ``noqa: PLW1509`` where it is passed.
+    An ignored signal stays ignored across exec. Safe after fork beside the emulator's thread:
+    it takes no lock (hence the ``noqa: PLW1509`` where it is passed).
     """
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, signal.SIG_DFL)
@@ -93,11 +87,7 @@ class Terminal(io.StringIO):
 
 @attrs.frozen
 class FastLoop:
-    """One looptime loop, owned by a test, that every ``main(argv)`` given it runs its command on.
-
-    The commands' sleeps, the step load's rates, and a fake on ``LoopClock`` all follow the
-    loop's fake time, which goes on from one run to the next, as a shell's clock would.
-    """
+    """A test's looptime loop that every ``main(argv)`` given it runs on: its fake time goes on between runs."""
 
     loop: asyncio.AbstractEventLoop = attrs.field(factory=looptime_loop)
 
@@ -129,12 +119,7 @@ def fast_loop() -> Iterator[FastLoop]:
 
 @attrs.define
 class InProcess:
-    """The command line run in this process, as ``main(argv)``, its output captured by capsys.
-
-    Its stdin is never the suite's: typed ``stdin`` from a terminal, or an empty stream that is
-    not one. With ``endpoint_url``, ``--endpoint-url`` is added to every run; with ``fast``,
-    the commands run on that loop's fake time.
-    """
+    """``main(argv)`` in this process, capsys capturing; stdin typed on a terminal, or an empty pipe."""
 
     monkeypatch: pytest.MonkeyPatch
     capsys: pytest.CaptureFixture[str]
@@ -149,11 +134,8 @@ class InProcess:
         stderr: io.StringIO | None = None,
         endpoint: bool = True,
     ) -> Done:
-        """Run ``aiocustomlabels ARGS [--endpoint-url URL]``; ``stdout``/``stderr`` replace capsys's for it.
-
-        They are patched here, and put back before capsys's own are: with ``-s``, a test's
-        monkeypatch of ``sys.stderr`` would put back at teardown capsys's stream, closed by then.
-        """
+        """Run ``aiocustomlabels ARGS [--endpoint-url URL]``; ``stdout``/``stderr`` replace capsys's for it."""
+        # Put back here, before capsys's own are: at teardown, with -s, capsys's stream is closed.
         argv = [*args, "--endpoint-url", self.endpoint_url] if endpoint and self.endpoint_url else args
         self.capsys.readouterr()
         with self.monkeypatch.context() as patch:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from botocore.model import Shape
-from hypothesis import example, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from aiocustomlabels import (
@@ -45,9 +45,11 @@ VERSION = "arn:aws:rekognition:us-east-1:111122223333:project/p/version/v1/16900
 INT32_MAX = 2**31 - 1
 
 
-def member(operation: str, name: str) -> Shape:
-    """The input member ``name`` of ``operation`` in the service model."""
-    shape: Shape = service_model().operation_model(operation).input_shape.members[name]
+def member(operation: str, *path: str) -> Shape:
+    """The input member at ``path`` of ``operation`` in the service model, such as ``("Image", "Bytes")``."""
+    shape: Shape = service_model().operation_model(operation).input_shape
+    for name in path:
+        shape = shape.members[name]
     return shape
 
 
@@ -100,152 +102,132 @@ def near_misses(pattern: str) -> st.SearchStrategy[str]:
     return st.one_of(good, st.tuples(good, st.data()).map(lambda t: mutate(*t)), st.text(max_size=30))
 
 
-def name_like() -> st.SearchStrategy[str]:
-    """Version names of every length around the limits, and near misses of the pattern."""
-    return st.one_of(
-        near_misses(member("DescribeProjectVersions", "VersionNames").member.metadata["pattern"]),
-        st.integers(0, 300).map(lambda n: "v" * n),
-    )
+def _valid(kind: Callable[[str], object], value: object) -> bool:
+    try:
+        kind(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 # -- the rules agree with the model --------------------------------------------------------------
 
+PROJECT_ARN = member("DescribeProjectVersions", "ProjectArn")
+VERSION_ARNS = [
+    member(operation, "ProjectVersionArn") for operation in ("StartProjectVersion", "StopProjectVersion")
+]
+NAME = member("DescribeProjectVersions", "VersionNames").member
+UNITS = [member("StartProjectVersion", name) for name in ("MinInferenceUnits", "MaxInferenceUnits")]
+BUCKET = member("DetectCustomLabels", "Image", "S3Object", "Bucket")
+OBJECT_KEYS = [member("DetectCustomLabels", "Image", "S3Object", name) for name in ("Name", "Version")]
+IMAGE_SIZES = [0, 1, 2, 5 * 1024 * 1024 - 1, 5 * 1024 * 1024, 5 * 1024 * 1024 + 1]
+NUMBERS = st.one_of(st.integers(), st.booleans(), st.floats(), st.none())
 
-@given(st.one_of(near_misses(member("DescribeProjectVersions", "ProjectArn").metadata["pattern"]), st.none()))
-@example("arn:aws:rekognition:us-east-1:111122223333:project/" + "p" * 255 + "/1")
-@example(PROJECT + "\n")
-def test_project_arns_are_what_the_model_takes(value: str | None) -> None:
-    """ProjectArn accepts exactly the strings the model's ProjectArn pattern and length take."""
-    assert _valid(ProjectArn, value) is model_accepts(member("DescribeProjectVersions", "ProjectArn"), value)
+#: A rule, the model's members it stands for, values to try, and values always tried (the limits).
+AUDITS: dict[str, tuple[Callable[[Any], bool], list[Shape], st.SearchStrategy[Any], list[Any]]] = {
+    "project-arn": (
+        lambda value: _valid(ProjectArn, value),
+        [PROJECT_ARN],
+        st.one_of(near_misses(PROJECT_ARN.metadata["pattern"]), st.none()),
+        ["arn:aws:rekognition:us-east-1:111122223333:project/" + "p" * 255 + "/1", PROJECT + "\n"],
+    ),
+    "version-arn": (
+        lambda value: _valid(ProjectVersionArn, value),
+        VERSION_ARNS,
+        st.one_of(near_misses(VERSION_ARNS[0].metadata["pattern"]), st.none()),
+        [VERSION + "\n"],
+    ),
+    "name": (
+        is_name,
+        [NAME],
+        st.one_of(near_misses(NAME.metadata["pattern"]), st.integers(0, 300).map(lambda n: "v" * n)),
+        ["", "v" * 255, "v" * 256],
+    ),
+    "units": (is_units, UNITS, st.one_of(NUMBERS, st.text(max_size=3)), [INT32_MAX, INT32_MAX + 1, 0]),
+    "page-size": (
+        is_page_size,
+        [member("DescribeProjectVersions", "MaxResults")],
+        st.one_of(st.integers(-5, 200), st.booleans(), st.floats(), st.none()),
+        [],
+    ),
+    "token": (
+        lambda value: is_token(value) or value == "",  # the client refuses an empty token too
+        [member("DescribeProjectVersions", "NextToken")],
+        st.one_of(
+            st.text(min_size=1, max_size=1100), st.integers(1000, 1100).map(lambda n: "t" * n), st.none()
+        ),
+        [""],
+    ),
+    "confidence": (
+        is_confidence,
+        [member("DetectCustomLabels", "MinConfidence")],
+        st.one_of(st.floats(), st.integers(-5, 105), st.booleans(), st.none(), st.text(max_size=3)),
+        [0, 0.0, 100, 100.0, -0.0, math.nextafter(100, 200), math.inf, math.nan],
+    ),
+    "max-results": (
+        is_max_results,
+        [member("DetectCustomLabels", "MaxResults")],
+        NUMBERS,
+        [0, INT32_MAX, INT32_MAX + 1],
+    ),
+    "image-bytes": (
+        is_image_bytes,
+        [member("DetectCustomLabels", "Image", "Bytes")],
+        st.sampled_from(IMAGE_SIZES).map(bytes),
+        [bytes(size) for size in IMAGE_SIZES],
+    ),
+    "bucket": (
+        is_s3_bucket,
+        [BUCKET],
+        st.one_of(
+            near_misses(BUCKET.metadata["pattern"]), st.integers(0, 300).map(lambda n: "b" * n), st.none()
+        ),
+        [],
+    ),
+    "object-key": (
+        is_s3_key,
+        OBJECT_KEYS,
+        st.one_of(st.text(max_size=3), st.integers(1020, 1030).map(lambda n: "k" * n), st.none()),
+        [""],
+    ),
+}
 
 
-@given(
-    st.one_of(near_misses(member("StartProjectVersion", "ProjectVersionArn").metadata["pattern"]), st.none())
+@pytest.mark.parametrize("audit", AUDITS.values(), ids=AUDITS)
+@given(data=st.data())
+def test_each_rule_takes_what_the_model_takes(
+    audit: tuple[Callable[[Any], bool], list[Shape], st.SearchStrategy[Any], list[Any]], data: st.DataObject
+) -> None:
+    """Each rule (the ARN types included) accepts exactly what each of its members of the model takes."""
+    accepts, shapes, values, _ = audit
+    value = data.draw(values)
+    for shape in shapes:
+        assert accepts(value) is model_accepts(shape, value)
+
+
+@pytest.mark.parametrize(
+    ("rule", "value"),
+    [
+        pytest.param(rule, value, id=f"{rule}-{i}")
+        for rule, audit in AUDITS.items()
+        for i, value in enumerate(audit[3])
+    ],
 )
-@example(VERSION + "\n")
-def test_version_arns_are_what_the_model_takes(value: str | None) -> None:
-    """ProjectVersionArn accepts exactly what the model's ProjectVersionArn takes, for start and stop alike."""
-    for operation in ("StartProjectVersion", "StopProjectVersion"):
-        assert _valid(ProjectVersionArn, value) is model_accepts(
-            member(operation, "ProjectVersionArn"), value
-        )
-
-
-@given(name_like())
-@example("")
-@example("v" * 255)
-@example("v" * 256)
-def test_names_are_what_the_model_takes(value: str) -> None:
-    """A version name is valid exactly when the model's VersionName takes it."""
-    assert is_name(value) is model_accepts(member("DescribeProjectVersions", "VersionNames").member, value)
-
-
-@given(st.one_of(st.integers(), st.booleans(), st.floats(), st.text(max_size=3), st.none()))
-@example(INT32_MAX)
-@example(INT32_MAX + 1)
-@example(0)
-def test_units_are_what_the_model_takes(value: object) -> None:
-    """Inference units are valid exactly when the model's 32-bit InferenceUnits (min 1) takes them."""
-    for name in ("MinInferenceUnits", "MaxInferenceUnits"):
-        assert is_units(value) is model_accepts(member("StartProjectVersion", name), value)
-
-
-@given(st.one_of(st.integers(-5, 200), st.booleans(), st.floats(), st.none()))
-def test_page_sizes_are_what_the_model_takes(value: object) -> None:
-    """A page size is valid exactly when the model's MaxResults (1..100) takes it."""
-    assert is_page_size(value) is model_accepts(member("DescribeProjectVersions", "MaxResults"), value)
-
-
-@given(
-    st.one_of(st.text(min_size=1, max_size=1100), st.integers(1000, 1100).map(lambda n: "t" * n), st.none())
-)
-def test_tokens_are_what_the_model_takes(value: str | None) -> None:
-    """A starting token is valid when the model's NextToken (at most 1024) takes it; an empty one is refused too."""
-    accepted = model_accepts(member("DescribeProjectVersions", "NextToken"), value)
-    assert is_token(value) is (accepted and value != "")
-
-
-def detect_member(*path: str) -> Shape:
-    """The member at ``path`` of DetectCustomLabels' input, such as ``("Image", "Bytes")``."""
-    shape = member("DetectCustomLabels", path[0])
-    for name in path[1:]:
-        shape = shape.members[name]
-    return shape
-
-
-@given(
-    st.one_of(
-        st.floats(),
-        st.integers(-5, 105),
-        st.booleans(),
-        st.none(),
-        st.text(max_size=3),
-        st.sampled_from([0, 0.0, 100, 100.0, -0.0, math.nextafter(100, 200), math.inf, math.nan]),
-    )
-)
-def test_confidences_are_what_the_model_takes(value: object) -> None:
-    """A min_confidence is valid exactly when the model's MinConfidence (Percent: 0..100) takes it."""
-    assert is_confidence(value) is model_accepts(detect_member("MinConfidence"), value)
-
-
-@given(st.one_of(st.integers(), st.booleans(), st.floats(), st.none()))
-@example(0)
-@example(INT32_MAX)
-@example(INT32_MAX + 1)
-def test_max_results_are_what_the_model_takes(value: object) -> None:
-    """A max_results is valid exactly when the model's MaxResults (UInteger: 32-bit, min 0) takes it."""
-    assert is_max_results(value) is model_accepts(detect_member("MaxResults"), value)
-
-
-@pytest.mark.parametrize("size", [0, 1, 2, 5 * 1024 * 1024 - 1, 5 * 1024 * 1024, 5 * 1024 * 1024 + 1])
-def test_image_sizes_are_what_the_model_takes(size: int) -> None:
-    """Image bytes are valid exactly when the model's Image.Bytes (ImageBlob: 1..5,242,880) takes them."""
-    data = bytes(size)
-    assert is_image_bytes(data) is model_accepts(detect_member("Image", "Bytes"), data)
-
-
-@given(
-    st.one_of(
-        near_misses(detect_member("Image", "S3Object", "Bucket").metadata["pattern"]),
-        st.integers(0, 300).map(lambda n: "b" * n),
-        st.none(),
-    )
-)
-def test_buckets_are_what_the_model_takes(value: str | None) -> None:
-    """A bucket is valid exactly when the model's S3Bucket (3..255 of [0-9A-Za-z.-_]) takes it."""
-    assert is_s3_bucket(value) is model_accepts(detect_member("Image", "S3Object", "Bucket"), value)
-
-
-@given(st.one_of(st.text(max_size=3), st.integers(1020, 1030).map(lambda n: "k" * n), st.none()))
-@example("")
-def test_object_names_and_versions_are_what_the_model_takes(value: str | None) -> None:
-    """An object name or version is valid exactly when the model's S3ObjectName/S3ObjectVersion takes it."""
-    for name in ("Name", "Version"):
-        assert is_s3_key(value) is model_accepts(detect_member("Image", "S3Object", name), value)
+def test_each_rule_takes_what_the_model_takes_at_its_limits(rule: str, value: object) -> None:
+    """At a rule's limits (lengths, ranges, a trailing newline), it agrees with its members of the model."""
+    accepts, shapes, _, _ = AUDITS[rule]
+    for shape in shapes:
+        assert accepts(value) is model_accepts(shape, value)
 
 
 def test_the_version_names_list_is_what_the_model_takes() -> None:
-    """The model takes 1 to 10 names a call: the client sends batches of at most 10, and never an empty list."""
+    """The model takes 1 to 10 names a call: the client sends batches of at most 10, never an empty list."""
     meta = member("DescribeProjectVersions", "VersionNames").metadata
     assert (meta["min"], meta["max"]) == (1, 10)
 
 
 def test_every_input_member_is_audited() -> None:
-    """Each input member of the three operations is one these tests compare with the model."""
-    audited = {
-        ("DescribeProjectVersions", "ProjectArn"),
-        ("DescribeProjectVersions", "VersionNames"),
-        ("DescribeProjectVersions", "NextToken"),
-        ("DescribeProjectVersions", "MaxResults"),
-        ("StartProjectVersion", "ProjectVersionArn"),
-        ("StartProjectVersion", "MinInferenceUnits"),
-        ("StartProjectVersion", "MaxInferenceUnits"),
-        ("StopProjectVersion", "ProjectVersionArn"),
-        ("DetectCustomLabels", "ProjectVersionArn"),
-        ("DetectCustomLabels", "Image"),
-        ("DetectCustomLabels", "MaxResults"),
-        ("DetectCustomLabels", "MinConfidence"),
-    }
+    """Each input member of the four operations, and of DetectCustomLabels' Image, is one audited here."""
     model = service_model()
     operations = (
         "DescribeProjectVersions",
@@ -253,33 +235,28 @@ def test_every_input_member_is_audited() -> None:
         "StopProjectVersion",
         "DetectCustomLabels",
     )
-    present = {
-        (operation, name)
-        for operation in operations
-        for name in model.operation_model(operation).input_shape.members
+    present = {(o, name) for o in operations for name in model.operation_model(o).input_shape.members}
+    image = member("DetectCustomLabels", "Image")
+    present |= {("Image", name) for name in image.members} | {
+        ("S3Object", name) for name in image.members["S3Object"].members
     }
-    assert present == audited
-
-
-def test_every_image_member_is_audited() -> None:
-    """DetectCustomLabels' Image is Bytes or an S3Object of Bucket, Name and Version: each compared above."""
-    image = detect_member("Image")
-    assert set(image.members) == {"Bytes", "S3Object"}
-    assert set(image.members["S3Object"].members) == {"Bucket", "Name", "Version"}
+    assert present == {
+        *(("DescribeProjectVersions", n) for n in ("ProjectArn", "VersionNames", "NextToken", "MaxResults")),
+        *(
+            ("StartProjectVersion", n)
+            for n in ("ProjectVersionArn", "MinInferenceUnits", "MaxInferenceUnits")
+        ),
+        ("StopProjectVersion", "ProjectVersionArn"),
+        *(("DetectCustomLabels", n) for n in ("ProjectVersionArn", "Image", "MaxResults", "MinConfidence")),
+        ("Image", "Bytes"),
+        ("Image", "S3Object"),
+        *(("S3Object", n) for n in ("Bucket", "Name", "Version")),
+    }
 
 
 def test_the_version_arn_of_detect_is_the_one_of_start() -> None:
     """DetectCustomLabels' ProjectVersionArn has the constraints StartProjectVersion's has, which ProjectVersionArn follows."""
-    detect, start = detect_member("ProjectVersionArn"), member("StartProjectVersion", "ProjectVersionArn")
-    assert detect.metadata == start.metadata
-
-
-def _valid(kind: Callable[[str], object], value: object) -> bool:
-    try:
-        kind(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
-    return True
+    assert member("DetectCustomLabels", "ProjectVersionArn").metadata == VERSION_ARNS[0].metadata
 
 
 # -- every public call refuses what the rules refuse, sending nothing -----------------------------
@@ -427,11 +404,6 @@ def test_a_backoff_never_takes_infinite_or_nan_delays(delays: dict[str, float]) 
     """A Backoff of infinite or NaN delays is refused when built: it would sleep forever."""
     with pytest.raises(InvalidRequestError):
         Backoff(**delays)
-
-
-def test_an_infinite_timeout_is_refused_not_taken_for_none() -> None:
-    """timeout=math.inf is refused: None is how a wait is told to have no deadline."""
-    _refused(lambda client: client.start_and_wait(PROJECT, "v1", min_inference_units=1, timeout=math.inf))
 
 
 BAD_IMAGES = st.one_of(

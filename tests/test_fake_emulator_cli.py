@@ -33,11 +33,7 @@ PROGRESS = re.compile(r"^\s+[0-9.]+s\s+([A-Z_]+)$")
 
 
 class Lines:
-    """The lines a process writes to a pipe, read with a timeout rather than a hang.
-
-    Reads the file descriptor directly, so no buffer of Python's hides a line
-    that has already arrived.
-    """
+    """A process's lines, read from its file descriptor (no Python buffer hides one) with a timeout."""
 
     def __init__(self, process: subprocess.Popen[bytes]) -> None:
         assert process.stdout is not None
@@ -66,15 +62,7 @@ class Lines:
 
 @attrs.frozen(kw_only=True)
 class Running:
-    """An emulator process and what it printed first.
-
-    Attributes:
-        process: The process.
-        lines: Its stdout.
-        endpoint_url: The URL it printed.
-        host: The address in it.
-        project_arn: The demo project it printed.
-    """
+    """An emulator process, its stdout, and what it printed first: its URL, the URL's host, the demo project."""
 
     process: subprocess.Popen[bytes]
     lines: Lines

@@ -79,17 +79,15 @@ class Command:
     aws: bool = True
 
 
-async def _serve(args: argparse.Namespace) -> int:
-    # Imported here, as it runs: the testing extra it needs is not the operator commands' business.
-    from ._emulator import serve  # noqa: PLC0415
+def _fake(name: str) -> Callable[[argparse.Namespace], Coroutine[Any, Any, int]]:
+    async def run(args: argparse.Namespace) -> int:
+        # Imported as it runs: the testing extra it needs is not the operator commands' business.
+        from . import _emulator  # noqa: PLC0415
 
-    return await serve(args)
+        command: Callable[[argparse.Namespace], Coroutine[Any, Any, int]] = getattr(_emulator, name)
+        return await command(args)
 
-
-async def _demo(args: argparse.Namespace) -> int:
-    from ._emulator import demo  # noqa: PLC0415 -- as _serve: the testing extra
-
-    return await demo(args)
+    return run
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -120,14 +118,14 @@ COMMANDS: tuple[Command, ...] = (
         "emulator",
         "serve the fake Custom Labels service on loopback HTTP",
         options.emulator_arguments,
-        _serve,
+        _fake("serve"),
         aws=False,
     ),
     Command(
         "demo",
         "run the main job against an embedded emulator; no AWS account",
         options.demo_arguments,
-        _demo,
+        _fake("demo"),
         aws=False,
     ),
 )
@@ -199,26 +197,11 @@ def _not_found(exc: ResourceNotFoundError, args: argparse.Namespace) -> str:
     return f"{exc.code}: {what}: check the ARN, and the account and region of your credentials"
 
 
-def _message(exc: BaseException, args: argparse.Namespace) -> str | None:
-    """The line of a failure of exit code 1; ``None`` for an exception the command line does not expect."""
-    if isinstance(exc, UnitsMismatchError):
-        name = exc.description.version_name if exc.description is not None else "the version"
-        return (
-            f"{name} is {exc.status} with {exc.running} inference units, not {exc.asked} as asked; "
-            f"nothing was changed. Add --reconfigure to stop it and start it again with {exc.asked} "
-            "(a restart: 10 to 20 minutes without the model on AWS)"
-        )
-    if isinstance(exc, ResourceNotFoundError):
-        return _not_found(exc, args)
-    if isinstance(exc, ServiceError):
-        return f"{exc.code}: {exc.message}"
-    if isinstance(exc, ConfigurationError):
-        return _configuration(exc, args)
-    return str(exc) if isinstance(exc, CustomLabelsError | CommandError) else None
-
-
 def _report(exc: BaseException, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int | None:
-    """Say what went wrong in a line (a usage error after the usage), then the notes; the exit code."""
+    """Say what went wrong in a line (a usage error after the usage), then the notes; the exit code.
+
+    ``None`` for an exception the command line does not expect.
+    """
     if isinstance(exc, UsageError | InvalidRequestError):
         parser.print_usage(sys.stderr)
         print(f"{parser.prog}: error: {exc}", file=sys.stderr, flush=True)
@@ -236,10 +219,23 @@ def _report(exc: BaseException, args: argparse.Namespace, parser: argparse.Argum
             os.close(devnull)
         except (OSError, ValueError):  # pragma: no cover -- stdout has no file descriptor
             pass
-        fail("standard output was closed (broken pipe); output stopped")
-        return EXIT_FAILED
-    message = _message(exc, args)
-    if message is None:
+        message = "standard output was closed (broken pipe); output stopped"
+    elif isinstance(exc, UnitsMismatchError):
+        name = exc.description.version_name if exc.description is not None else "the version"
+        message = (
+            f"{name} is {exc.status} with {exc.running} inference units, not {exc.asked} as asked; "
+            f"nothing was changed. Add --reconfigure to stop it and start it again with {exc.asked} "
+            "(a restart: 10 to 20 minutes without the model on AWS)"
+        )
+    elif isinstance(exc, ResourceNotFoundError):
+        message = _not_found(exc, args)
+    elif isinstance(exc, ServiceError):
+        message = f"{exc.code}: {exc.message}"
+    elif isinstance(exc, ConfigurationError):
+        message = _configuration(exc, args)
+    elif isinstance(exc, CustomLabelsError | CommandError):
+        message = str(exc)
+    else:
         return None
     fail(message)
     return EXIT_FAILED

@@ -32,71 +32,34 @@ from .. import (
 from .._checks import check_window
 from .._rules import IMAGE_BYTES, IN_SERVICE_METRIC
 from ..types import Calibration, CalibrationStep
+from . import _output as out
 from ._options import EXIT_FAILED, EXIT_OK, UsageError, backoff, check_version, client, resolve, units
-from ._output import (
-    IN_SERVICE_HEADER,
-    TABLE_HEADER,
-    UNITS_HEADER,
-    HostedRow,
-    LiveLine,
-    Progress,
-    billing_note,
-    calibration_record,
-    calibration_table,
-    chart,
-    fail,
-    hosted_header,
-    hosted_summary,
-    in_service_text,
-    stop_command,
-    units_record,
-    units_row,
-    version_row,
-)
-
-__all__ = ["calibrate_command", "hosted", "start_or_stop", "units_command", "versions"]
 
 #: One attempt a request: a throttle retried would be hidden from the measure (``calibrate``'s own advice).
 ONE_ATTEMPT = AioConfig(retries={"mode": "standard", "total_max_attempts": 1})
 
 
-def _json(value: object) -> str:
-    return json.dumps(value, sort_keys=True)
-
-
 async def versions(args: argparse.Namespace) -> int:
     """``versions``: a row (or a JSON object) per version, printed as its page arrives."""
-    out = sys.stdout
     # Nothing is printed before the first answer: a failure prints its line alone.
-    header = TABLE_HEADER + (IN_SERVICE_HEADER if args.units else "")
-    opening = {"table": header + "\n", "json": "[", "jsonl": ""}[args.output]
-    count = 0
+    listing = out.Listing(args.output, out.TABLE_HEADER + (out.IN_SERVICE_HEADER if args.units else ""))
     async with client(args) as opened:
-        listing = opened.describe_project_versions(
+        pages = opened.describe_project_versions(
             args.project_arn, version_names=args.version_names, page_size=args.page_size
         )
-        async with listing:
-            async for version in listing:
+        async with pages:
+            async for version in pages:
                 in_service = None
                 if args.units and version.status is ProjectVersionStatus.RUNNING and version.version_name:
                     sample = await opened.units_in_service(args.project_arn, version.version_name)
                     in_service = None if sample is None else sample.in_service
-                if args.output == "table":
-                    text = version_row(version) + (in_service_text(in_service) if args.units else "") + "\n"
-                else:
-                    record = json_converter.unstructure(version)
-                    if in_service is not None:
-                        record[IN_SERVICE_METRIC] = in_service
-                    text = (
-                        f"{',' if count else ''}\n  {_json(record)}"
-                        if args.output == "json"
-                        else _json(record) + "\n"
-                    )
-                out.write(("" if count else opening) + text)
-                out.flush()
-                count += 1
-    closing = ("\n" if count else "") + "]\n" if args.output == "json" else ""
-    out.write(("" if count else opening) + closing)
+                record = json_converter.unstructure(version)
+                if in_service is not None:
+                    record[IN_SERVICE_METRIC] = in_service
+                listing.add(
+                    out.version_row(version) + (out.in_service_text(in_service) if args.units else ""), record
+                )
+    listing.close(header=True)
     return EXIT_OK
 
 
@@ -115,15 +78,13 @@ async def units_command(args: argparse.Namespace) -> int:
         assert project is not None  # noqa: S101 -- resolve finds it
         samples = await opened.inference_units(project, name, start=start, end=end, period=args.period)
     if args.output == "chart":
-        lines = chart(samples, width=args.width)
-    elif args.output == "table":
-        lines = [UNITS_HEADER, *map(units_row, samples)] if samples else []
-    elif args.output == "json":
-        lines = [json.dumps([units_record(s) for s in samples], indent=2)]
-    else:
-        lines = [json.dumps(units_record(s)) for s in samples]
-    sys.stdout.write("".join(f"{line}\n" for line in lines))
-    if not samples and args.output != "chart":
+        sys.stdout.write("".join(f"{line}\n" for line in out.chart(samples, width=args.width)))
+        return EXIT_OK
+    listing = out.Listing(args.output, out.UNITS_HEADER)
+    for sample in samples:
+        listing.add(out.units_row(sample), out.units_record(sample))
+    listing.close()
+    if not samples:
         why = "a version publishes its units while hosted, if trained and started after August 2022"
         print(f"{name}: no datapoints in that time ({why})", file=sys.stderr, flush=True)
     return EXIT_OK
@@ -151,7 +112,7 @@ async def _start_only(opened: CustomLabelsClient, args: argparse.Namespace, name
 
 
 async def _wait(
-    opened: CustomLabelsClient, args: argparse.Namespace, *, starting: bool, progress: Progress
+    opened: CustomLabelsClient, args: argparse.Namespace, *, starting: bool, progress: out.Progress
 ) -> ProjectVersionDescription:
     """start_and_wait or stop_and_wait; an early end leaves a note on the bill and the command that stops it."""
     project, name, arn = await resolve(opened, args, need_project=True)
@@ -175,9 +136,9 @@ async def _wait(
         return await opened.stop_and_wait(project, name, **waiting)
     except (WaitTimeoutError, asyncio.CancelledError) as exc:
         last = exc.description if isinstance(exc, WaitTimeoutError) else progress.last
-        note = billing_note(starting=starting, last=None if last is None else last.status, name=name)
+        note = out.billing_note(starting=starting, last=None if last is None else last.status, name=name)
         if note is not None:
-            command = stop_command(args, region=opened.raw.meta.region_name, arn=arn, project=project)
+            command = out.stop_command(args, region=opened.raw.meta.region_name, arn=arn, project=project)
             args.notes.append(f"{note} To stop it:\n  {command}")
         raise
 
@@ -199,7 +160,7 @@ async def start_or_stop(args: argparse.Namespace) -> int:
             )
             print(f"{name}: {status}", flush=True)
             return EXIT_OK
-        progress = Progress(sys.stderr, live=sys.stderr.isatty())
+        progress = out.Progress(sys.stderr, live=sys.stderr.isatty())
         ticker = asyncio.create_task(progress.tick())
         try:
             final = await _wait(opened, args, starting=starting, progress=progress)
@@ -207,7 +168,7 @@ async def start_or_stop(args: argparse.Namespace) -> int:
             ticker.cancel()
             await asyncio.gather(ticker, return_exceptions=True)
             progress.finish()
-        print(version_row(final), flush=True)
+        print(out.version_row(final), flush=True)
     return EXIT_OK
 
 
@@ -226,23 +187,19 @@ def _confirm(question: str) -> bool:
 
 async def hosted(args: argparse.Namespace) -> int:
     """``hosted``: a row (or a JSON object) per hosted version, the sum on stderr; then --stop-all."""
-    out, price = sys.stdout, args.price_per_unit_hour
+    price = args.price_per_unit_hour
+    printed = out.Listing(args.output, out.hosted_header(price))
     if args.stop_all and not args.yes and not sys.stdin.isatty():
         _confirm("")  # refused at once, before any request: nobody can answer
-    rows: list[HostedRow] = []
+    rows: list[out.HostedRow] = []
     async with client(args) as opened:
         async with opened.hosted_versions(concurrency=args.concurrency) as listing:
             async for version in listing:
-                row = HostedRow(project=listing.project_of(version), description=version, price=price)
-                if args.output == "table":
-                    out.write((hosted_header(price) + "\n" if not rows else "") + row.line() + "\n")
-                elif args.output == "jsonl":
-                    out.write(_json(row.record()) + "\n")
-                out.flush()
+                row = out.HostedRow(project=listing.project_of(version), description=version, price=price)
+                printed.add(row.line(), row.record())
                 rows.append(row)
-        if args.output == "json":
-            out.write(json.dumps([row.record() for row in rows], indent=2, sort_keys=True) + "\n")
-        summary = hosted_summary(rows, price=price, region=opened.raw.meta.region_name)
+        printed.close()
+        summary = out.hosted_summary(rows, price=price, region=opened.raw.meta.region_name)
         print(summary, file=sys.stderr, flush=True)
         if not args.stop_all or not rows:
             return EXIT_OK
@@ -250,17 +207,17 @@ async def hosted(args: argparse.Namespace) -> int:
             "Stop this hosted version?" if len(rows) == 1 else f"Stop these {len(rows)} hosted versions?"
         )
         if not args.yes and not _confirm(question):
-            fail("nothing was stopped")
+            out.fail("nothing was stopped")
             return EXIT_FAILED
         return await _stop_all(opened, args, rows)
 
 
-async def _stop_all(opened: CustomLabelsClient, args: argparse.Namespace, rows: list[HostedRow]) -> int:
+async def _stop_all(opened: CustomLabelsClient, args: argparse.Namespace, rows: list[out.HostedRow]) -> int:
     """Stop every version in ``rows`` at once, and wait until none is hosted: a line for each as it stops."""
     delays = backoff(args)
     failed = 0
 
-    async def stop(row: HostedRow) -> None:
+    async def stop(row: out.HostedRow) -> None:
         nonlocal failed
         version = row.description.version_name or "?"
         try:
@@ -274,7 +231,7 @@ async def _stop_all(opened: CustomLabelsClient, args: argparse.Namespace, rows: 
 
     await asyncio.gather(*(stop(row) for row in rows))
     if failed:
-        fail(f"{failed} of {len(rows)} versions were not stopped: they may still bill")
+        out.fail(f"{failed} of {len(rows)} versions were not stopped: they may still bill")
         return EXIT_FAILED
     return EXIT_OK
 
@@ -343,7 +300,7 @@ async def calibrate_command(args: argparse.Namespace) -> int:
     """``calibrate``: the load, its figure, and with a traffic the units to start with."""
     _check_traffic(args)
     images = _read_images(args.images)
-    line = LiveLine(sys.stderr, live=sys.stderr.isatty())
+    line = out.LiveLine(sys.stderr, live=sys.stderr.isatty())
 
     def step(step: CalibrationStep) -> None:
         line.draw(
@@ -357,9 +314,9 @@ async def calibrate_command(args: argparse.Namespace) -> int:
         finally:
             line.finish()
     for note in _warnings(calibration):
-        fail(note)
+        out.fail(note)
     if calibration.tps_per_unit <= 0:
-        fail("no request was served: there is nothing to size from")
+        out.fail("no request was served: there is nothing to size from")
         return EXIT_FAILED
     sizing = None
     if args.base_tps is not None and args.peak_tps is not None:
@@ -370,7 +327,7 @@ async def calibrate_command(args: argparse.Namespace) -> int:
             price_per_unit_hour=args.price_per_unit_hour,
         )
     if args.output == "json":
-        sys.stdout.write(json.dumps(calibration_record(calibration, sizing), indent=2) + "\n")
+        sys.stdout.write(json.dumps(out.calibration_record(calibration, sizing), indent=2) + "\n")
     else:
-        sys.stdout.write("".join(f"{line}\n" for line in calibration_table(calibration, sizing)))
+        sys.stdout.write("".join(f"{line}\n" for line in out.calibration_table(calibration, sizing)))
     return EXIT_OK

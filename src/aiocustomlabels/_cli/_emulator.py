@@ -36,21 +36,6 @@ from ..types import OutputConfig
 from ._options import EXIT_OK, CommandError
 from ._output import TABLE_HEADER, version_row
 
-__all__ = [
-    "DAY",
-    "DAY_DEMAND",
-    "DEMO_VERSIONS",
-    "DayProject",
-    "DemoProject",
-    "Emulated",
-    "demo",
-    "emulated",
-    "run_main_job",
-    "seed_day",
-    "seed_demo",
-    "serve",
-]
-
 S = ProjectVersionStatus
 
 #: The demo versions, oldest first: (name, status, min units, max units).

@@ -19,36 +19,15 @@ from typing import Any, TypeVar
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 
-from .. import Backoff, CustomLabelsClient, InferenceUnits, ProjectArn, ProjectVersionArn
-from .._rules import (
-    MAX_CONCURRENCY,
-    MAX_INFERENCE_UNITS,
-    MAX_PAGE_SIZE,
-    MIN_INFERENCE_UNITS,
-    is_name,
-    is_page_size,
-    is_period,
-    is_seconds,
-    is_units,
+from .. import (
+    Backoff,
+    CustomLabelsClient,
+    InferenceUnits,
+    ProjectArn,
+    ProjectVersionArn,
+    _rules,
 )
 from ..types import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY
-
-__all__ = [
-    "EXIT_FAILED",
-    "EXIT_INTERRUPTED",
-    "EXIT_OK",
-    "EXIT_TIMEOUT",
-    "EXIT_USAGE",
-    "PROJECT_ARN_FORM",
-    "CommandError",
-    "UsageError",
-    "aws_options",
-    "backoff",
-    "check_version",
-    "client",
-    "resolve",
-    "units",
-]
 
 T = TypeVar("T")
 
@@ -100,8 +79,8 @@ def _whole(
 def _number(what: str, *, above_zero: bool = False) -> Callable[[str], float]:
     """Finite seconds, a price, a rate: 0 or more, or above 0 (``is_seconds``: no NaN, no infinity)."""
     if above_zero:
-        return _typed(f"{what} above 0", float, lambda v: is_seconds(v) and v > 0)
-    return _typed(f"{what}, 0 or more", float, lambda v: is_seconds(v) and v >= 0)
+        return _typed(f"{what} above 0", float, lambda v: _rules.is_seconds(v) and v > 0)
+    return _typed(f"{what}, 0 or more", float, lambda v: _rules.is_seconds(v) and v >= 0)
 
 
 def _seconds_in(text: str) -> float:
@@ -109,21 +88,25 @@ def _seconds_in(text: str) -> float:
     return float(text[:-1]) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[text[-1]]
 
 
-_UNITS = _whole("a number of inference units", MIN_INFERENCE_UNITS, MAX_INFERENCE_UNITS, is_units)
+_UNITS = _whole(
+    "a number of inference units", _rules.MIN_INFERENCE_UNITS, _rules.MAX_INFERENCE_UNITS, _rules.is_units
+)
 _SECONDS = _number("a number of seconds")
 _DELAY = _number("a number of seconds", above_zero=True)
 _PRICE = _number("a price per inference-unit hour")
 _PROJECT = _typed(f"a project ARN, {PROJECT_ARN_FORM}", ProjectArn)
 _VERSION_ARN = _typed(f"a version ARN, {VERSION_ARN_FORM}", ProjectVersionArn)
-_NAME_OR_ARN = _typed(f"a version name ({NAME_FORM}) or a version ARN", str, is_name)
-_NAME = _typed(f"a version name, {NAME_FORM}", str, is_name)
+_NAME_OR_ARN = _typed(f"a version name ({NAME_FORM}) or a version ARN", str, _rules.is_name)
+_NAME = _typed(f"a version name, {NAME_FORM}", str, _rules.is_name)
 _DURATION = _typed("a time such as 90s, 30m, 3h or 2d", _seconds_in, lambda v: 0 < v < float("inf"))
 _INSTANT = _typed(
     "an ISO 8601 time with its offset, such as 2026-11-27T09:00Z",
     datetime.fromisoformat,
     lambda v: v.tzinfo is not None,
 )
-_PERIOD = _typed("seconds a sample averages, 60 or a multiple of 60 (or 1, 5, 10, 20, 30)", int, is_period)
+_PERIOD = _typed(
+    "seconds a sample averages, 60 or a multiple of 60 (or 1, 5, 10, 20, 30)", int, _rules.is_period
+)
 
 
 def _version(text: str) -> str:
@@ -171,6 +154,11 @@ def _delays(group: Any, *, wait: str | None = None) -> None:
         )
 
 
+def _price(group: Any, at: str) -> None:
+    text = f"your region's price of an inference-unit hour: adds the hourly cost at {at}"
+    group.add_argument("--price-per-unit-hour", type=_PRICE, metavar="PRICE", help=text)
+
+
 def _version_and_project(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "version", metavar="VERSION", type=_version, help="the model version: its ARN, or its name"
@@ -205,8 +193,8 @@ def versions_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--page-size",
-        type=_whole("versions per request", 1, MAX_PAGE_SIZE, is_page_size),
-        default=MAX_PAGE_SIZE,
+        type=_whole("versions per request", 1, _rules.MAX_PAGE_SIZE, _rules.is_page_size),
+        default=_rules.MAX_PAGE_SIZE,
         metavar="N",
         help="versions per request, 1 to 100",
     )
@@ -221,23 +209,19 @@ def versions_arguments(parser: argparse.ArgumentParser) -> None:
 def start_arguments(parser: argparse.ArgumentParser) -> None:
     """``start``'s arguments: the version, its units, --reconfigure and the wait's."""
     _version_and_project(parser)
-    parser.add_argument(
-        "--min-inference-units",
-        "--min-units",
-        dest="min_units",
-        type=_UNITS,
-        required=True,
-        metavar="N",
-        help="MinInferenceUnits: the units it starts with",
-    )
-    parser.add_argument(
-        "--max-inference-units",
-        "--max-units",
-        dest="max_units",
-        type=_UNITS,
-        metavar="N",
-        help="MaxInferenceUnits: auto-scale up to this many (default: no auto-scaling)",
-    )
+    for bound, meaning in (
+        ("min", "MinInferenceUnits: the units it starts with"),
+        ("max", "MaxInferenceUnits: auto-scale up to this many (default: no auto-scaling)"),
+    ):
+        parser.add_argument(
+            f"--{bound}-inference-units",
+            f"--{bound}-units",
+            dest=f"{bound}_units",
+            type=_UNITS,
+            required=bound == "min",
+            metavar="N",
+            help=meaning,
+        )
     parser.add_argument(
         "--reconfigure",
         action="store_true",
@@ -256,16 +240,10 @@ def stop_arguments(parser: argparse.ArgumentParser) -> None:
 def hosted_arguments(parser: argparse.ArgumentParser) -> None:
     """``hosted``'s arguments: output, price, concurrency and --stop-all's."""
     _output(parser)
-    parser.add_argument(
-        "--price-per-unit-hour",
-        type=_PRICE,
-        metavar="PRICE",
-        help="your region's price of an inference-unit hour: adds the hourly cost at min and at max "
-        "units (no price is built in: prices differ by region and change)",
-    )
+    _price(parser, "min and at max units (no price is built in: prices differ by region and change)")
     parser.add_argument(
         "--concurrency",
-        type=_whole("projects listed at once", 1, MAX_CONCURRENCY),
+        type=_whole("projects listed at once", 1, _rules.MAX_CONCURRENCY),
         default=4,
         metavar="N",
         help="projects listed at once (default 4)",
@@ -329,12 +307,7 @@ def calibrate_arguments(parser: argparse.ArgumentParser) -> None:
         "--base-tps", type=tps, metavar="N", help="the traffic you always have: MinInferenceUnits"
     )
     group.add_argument("--peak-tps", type=tps, metavar="N", help="your busiest traffic: MaxInferenceUnits")
-    group.add_argument(
-        "--price-per-unit-hour",
-        type=_PRICE,
-        metavar="PRICE",
-        help="your region's price of an inference-unit hour: adds the hourly cost at base and at peak",
-    )
+    _price(group, "base and at peak")
     parser.add_argument(
         "--output", choices=["table", "json"], default="table", help="table (default) or one JSON object"
     )

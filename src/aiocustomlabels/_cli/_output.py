@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import math
 import shlex
 import sys
@@ -24,32 +25,38 @@ from .. import ProjectVersionStatus as S
 from .._rules import DESIRED_METRIC, IN_SERVICE_METRIC, MAX_METRIC, MIN_METRIC
 from ..types import Calibration, InferenceUnitsSample, Recommendation
 
-__all__ = [
-    "IN_SERVICE_HEADER",
-    "LEGEND",
-    "TABLE_HEADER",
-    "UNITS_HEADER",
-    "HostedRow",
-    "LiveLine",
-    "Progress",
-    "billing_note",
-    "calibration_record",
-    "calibration_table",
-    "chart",
-    "fail",
-    "hosted_header",
-    "hosted_summary",
-    "in_service_text",
-    "stop_command",
-    "units_record",
-    "units_row",
-    "version_row",
-]
-
 
 def fail(message: str) -> None:
     """Print one line on stderr, after the program's name, as every failure and note is printed."""
     print(f"aiocustomlabels: {message}", file=sys.stderr, flush=True)
+
+
+class Listing:
+    """Records on stdout as they come: table rows under a header, one JSON array, or a JSON object a line."""
+
+    def __init__(self, output: str, header: str) -> None:
+        self.output = output
+        self.header = header
+        self.count = 0
+
+    def add(self, row: str, record: dict[str, object]) -> None:
+        """Print one record: its row in a table, its JSON object otherwise."""
+        if self.output == "table":
+            text = f"{row}\n" if self.count else f"{self.header}\n{row}\n"
+        elif self.output == "json":
+            text = f"{',' if self.count else '['}\n  {json.dumps(record, sort_keys=True)}"
+        else:
+            text = json.dumps(record, sort_keys=True) + "\n"
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        self.count += 1
+
+    def close(self, *, header: bool = False) -> None:
+        """End the JSON array; with ``header``, a table without rows still has its header."""
+        if self.output == "json":
+            sys.stdout.write("\n]\n" if self.count else "[]\n")
+        elif header and self.output == "table" and not self.count:
+            sys.stdout.write(self.header + "\n")
 
 
 # -- the tables --------------------------------------------------------------------------------
