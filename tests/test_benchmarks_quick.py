@@ -4,44 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
-from types import FrameType
 from typing import Any
 
 from aiobotocore.session import get_session
-from botocore.parsers import create_parser
 
-from aiocustomlabels import ProjectArn, ProjectVersionArn, ProjectVersionStatus, converter
+from aiocustomlabels import ProjectArn, ProjectVersionArn, ProjectVersionStatus
 from aiocustomlabels.testing import FakeCustomLabels, LoopClock, ScaledClock, in_process
-from aiocustomlabels.types import DescribeProjectVersionsResponse
 from benchmarks import _server as bench_server
 from benchmarks import bench_polling
 from benchmarks._page import wire_page
 from benchmarks.bench_listing import our_loop, paginator_loop
 from tests._harness import project_with, run_fast
 from tests._strategies import shape
-
-
-def test_structuring_a_page_is_one_python_call() -> None:
-    """Structuring a page of 100 full descriptions calls generated code once: nested objects are inlined."""
-    parsed = create_parser("json").parse(
-        {"body": wire_page(100), "headers": {}, "status_code": 200}, shape("DescribeProjectVersionsResponse")
-    )
-    parsed.pop("ResponseMetadata", None)
-    converter.structure(parsed, DescribeProjectVersionsResponse)  # hooks are generated on first use
-    calls: list[str] = []
-
-    def profile(frame: FrameType, event: str, arg: Any) -> None:
-        if event == "call" and frame.f_code.co_filename.startswith("<aiocustomlabels generated"):
-            calls.append(frame.f_code.co_name)
-
-    sys.setprofile(profile)
-    try:
-        page = converter.structure(parsed, DescribeProjectVersionsResponse)
-    finally:
-        sys.setprofile(None)
-    assert len(page.project_version_descriptions) == 100
-    assert calls == ["structure_DescribeProjectVersionsResponse"]
 
 
 def _listing_calls(

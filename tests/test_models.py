@@ -24,11 +24,6 @@ def test_models_are_keyword_only() -> None:
         S3Object("b")  # type: ignore[call-arg]
 
 
-def test_models_are_slotted() -> None:
-    """Instances have no __dict__: pages of thousands stay small."""
-    assert not hasattr(ProjectVersionDescription(), "__dict__")
-
-
 def test_list_members_default_to_empty_tuple() -> None:
     """A list member reads as an empty tuple when nothing was sent."""
     assert TrainingData().assets == ()
