@@ -108,7 +108,8 @@ def ask(
         async with loopback_client(emulator.endpoint_url) as client:
             try:
                 if paged:
-                    return [dict(page) async for page in client.get_paginator(method).paginate(**params)]
+                    paginator = client.get_paginator("describe_project_versions")  # the one paged method
+                    return [dict(page) async for page in paginator.paginate(**params)]
                 return [dict(await getattr(client, method)(**params))]
             except ClientError as error:
                 return str(error.response["Error"]["Code"])
@@ -192,7 +193,7 @@ def test_clients_report_the_same_error(
     """Every client reports ResourceNotFound for an unknown project, ResourceInUse for a RUNNING start."""
     unknown = demo.project_arn.rsplit("/", 1)[0] + "/1"
     running = demo.versions[RUNNING_VERSION]
-    method, params, cli = {
+    cases: dict[str, tuple[str, dict[str, Any], str]] = {
         "unknown-project": (
             "describe_project_versions",
             {"ProjectArn": unknown},
@@ -203,8 +204,8 @@ def test_clients_report_the_same_error(
             {"ProjectVersionArn": running, "MinInferenceUnits": 1},
             f"start-project-version --project-version-arn {running} --min-inference-units 1",
         ),
-    }[case]
-    assert ask(kind, emulator, tmp_path, method, params, cli) == code
+    }
+    assert ask(kind, emulator, tmp_path, *cases[case]) == code
     assert len(fake.requests_for(operation)) == 1
 
 
