@@ -87,24 +87,42 @@ def cli_error_code(result: subprocess.CompletedProcess[str]) -> str:
 # -- what each client sees ---------------------------------------------------------------
 
 
-def listing(kind: str, emulator: ThreadedEmulator, tmp_path: Path, project: str) -> list[tuple[str, str]]:
-    """(version ARN, Status) of every version of ``project``, as client ``kind`` lists them."""
-    descriptions: list[dict[str, Any]]
+def ask(
+    kind: str, emulator: ThreadedEmulator, tmp_path: Path, method: str, params: dict[str, Any], cli: str
+) -> list[dict[str, Any]] | str:
+    """Client ``kind``'s pages for ``method(**params)`` (``cli`` for the AWS CLI), or the error code it reports."""
+    if kind == "aws-cli":
+        result = aws(emulator, tmp_path, *cli.split(), check=False)
+        return [json.loads(result.stdout)] if result.returncode == 0 else cli_error_code(result)
+    paged = "PaginationConfig" in params
     if kind == "boto3":
         with boto3_client(emulator.endpoint_url) as client:
-            descriptions = client.describe_project_versions(ProjectArn=project)["ProjectVersionDescriptions"]
-    elif kind == "aws-cli":
-        result = aws(emulator, tmp_path, "describe-project-versions", "--project-arn", project)
-        descriptions = json.loads(result.stdout)["ProjectVersionDescriptions"]
-    else:
+            try:
+                if paged:
+                    return list(client.get_paginator(method).paginate(**params))
+                return [getattr(client, method)(**params)]
+            except ClientError as error:
+                return str(error.response["Error"]["Code"])
 
-        async def main() -> list[dict[str, Any]]:
-            async with loopback_client(emulator.endpoint_url) as client:
-                response = await client.describe_project_versions(ProjectArn=project)
-                return [dict(d) for d in response["ProjectVersionDescriptions"]]
+    async def main() -> list[dict[str, Any]] | str:
+        async with loopback_client(emulator.endpoint_url) as client:
+            try:
+                if paged:
+                    paginator = client.get_paginator("describe_project_versions")  # the one paged method
+                    return [dict(page) async for page in paginator.paginate(**params)]
+                return [dict(await getattr(client, method)(**params))]
+            except ClientError as error:
+                return str(error.response["Error"]["Code"])
 
-        descriptions = asyncio.run(main())
-    return [(d["ProjectVersionArn"], d["Status"]) for d in descriptions]
+    return asyncio.run(main())
+
+
+def described(pages: list[dict[str, Any]] | str) -> list[tuple[str, str]]:
+    """(version ARN, Status) of every description in ``pages``."""
+    assert not isinstance(pages, str), pages
+    return [
+        (d["ProjectVersionArn"], d["Status"]) for page in pages for d in page["ProjectVersionDescriptions"]
+    ]
 
 
 def expected_listing(fake: FakeCustomLabels, demo: DemoProject) -> list[tuple[str, str]]:
@@ -119,32 +137,12 @@ def test_client_sees_every_version_and_status(
 ) -> None:
     """Each client lists the demo versions newest first with the statuses the fake holds, a start's too, in one request."""
     fake.call(START, {"ProjectVersionArn": demo.versions[demo.ready_version], "MinInferenceUnits": 1})
-    seen = listing(kind, emulator, tmp_path, demo.project_arn)
+    project = demo.project_arn
+    cli = f"describe-project-versions --project-arn {project}"
+    seen = described(ask(kind, emulator, tmp_path, "describe_project_versions", {"ProjectArn": project}, cli))
     assert seen == expected_listing(fake, demo)
     assert (demo.versions[demo.ready_version], "STARTING") in seen
-    assert [r.params for r in fake.requests_for(DESCRIBE)] == [{"ProjectArn": demo.project_arn}]
-
-
-def paged_listing(kind: str, emulator: ThreadedEmulator, tmp_path: Path, project: str) -> list[str]:
-    """The version ARNs client ``kind`` lists in pages of two: its paginator's, or the CLI's --page-size."""
-    if kind == "aws-cli":
-        result = aws(
-            emulator, tmp_path, *f"describe-project-versions --project-arn {project} --page-size 2".split()
-        )
-        return [d["ProjectVersionArn"] for d in json.loads(result.stdout)["ProjectVersionDescriptions"]]
-    config: dict[str, Any] = {"ProjectArn": project, "PaginationConfig": {"PageSize": 2}}
-    if kind == "boto3":
-        with boto3_client(emulator.endpoint_url) as client:
-            pages = list(client.get_paginator("describe_project_versions").paginate(**config))
-    else:
-
-        async def main() -> list[Any]:
-            async with loopback_client(emulator.endpoint_url) as client:
-                paginator = client.get_paginator("describe_project_versions")
-                return [page async for page in paginator.paginate(**config)]
-
-        pages = asyncio.run(main())
-    return [d["ProjectVersionArn"] for page in pages for d in page["ProjectVersionDescriptions"]]
+    assert [r.params for r in fake.requests_for(DESCRIBE)] == [{"ProjectArn": project}]
 
 
 @pytest.mark.parametrize("kind", CLIENTS)
@@ -152,9 +150,10 @@ def test_pages_of_two(
     kind: str, emulator: ThreadedEmulator, fake: FakeCustomLabels, demo: DemoProject, tmp_path: Path
 ) -> None:
     """boto3's and aiobotocore's paginators and the CLI's --page-size 2 walk three pages to every version, newest first."""
-    assert paged_listing(kind, emulator, tmp_path, demo.project_arn) == [
-        arn for arn, _ in expected_listing(fake, demo)
-    ]
+    params = {"ProjectArn": demo.project_arn, "PaginationConfig": {"PageSize": 2}}
+    cli = f"describe-project-versions --project-arn {demo.project_arn} --page-size 2"
+    pages = ask(kind, emulator, tmp_path, "describe_project_versions", params, cli)
+    assert described(pages) == expected_listing(fake, demo)
     requests = fake.requests_for(DESCRIBE)
     assert [(r.params["MaxResults"], "NextToken" in r.params) for r in requests] == [
         (2, False),
@@ -169,43 +168,8 @@ def test_cli_first_page_carries_the_token(
     """The CLI's first page of two (--no-paginate) is the SDKs' first page, with a NextToken."""
     args = f"describe-project-versions --project-arn {demo.project_arn} --max-results 2 --no-paginate"
     page = json.loads(aws(emulator, tmp_path, *args.split()).stdout)
-    assert [d["ProjectVersionArn"] for d in page["ProjectVersionDescriptions"]] == [
-        arn for arn, _ in expected_listing(fake, demo)[:2]
-    ]
+    assert described([page]) == expected_listing(fake, demo)[:2]
     assert page["NextToken"]
-
-
-def error_code(kind: str, case: str, emulator: ThreadedEmulator, tmp_path: Path, demo: DemoProject) -> str:
-    """The error code client ``kind`` reports for ``case``."""
-    unknown = demo.project_arn.rsplit("/", 1)[0] + "/1"
-    running = demo.versions[RUNNING_VERSION]
-    cases: dict[str, tuple[str, dict[str, Any], str]] = {
-        "unknown-project": (
-            "describe_project_versions",
-            {"ProjectArn": unknown},
-            f"describe-project-versions --project-arn {unknown}",
-        ),
-        "start-running": (
-            "start_project_version",
-            {"ProjectVersionArn": running, "MinInferenceUnits": 1},
-            f"start-project-version --project-version-arn {running} --min-inference-units 1",
-        ),
-    }
-    operation, params, cli = cases[case]
-    if kind == "aws-cli":
-        return cli_error_code(aws(emulator, tmp_path, *cli.split(), check=False))
-    if kind == "boto3":
-        with boto3_client(emulator.endpoint_url) as client, pytest.raises(ClientError) as caught:
-            getattr(client, operation)(**params)
-        return str(caught.value.response["Error"]["Code"])
-
-    async def main() -> str:
-        async with loopback_client(emulator.endpoint_url) as client:
-            with pytest.raises(ClientError) as caught:
-                await getattr(client, operation)(**params)
-            return str(caught.value.response["Error"]["Code"])
-
-    return asyncio.run(main())
 
 
 @pytest.mark.parametrize(
@@ -227,7 +191,21 @@ def test_clients_report_the_same_error(
     tmp_path: Path,
 ) -> None:
     """Every client reports ResourceNotFound for an unknown project, ResourceInUse for a RUNNING start."""
-    assert error_code(kind, case, emulator, tmp_path, demo) == code
+    unknown = demo.project_arn.rsplit("/", 1)[0] + "/1"
+    running = demo.versions[RUNNING_VERSION]
+    cases: dict[str, tuple[str, dict[str, Any], str]] = {
+        "unknown-project": (
+            "describe_project_versions",
+            {"ProjectArn": unknown},
+            f"describe-project-versions --project-arn {unknown}",
+        ),
+        "start-running": (
+            "start_project_version",
+            {"ProjectVersionArn": running, "MinInferenceUnits": 1},
+            f"start-project-version --project-version-arn {running} --min-inference-units 1",
+        ),
+    }
+    assert ask(kind, emulator, tmp_path, *cases[case]) == code
     assert len(fake.requests_for(operation)) == 1
 
 
