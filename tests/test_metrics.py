@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
+from aiobotocore.config import AioConfig
 from aiobotocore.session import get_session
 
 from aiocustomlabels import (
@@ -14,6 +16,7 @@ from aiocustomlabels import (
     ClientClosedError,
     ConfigurationError,
     CustomLabelsClient,
+    CustomLabelsError,
     InvalidRequestError,
     MalformedResponseError,
     ThrottlingError,
@@ -25,6 +28,8 @@ from tests._cloudwatch_support import DEMAND, END_MINUTE, EXPECTED, MINUTE, STOP
 from tests._harness import NO_RETRIES, client_for, run
 
 GET = "GetMetricData"
+T = TypeVar("T")
+PROJECT = "arn:aws:rekognition:us-east-1:111122223333:project/shelf/1700000000000"
 
 
 def curve_fake() -> tuple[FakeCustomLabels, Any]:
@@ -58,16 +63,31 @@ def rows(samples: list[InferenceUnitsSample]) -> list[tuple[float | None, ...]]:
     return [(s.in_service, s.desired, s.min_inference_units, s.max_inference_units) for s in samples]
 
 
+def with_client(
+    fake: FakeCustomLabels,
+    work: Callable[[CustomLabelsClient], Awaitable[T]],
+    *,
+    curve: str | None = None,
+    config: AioConfig | None = None,
+) -> T:
+    """``work(client)`` on a client of ``fake``, after the curve played on version ``curve`` if given."""
+
+    async def main() -> T:
+        async with client_for(fake, config=config) as client:
+            if curve is not None:
+                await play_the_curve(fake, curve)
+            return await work(client)
+
+    return run(main)
+
+
 def the_whole_curve() -> tuple[FakeCustomLabels, list[InferenceUnitsSample]]:
     """The curve played, then read back whole through the library: the fake and the samples."""
     fake, (project, version) = curve_fake()
-
-    async def main() -> list[InferenceUnitsSample]:
-        async with client_for(fake) as client:
-            await play_the_curve(fake, version)
-            return await client.inference_units(project, "v1", start=at(-5), end=at(END_MINUTE + 5))
-
-    return fake, run(main)
+    end = at(END_MINUTE + 5)
+    return fake, with_client(
+        fake, lambda c: c.inference_units(project, "v1", start=at(-5), end=end), curve=version
+    )
 
 
 def test_the_samples_follow_the_scaling_rule_minute_by_minute() -> None:
@@ -75,20 +95,15 @@ def test_the_samples_follow_the_scaling_rule_minute_by_minute() -> None:
     _, samples = the_whole_curve()
     assert [s.timestamp for s in samples] == [at(m) for m in range(len(EXPECTED))]
     assert all(s.timestamp.tzinfo is UTC for s in samples)
-    expected = [tuple(None if v is None else float(v) for v in row) for row in EXPECTED]
-    assert rows(samples) == expected
+    assert rows(samples) == [tuple(None if v is None else float(v) for v in row) for row in EXPECTED]
 
 
 def test_one_request_asks_for_the_four_metrics() -> None:
     """One GetMetricData asks for the four metrics of the version, Average, per period, oldest first."""
     fake, (project, version) = curve_fake()
-
-    async def main() -> None:
-        async with client_for(fake) as client:
-            await play_the_curve(fake, version)
-            await client.inference_units(project, "v1", start=at(0), end=at(30), period=300)
-
-    run(main)
+    with_client(
+        fake, lambda c: c.inference_units(project, "v1", start=at(0), end=at(30), period=300), curve=version
+    )
     (request,) = fake.requests_for(GET)
     queries = request.params["MetricDataQueries"]
     assert sorted(q["MetricStat"]["Metric"]["MetricName"] for q in queries) == sorted(
@@ -101,10 +116,8 @@ def test_one_request_asks_for_the_four_metrics() -> None:
             "Average",
             "AWS/Rekognition",
         )
-        assert {d["Name"]: d["Value"] for d in stat["Metric"]["Dimensions"]} == {
-            "ProjectName": "shelf",
-            "VersionName": "v1",
-        }
+        dimensions = {d["Name"]: d["Value"] for d in stat["Metric"]["Dimensions"]}
+        assert dimensions == {"ProjectName": "shelf", "VersionName": "v1"}
     assert request.params["ScanBy"] == "TimestampAscending"
     assert (request.params["StartTime"], request.params["EndTime"]) == (at(0).timestamp(), at(30).timestamp())
 
@@ -112,13 +125,9 @@ def test_one_request_asks_for_the_four_metrics() -> None:
 def test_periods_average_the_minutes() -> None:
     """With a period of 5 minutes, each sample is the average of its five minutes."""
     fake, (project, version) = curve_fake()
-
-    async def main() -> list[InferenceUnitsSample]:
-        async with client_for(fake) as client:
-            await play_the_curve(fake, version)
-            return await client.inference_units(project, "v1", start=at(20), end=at(30), period=300)
-
-    first, second = run(main)
+    first, second = with_client(
+        fake, lambda c: c.inference_units(project, "v1", start=at(20), end=at(30), period=300), curve=version
+    )
     assert (first.timestamp, first.in_service, first.desired) == (at(20), 1.0, 4.0)
     assert (second.timestamp, second.in_service, second.desired) == (at(25), 4.0, 4.0)
 
@@ -137,15 +146,14 @@ def test_gaps_stay_gaps() -> None:
     """Minutes in which the version published nothing are absent, not filled."""
     fake, (project, version) = curve_fake()
 
-    async def main() -> list[InferenceUnitsSample]:
-        async with client_for(fake) as client:
-            await play_the_curve(fake, version)
-            await asyncio.sleep(30 * MINUTE)
-            fake.call("StartProjectVersion", {"ProjectVersionArn": version, "MinInferenceUnits": 2})
-            await asyncio.sleep(20 * MINUTE)
-            return await client.inference_units(project, "v1", start=at(0), end=at(120))
+    async def restart_later(client: CustomLabelsClient) -> list[InferenceUnitsSample]:
+        await asyncio.sleep(30 * MINUTE)
+        fake.call("StartProjectVersion", {"ProjectVersionArn": version, "MinInferenceUnits": 2})
+        await asyncio.sleep(20 * MINUTE)
+        return await client.inference_units(project, "v1", start=at(0), end=at(120))
 
-    minutes = [round((s.timestamp - at(0)).total_seconds() / MINUTE) for s in run(main)]
+    samples = with_client(fake, restart_later, curve=version)
+    minutes = [round((s.timestamp - at(0)).total_seconds() / MINUTE) for s in samples]
     assert minutes == [*range(61), *range(100, 120)]
 
 
@@ -155,17 +163,16 @@ def test_units_in_service_is_the_latest_minute() -> None:
     project = fake.add_project("shelf")
     version = fake.add_version(project, "v1")
 
-    async def main() -> tuple[InferenceUnitsSample | None, InferenceUnitsSample | None]:
-        async with client_for(fake) as client:
-            await client.start_and_wait(project, "v1", min_inference_units=1, max_inference_units=4)
-            fake.set_demand(version, 2.5)
-            await asyncio.sleep(20 * MINUTE)
-            running = await client.units_in_service(project, "v1")
-            await client.stop_and_wait(project, "v1")
-            await asyncio.sleep(10 * MINUTE)
-            return running, await client.units_in_service(project, "v1")
+    async def main(client: CustomLabelsClient) -> tuple[InferenceUnitsSample | None, ...]:
+        await client.start_and_wait(project, "v1", min_inference_units=1, max_inference_units=4)
+        fake.set_demand(version, 2.5)
+        await asyncio.sleep(20 * MINUTE)
+        running = await client.units_in_service(project, "v1")
+        await client.stop_and_wait(project, "v1")
+        await asyncio.sleep(10 * MINUTE)
+        return running, await client.units_in_service(project, "v1")
 
-    running, stopped = run(main)
+    running, stopped = with_client(fake, main)
     assert running is not None
     assert (running.in_service, running.desired, running.max_inference_units) == (3.0, 3.0, 4.0)
     assert stopped is None
@@ -173,15 +180,8 @@ def test_units_in_service_is_the_latest_minute() -> None:
 
 def test_units_in_service_of_a_version_never_started_is_none() -> None:
     """A version that published nothing (never hosted) has no units in service: None."""
-    fake = FakeCustomLabels(clock=LoopClock())
-    project = fake.add_project("shelf")
-    fake.add_version(project, "v1")
-
-    async def main() -> InferenceUnitsSample | None:
-        async with client_for(fake) as client:
-            return await client.units_in_service(project, "v1")
-
-    assert run(main) is None
+    fake, (project, _) = curve_fake()
+    assert with_client(fake, lambda c: c.units_in_service(project, "v1")) is None
 
 
 @pytest.mark.parametrize(
@@ -202,13 +202,8 @@ def test_units_in_service_of_a_version_never_started_is_none() -> None:
 def test_bad_arguments_are_refused_before_any_request(kwargs: dict[str, Any]) -> None:
     """Start not before end, naive times, periods CloudWatch refuses: InvalidRequestError, nothing sent."""
     fake, (project, _) = curve_fake()
-
-    async def main() -> None:
-        async with client_for(fake) as client:
-            with pytest.raises(InvalidRequestError):
-                await client.inference_units(project, "v1", **kwargs)
-
-    run(main)
+    with pytest.raises(InvalidRequestError):
+        with_client(fake, lambda c: c.inference_units(project, "v1", **kwargs))
     assert fake.requests == ()
 
 
@@ -216,46 +211,33 @@ def test_bad_arguments_are_refused_before_any_request(kwargs: dict[str, Any]) ->
 def test_periods_cloudwatch_takes_are_sent(period: int) -> None:
     """1, 5, 10, 20, 30 and multiples of 60 are periods CloudWatch takes."""
     fake, (project, _) = curve_fake()
-
-    async def main() -> None:
-        async with client_for(fake) as client:
-            await client.inference_units(project, "v1", start=at(0), end=at(60), period=period)
-
-    run(main)
+    with_client(fake, lambda c: c.inference_units(project, "v1", start=at(0), end=at(60), period=period))
     assert len(fake.requests_for(GET)) == 1
 
 
 @pytest.mark.parametrize(
     ("code", "error"), [("AccessDenied", AccessDeniedError), ("Throttling", ThrottlingError)]
 )
-def test_cloudwatchs_errors_are_the_librarys(code: str, error: type[Exception]) -> None:
+def test_cloudwatchs_errors_are_the_librarys(code: str, error: type[CustomLabelsError]) -> None:
     """CloudWatch's codes raise the library's class of their meaning, with the code and the request id."""
     fake, (project, _) = curve_fake()
-    status = 403 if code == "AccessDenied" else 400
-    fake.faults.error(code, GET, times=None, status=status)
-
-    async def main() -> None:
-        async with client_for(fake, config=NO_RETRIES) as client:
-            with pytest.raises(error) as caught:
-                await client.inference_units(project, "v1", start=at(0), end=at(60))
-            assert caught.value.code == code  # type: ignore[attr-defined]
-            assert caught.value.request_id  # type: ignore[attr-defined]
-            assert caught.value.operation == GET  # type: ignore[attr-defined]
-
-    run(main)
+    fake.faults.error(code, GET, times=None, status=403 if code == "AccessDenied" else 400)
+    with pytest.raises(error) as caught:
+        with_client(
+            fake, lambda c: c.inference_units(project, "v1", start=at(0), end=at(60)), config=NO_RETRIES
+        )
+    assert (caught.value.code, caught.value.operation) == (code, GET)  # type: ignore[attr-defined]
+    assert caught.value.request_id  # type: ignore[attr-defined]
 
 
 def test_an_answer_that_is_not_get_metric_datas_is_malformed() -> None:
     """A 200 whose body is not GetMetricData's output (a proxy's page) is a MalformedResponseError, never no data."""
     fake, (project, _) = curve_fake()
     fake.faults.malformed(GET)
-
-    async def main() -> None:
-        async with client_for(fake, config=NO_RETRIES) as client:
-            with pytest.raises(MalformedResponseError, match="MetricDataResults"):
-                await client.inference_units(project, "v1", start=at(0), end=at(60))
-
-    run(main)
+    with pytest.raises(MalformedResponseError, match="MetricDataResults"):
+        with_client(
+            fake, lambda c: c.inference_units(project, "v1", start=at(0), end=at(60)), config=NO_RETRIES
+        )
 
 
 def test_a_client_without_cloudwatch_says_how_to_get_one() -> None:
@@ -268,10 +250,10 @@ def test_a_client_without_cloudwatch_says_how_to_get_one() -> None:
                 get_session().create_client("rekognition", region_name="us-east-1") as raw,
                 CustomLabelsClient(raw) as client,
             ):
-                with pytest.raises(ConfigurationError, match="cloudwatch="):
-                    await client.inference_units(project, "v1", start=at(0), end=at(60))
+                await client.inference_units(project, "v1", start=at(0), end=at(60))
 
-    run(main)
+    with pytest.raises(ConfigurationError, match="cloudwatch="):
+        run(main)
     assert fake.requests == ()
 
 
@@ -290,42 +272,31 @@ def test_a_cloudwatch_client_given_is_used_and_left_open() -> None:
                     await play_the_curve(fake, version)
                     assert len(await client.inference_units(project, "v1", start=at(0), end=at(60))) == 60
                 # Still open: the caller's to close.
+                stat = {"Metric": {"Namespace": "AWS/Rekognition", "MetricName": "MinInferenceUnits"}}
+                query = {"Id": "m", "MetricStat": {**stat, "Period": 60, "Stat": "Average"}}
                 answer = await cloudwatch.get_metric_data(
-                    MetricDataQueries=[
-                        {
-                            "Id": "m",
-                            "MetricStat": {
-                                "Metric": {"Namespace": "AWS/Rekognition", "MetricName": "MinInferenceUnits"},
-                                "Period": 60,
-                                "Stat": "Average",
-                            },
-                        }
-                    ],
-                    StartTime=at(0),
-                    EndTime=at(1),
+                    MetricDataQueries=[query], StartTime=at(0), EndTime=at(1)
                 )
                 assert answer["MetricDataResults"][0]["Id"] == "m"
 
     run(main)
 
 
-def test_create_opens_cloudwatch_on_first_use_and_closes_it() -> None:
-    """create() opens its CloudWatch client only when the metrics are first asked for, and closes it with itself."""
+def test_create_opens_cloudwatch_for_the_metrics_and_closes_it() -> None:
+    """create() makes its own CloudWatch client for the metrics; once closed, no metrics call is sent."""
     fake, (project, _) = curve_fake()
 
     async def main() -> None:
         with in_process(fake):
             client = await CustomLabelsClient.create(region_name="us-east-1")
-            before: Any = client._transport.cloudwatch
             await client.inference_units(project, "v1", start=at(0), end=at(60))
-            cloudwatch: Any = client._transport.cloudwatch
-            assert before is None
-            assert cloudwatch is not None
-            assert cloudwatch.meta.region_name == "us-east-1"
             await client.aclose()
-            assert cloudwatch._endpoint.http_session._sessions is None  # closed
+            with pytest.raises(ClientClosedError):
+                await client.inference_units(project, "v1", start=at(0), end=at(60))
 
     run(main)
+    (request,) = fake.requests_for(GET)
+    assert request.params["MetricDataQueries"]
 
 
 def test_closing_the_client_ends_a_metrics_call() -> None:
@@ -333,29 +304,14 @@ def test_closing_the_client_ends_a_metrics_call() -> None:
     fake, (project, _) = curve_fake()
     fake.faults.latency(600, GET)
 
-    async def main() -> None:
-        async with client_for(fake) as client:
-            call = asyncio.create_task(client.inference_units(project, "v1", start=at(0), end=at(60)))
-            await asyncio.sleep(1)
-            await client.aclose()
-            with pytest.raises(ClientClosedError):
-                await call
+    async def main(client: CustomLabelsClient) -> None:
+        call = asyncio.create_task(client.inference_units(project, "v1", start=at(0), end=at(60)))
+        await asyncio.sleep(1)
+        await client.aclose()
+        await call
 
-    run(main)
-
-
-def test_now_follows_the_loop_from_the_wall_clock() -> None:
-    """The client's now starts at the wall clock and then counts the loop's time, as the fake's LoopClock does."""
-    fake = FakeCustomLabels(clock=LoopClock())
-
-    async def main() -> timedelta:
-        async with client_for(fake) as client:
-            first = client._metrics.now()
-            assert abs((first - datetime.now(UTC)).total_seconds()) < 60
-            await asyncio.sleep(3600)
-            return client._metrics.now() - first
-
-    assert run(main) == timedelta(hours=1)
+    with pytest.raises(ClientClosedError):
+        with_client(fake, main)
 
 
 class _DriftingLoop(asyncio.SelectorEventLoop):
@@ -378,19 +334,33 @@ class _RecordingCloudWatch:
         return {"MetricDataResults": []}
 
 
+def test_now_follows_the_loop_from_the_wall_clock() -> None:
+    """The fake's now, as the client's clock, starts at the wall clock and then counts the loop's time."""
+    fake = FakeCustomLabels(clock=LoopClock())
+
+    async def twice(client: CustomLabelsClient) -> None:
+        await client.units_in_service(PROJECT, "v1")
+        await asyncio.sleep(3600)
+        await client.units_in_service(PROJECT, "v1")
+
+    with_client(fake, twice)
+    first, second = (r.params["EndTime"] - 60 for r in fake.requests_for(GET))
+    assert abs(first - datetime.now(UTC).timestamp()) < 60
+    assert second - first == 3600
+
+
 def test_now_is_the_wall_clock_however_the_loop_drifts() -> None:
     """A loop clock 6 h behind the wall clock between two calls: the second still asks up to wall-clock now."""
     cloudwatch = _RecordingCloudWatch()
-    project = "arn:aws:rekognition:us-east-1:111122223333:project/shelf/1700000000000"
 
     async def main() -> tuple[datetime, datetime]:
         loop = asyncio.get_running_loop()
         assert isinstance(loop, _DriftingLoop)
         client = CustomLabelsClient(object(), cloudwatch=cloudwatch)  # type: ignore[arg-type]
-        await client.units_in_service(project, "v1")
+        await client.units_in_service(PROJECT, "v1")
         loop.behind = 6 * 3600.0
         before = datetime.now(UTC)
-        await client.units_in_service(project, "v1")
+        await client.units_in_service(PROJECT, "v1")
         after = datetime.now(UTC)
         await client.aclose()
         return before, after
@@ -405,16 +375,13 @@ def test_now_is_the_wall_clock_however_the_loop_drifts() -> None:
 def test_the_clock_given_is_now() -> None:
     """clock= decides now: units_in_service() asks for the five minutes before it, and the minute under way."""
     cloudwatch = _RecordingCloudWatch()
-    project = "arn:aws:rekognition:us-east-1:111122223333:project/shelf/1700000000000"
     now = datetime(2026, 1, 1, 12, 30, tzinfo=UTC)
 
     async def main() -> None:
         client = CustomLabelsClient(object(), cloudwatch=cloudwatch, clock=lambda: now)  # type: ignore[arg-type]
-        await client.units_in_service(project, "v1")
+        await client.units_in_service(PROJECT, "v1")
         await client.aclose()
 
     run(main)
-    assert (cloudwatch.sent[0]["StartTime"], cloudwatch.sent[0]["EndTime"]) == (
-        now - timedelta(minutes=5),
-        now + timedelta(minutes=1),
-    )
+    sent = cloudwatch.sent[0]
+    assert (sent["StartTime"], sent["EndTime"]) == (now - timedelta(minutes=5), now + timedelta(minutes=1))
