@@ -145,56 +145,28 @@ def test_a_users_test_runs_on_fast_forwarded_time(user: pytest.Pytester, source:
     user.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
+MARKED = "@pytest.mark.asyncio\nasync def test_marked(custom_labels_in_process):\n    pass\n"
+INSTALL = ("@pytest.mark.asyncio", "aiocustomlabels[testing]")
+
+
 @pytest.mark.parametrize(
-    ("source", "args"),
+    ("source", "args", "said"),
     [
-        pytest.param(
-            """\
-            async def test_no_marker(custom_labels_in_process):
-                pass
-            """,
+        ("async def test_no_marker(custom_labels_in_process):\n    pass\n", (), INSTALL),
+        ("def test_sync(custom_labels_in_process):\n    pass\n", (), INSTALL),
+        (MARKED, ("--no-looptime",), ("run without --no-looptime",)),
+        (MARKED, ("-p", "no:looptime_plugin"), INSTALL),
+        (
+            "@pytest.mark.asyncio\nasync def test_dynamic(request):\n"
+            '    request.getfixturevalue("custom_labels_in_process")\n',
             (),
-            id="async-without-marker",
-        ),
-        pytest.param(
-            """\
-            def test_sync(custom_labels_in_process):
-                pass
-            """,
-            (),
-            id="sync-test",
-        ),
-        pytest.param(
-            """\
-            @pytest.mark.asyncio
-            async def test_marked(custom_labels_in_process):
-                pass
-            """,
-            ("--no-looptime",),
-            id="--no-looptime",
-        ),
-        pytest.param(
-            """\
-            @pytest.mark.asyncio
-            async def test_marked(custom_labels_in_process):
-                pass
-            """,
-            ("-p", "no:looptime_plugin"),
-            id="looptime-disabled",
-        ),
-        pytest.param(
-            """\
-            @pytest.mark.asyncio
-            async def test_dynamic(request):
-                request.getfixturevalue("custom_labels_in_process")
-            """,
-            (),
-            id="getfixturevalue",
+            ("not through request.getfixturevalue()",),
         ),
     ],
+    ids=["async-without-marker", "sync-test", "--no-looptime", "looptime-disabled", "getfixturevalue"],
 )
 def test_a_test_that_cannot_fast_forward_fails_at_once_with_the_fix(
-    user: pytest.Pytester, source: str, args: tuple[str, ...]
+    user: pytest.Pytester, source: str, args: tuple[str, ...], said: tuple[str, ...]
 ) -> None:
     """No marker, a sync test, looptime off or missing, a late request: the test fails naming the fix."""
     user.makepyfile(module_of(source))
@@ -204,13 +176,8 @@ def test_a_test_that_cannot_fast_forward_fails_at_once_with_the_fix(
     text = result.stdout.str()
     assert "custom_labels_in_process" in text
     assert "Traceback" not in text
-    if "getfixturevalue" in source:
-        assert "not through request.getfixturevalue()" in text
-    elif "--no-looptime" in args:
-        assert "run without --no-looptime" in text
-    else:
-        assert "@pytest.mark.asyncio" in text
-        assert "aiocustomlabels[testing]" in text
+    for words in said:
+        assert words in text
 
 
 def test_a_loop_that_does_not_fast_forward_fails_the_test_instead_of_hanging(user: pytest.Pytester) -> None:
