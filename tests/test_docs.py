@@ -95,11 +95,17 @@ def example_fake() -> FakeCustomLabels:
     return fake
 
 
-def run_blocks(page: Path, namespace: dict[str, Any]) -> None:
-    """Run the page's Python blocks, in order, in ``namespace``."""
+def run_blocks(page: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeCustomLabels | None) -> dict[str, Any]:
+    """The namespace the page's Python blocks, run in order on fast-forwarded time, leave; routed to ``fake``."""
+    namespace: dict[str, Any] = {"__name__": f"docs_{page.stem}"}
+    monkeypatch.setattr(asyncio, "run", run_fast)
+    if fake is not None:
+        # The page's clients are made as users make them, on the wall clock: now is the fake's instead.
+        monkeypatch.setattr(aiocustomlabels._client, "wall_clock", fake.now)
     for number, source in enumerate(blocks(page), 1):
         code = compile(source, f"{page.name}[{number}]", "exec")
         exec(code, namespace)  # noqa: S102 -- our own documentation
+    return namespace
 
 
 def test_the_docs_have_examples() -> None:
@@ -110,19 +116,11 @@ def test_the_docs_have_examples() -> None:
 @pytest.mark.parametrize("page", [p for p in PAGES if blocks(p)], ids=lambda p: p.name)
 def test_examples_run(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every Python block of the page runs without error."""
-    namespace: dict[str, Any] = {"__name__": f"docs_{page.stem}"}
-    monkeypatch.setattr(asyncio, "run", run_fast)
     text = page.read_text()
     # A page that routes to a fake of its own must not be routed again (aioresponses does not nest).
-    routing: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
-    if "in_process(" not in text:
-        fake = example_fake()
-        routing = in_process(fake)
-        # The page's clients are made as users make them, on the wall clock: now is the fake's instead.
-        monkeypatch.setattr(aiocustomlabels._client, "wall_clock", fake.now)
-    with routing:
-        run_blocks(page, namespace)
-        main = namespace.get("main")
+    fake = None if "in_process(" in text else example_fake()
+    with contextlib.nullcontext() if fake is None else in_process(fake):
+        main = run_blocks(page, monkeypatch, fake).get("main")
         if inspect.iscoroutinefunction(main) and "asyncio.run(" not in text:
             run_fast(main(EXAMPLE_PROJECT))
 
@@ -166,14 +164,10 @@ SHELF_JPEG = b"\xff\xd8\xff\xe0" + b"aisle 4" * 20
 @contextlib.contextmanager
 def detecting_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FakeCustomLabels, dict[str, Any]]]:
     """The example fake, its v2 finding ``SHELF_LABELS``, and the detecting page's names, run against it."""
-    monkeypatch.setattr(asyncio, "run", run_fast)
     fake = example_fake()
     fake.set_labels(EXAMPLE_VERSION, SHELF_LABELS)
-    monkeypatch.setattr(aiocustomlabels._client, "wall_clock", fake.now)
-    namespace: dict[str, Any] = {"__name__": "docs_detecting"}
     with in_process(fake):
-        run_blocks(DETECTING, namespace)
-        yield fake, namespace
+        yield fake, run_blocks(DETECTING, monkeypatch, fake)
 
 
 def test_the_detecting_example_prints_the_labels(
