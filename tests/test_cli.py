@@ -130,24 +130,11 @@ def test_global_options_go_before_the_command(
     assert done.returncode == 0, done.stderr
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ("start", "v1", "--min-inference-units", "abc"),
-        (
-            "calibrate",
-            "arn:aws:rekognition:us-east-1:111122223333:project/p/version/v1/1",
-            "--image",
-            "nope.jpg",
-        ),
-    ],
-    ids=["start", "calibrate"],
-)
-def test_bad_input_is_exit_2_without_traceback_in_a_shell(argv: tuple[str, ...]) -> None:
+def test_bad_input_is_exit_2_without_traceback_in_a_shell() -> None:
     """As a shell sees it: a bad argument is the usage and one error line, exit 2, no traceback."""
-    done = script(*argv)
+    done = script("start", "v1", "--min-inference-units", "abc")
     assert done.returncode == 2
-    assert done.stderr.startswith(f"usage: aiocustomlabels {argv[0]}")
+    assert done.stderr.startswith("usage: aiocustomlabels start")
     assert len(done.stderr.split(": error: ")) == 2
     assert "Traceback" not in done.stderr
 
@@ -159,6 +146,8 @@ WAIT = "stop v3 --project-arn PROJECT --wait"
 CALIBRATE = f"calibrate {OTHER_VERSION} --image nope.jpg"
 
 
+# docs/cli.md's examples show three more, checked by tests/test_docs.py: a units value not a number,
+# a maximum below the minimum, and a version name without --project-arn.
 @pytest.mark.parametrize(
     ("argv", "named"),
     [
@@ -166,13 +155,8 @@ CALIBRATE = f"calibrate {OTHER_VERSION} --image nope.jpg"
         ("versions PROJECT --page-size 0", ("--page-size", "'0'", "1 to 100")),
         ("versions PROJECT --output xml", ("--output", "'xml'", "'jsonl'")),
         ("versions PROJECT --version-name 'v 1'", ("--version-name", "'v 1'")),
-        (f"{START} --min-inference-units abc", ("--min-inference-units", "'abc'")),
         (f"{START} --min-inference-units 0", ("--min-inference-units", "'0'")),
         (f"{START} --min-units 1.5", ("--min-inference-units", "'1.5'")),
-        (
-            f"{START} --min-units 3 --max-units 2",
-            ("--max-inference-units (2) is below --min-inference-units (3)",),
-        ),
         (START, ("--min-inference-units",)),
         (f"{START} --min-units 1 --wait --timeout soon", ("--timeout", "'soon'")),
         ("start v1 --project-arn nope --min-inference-units 1", ("--project-arn", "'nope'")),
@@ -191,10 +175,6 @@ CALIBRATE = f"calibrate {OTHER_VERSION} --image nope.jpg"
         (
             "start v1 --min-units 1",
             ("--project-arn is needed with a version name ('v1')", "project/PROJECT_NAME/"),
-        ),
-        (
-            "stop v3 --wait",
-            ("--project-arn is needed with a version name ('v3')", "or give the version's ARN"),
         ),
         (f"units {OTHER_VERSION} --since '3 hours'", ("--since", "'3 hours'")),
         (f"units {OTHER_VERSION} --start yesterday", ("--start", "'yesterday'")),
@@ -487,18 +467,13 @@ def one_error_line(done: subprocess.CompletedProcess[str] | Done) -> str:
     return lines[0]
 
 
-UNKNOWN_PROJECT = "arn:aws:rekognition:us-east-1:111122223333:project/none/1"
 CHECK = "check the ARN, and the account and region of your credentials"
 
 
+# docs/cli.md's examples show an unknown project and no region, checked by tests/test_docs.py.
 @pytest.mark.parametrize(
     ("argv", "environ", "said"),
     [
-        (
-            f"versions {UNKNOWN_PROJECT}",
-            {},
-            f"ResourceNotFoundException: no project {UNKNOWN_PROJECT}: {CHECK}",
-        ),
         (
             "stop arn:aws:rekognition:us-east-1:111122223333:project/PROJECT/version/v7/1",
             {},
@@ -510,7 +485,6 @@ CHECK = "check the ARN, and the account and region of your credentials"
             {},
             "no project 'nowhere' in us-east-1",
         ),
-        ("versions ARN", {"AWS_DEFAULT_REGION": None}, "no AWS region: pass --region"),
         (
             "versions ARN",
             {"AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None},
@@ -530,10 +504,8 @@ CHECK = "check the ARN, and the account and region of your credentials"
         ),
     ],
     ids=[
-        "unknown-project",
         "unknown-version",
         "version-of-no-project",
-        "no-region",
         "no-credentials",
         "unknown-profile",
         "unreadable-configuration",
