@@ -277,9 +277,13 @@ def test_start_of_a_failed_version_is_exit_1_with_reason(
     assert "The manifest has no labels." in done.stderr
 
 
-def stop_command_in(stderr: str) -> list[str]:
-    """The stop command a note printed, as argv (the program's name first)."""
+def stop_command_stops(cli: InProcess, fake: FakeCustomLabels, version: str, stderr: str) -> list[str]:
+    """The stop command a note printed (its argv, the program's name first), checked to stop it once RUNNING."""
     (line,) = [line for line in stderr.splitlines() if line.startswith("  aiocustomlabels stop ")]
+    fake.set_status(version, S.RUNNING)
+    stopped = cli(*shlex.split(line)[1:], endpoint=False)
+    assert stopped.returncode == 0, stopped.stderr
+    assert (stopped.stdout.split()[:2], fake.describe(version).status) == (["slow", "STOPPED"], S.STOPPED)
     return shlex.split(line)
 
 
@@ -303,15 +307,10 @@ def test_wait_timeout_is_exit_3_and_says_what_is_still_billing(
         "aiocustomlabels: slow was STARTING: it will go on to RUNNING, and bill by the hour until it is"
         " stopped. To stop it:",
     ]
-    argv = stop_command_in(done.stderr)
-    assert argv == [
+    assert stop_command_stops(cli, fake, slow, done.stderr) == [
         "aiocustomlabels", "stop", slow, "--project-arn", project, "--region", "us-east-1",
         "--endpoint-url", emulator.endpoint_url, "--wait", *FAST,
     ]  # fmt: skip
-    fake.set_status(slow, S.RUNNING)
-    stopped = cli(*argv[1:], endpoint=False)
-    assert stopped.returncode == 0, stopped.stderr
-    assert stopped.stdout.split()[:2] == ["slow", "STOPPED"]
 
 
 def interrupted(emulator: ThreadedEmulator, *args: str, when: str) -> tuple[int | None, str]:
@@ -348,7 +347,13 @@ def interrupted(emulator: ThreadedEmulator, *args: str, when: str) -> tuple[int 
     ids=["start", "stop-of-starting", "stop-under-way"],
 )
 def test_ctrl_c_during_a_wait_is_exit_130_and_says_what_still_bills(
-    emulator: ThreadedEmulator, project: ProjectArn, argv: str, started: bool, when: str, note: str | None
+    cli: InProcess,
+    emulator: ThreadedEmulator,
+    project: ProjectArn,
+    argv: str,
+    started: bool,
+    when: str,
+    note: str | None,
 ) -> None:
     """SIGINT during a wait: exit 130, no traceback; the note and the exact stop command, unless it is stopping."""
     fake = emulator.fake
@@ -372,12 +377,7 @@ def test_ctrl_c_during_a_wait_is_exit_130_and_says_what_still_bills(
         r for r in fake.requests_for("StopProjectVersion") if r.params["ProjectVersionArn"] == version
     ]
     # The command shown is exact: once the version runs, it stops it.
-    fake.set_status(version, S.RUNNING)
-    command = stop_command_in(err)
-    assert command[2:5] == [version, "--project-arn", project]
-    stopped = script(*command[1:])
-    assert stopped.returncode == 0, stopped.stderr
-    assert fake.describe(version).status in {S.STOPPING, S.STOPPED}
+    assert stop_command_stops(cli, fake, version, err)[2:5] == [version, "--project-arn", project]
 
 
 def test_tty_progress_line_redraws(cli: InProcess, emulator: ThreadedEmulator, project: ProjectArn) -> None:
