@@ -146,8 +146,8 @@ WAIT = "stop v3 --project-arn PROJECT --wait"
 CALIBRATE = f"calibrate {OTHER_VERSION} --image nope.jpg"
 
 
-# docs/cli.md's examples show three more, checked by tests/test_docs.py: a units value not a number,
-# a maximum below the minimum, and a version name without --project-arn.
+# docs/cli.md's examples show two more, checked by tests/test_docs.py: a units value not a number,
+# and a version name without --project-arn.
 @pytest.mark.parametrize(
     ("argv", "named"),
     [
@@ -157,6 +157,10 @@ CALIBRATE = f"calibrate {OTHER_VERSION} --image nope.jpg"
         ("versions PROJECT --version-name 'v 1'", ("--version-name", "'v 1'")),
         (f"{START} --min-inference-units 0", ("--min-inference-units", "'0'")),
         (f"{START} --min-units 1.5", ("--min-inference-units", "'1.5'")),
+        (
+            f"{START} --min-units 3 --max-units 2",
+            ("--max-inference-units (2) is below --min-inference-units (3)",),
+        ),
         (START, ("--min-inference-units",)),
         (f"{START} --min-units 1 --wait --timeout soon", ("--timeout", "'soon'")),
         ("start v1 --project-arn nope --min-inference-units 1", ("--project-arn", "'nope'")),
@@ -470,7 +474,7 @@ def one_error_line(done: subprocess.CompletedProcess[str] | Done) -> str:
 CHECK = "check the ARN, and the account and region of your credentials"
 
 
-# docs/cli.md's examples show an unknown project and no region, checked by tests/test_docs.py.
+# docs/cli.md's examples show an unknown project, checked by tests/test_docs.py.
 @pytest.mark.parametrize(
     ("argv", "environ", "said"),
     [
@@ -485,6 +489,7 @@ CHECK = "check the ARN, and the account and region of your credentials"
             {},
             "no project 'nowhere' in us-east-1",
         ),
+        ("versions ARN", {"AWS_DEFAULT_REGION": None}, "no AWS region: pass --region"),
         (
             "versions ARN",
             {"AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None},
@@ -506,6 +511,7 @@ CHECK = "check the ARN, and the account and region of your credentials"
     ids=[
         "unknown-version",
         "version-of-no-project",
+        "no-region",
         "no-credentials",
         "unknown-profile",
         "unreadable-configuration",
