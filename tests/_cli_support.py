@@ -50,11 +50,26 @@ def environment() -> dict[str, str]:
 def default_signals() -> None:
     """The default SIGINT and SIGTERM in a child (``preexec_fn``): a shell without job control ignores them.
 
-    An ignored signal stays ignored across exec. Safe after fork beside the emulator's thread:
-    it takes no lock (hence the ``noqa: PLW1509`` where it is passed).
+    Safe after fork beside the emulator's thread: it takes no lock (hence ``noqa: PLW1509``).
     """
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, signal.SIG_DFL)
+
+
+def script(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed console script with exactly these arguments."""
+    return subprocess.run(
+        [SCRIPT, *args], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        env=environment() if env is None else env, timeout=60, check=False,
+    )  # fmt: skip
+
+
+def popen(*args: str) -> subprocess.Popen[str]:
+    """The installed script started with these arguments, its output piped, SIGINT at its default."""
+    return subprocess.Popen(
+        [SCRIPT, *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=environment(), preexec_fn=default_signals,  # noqa: PLW1509 -- see default_signals
+    )  # fmt: skip
 
 
 def ended(process: subprocess.Popen[AnyStr], *, timeout: float = 30) -> tuple[AnyStr, AnyStr]:
@@ -147,11 +162,6 @@ class InProcess:
             code = run_main(patch, argv, run=None if self.fast is None else self.fast.run)
         return Done(code, *self.capsys.readouterr())
 
-    def merged(self, *args: str) -> tuple[int, str]:
-        """Run ``aiocustomlabels ARGS``: its exit code, and stdout and stderr in the order written (``2>&1``)."""
-        with self.monkeypatch.context() as patch:
-            return merged(patch, args, run=None if self.fast is None else self.fast.run)
-
 
 def merged(
     patch: pytest.MonkeyPatch,
@@ -197,10 +207,11 @@ def in_process_cli(
     return InProcess(monkeypatch, capsys, endpoint_url, fast)
 
 
+@contextlib.contextmanager
 def in_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Local time is UTC while the generator is suspended; the machine's again after."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
+    """Local time is UTC in the block; the machine's again after."""
+    with monkeypatch.context() as patch:
+        patch.setenv("TZ", "UTC")
+        time.tzset()
+        yield
     time.tzset()

@@ -19,7 +19,8 @@ import os
 import re
 import shlex
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Coroutine, Iterator, Mapping
+from typing import Any
 
 import attrs
 import pytest
@@ -66,17 +67,26 @@ def assignments(line: str) -> Iterator[tuple[str, str, bool]]:
         yield name, value, exported
 
 
-@attrs.frozen(kw_only=True)
-class Emulated:
-    """The fake a page's ``aiocustomlabels emulator`` command serves, on loopback HTTP and in-process.
+SHOWN_URL = "http://127.0.0.1:4566"
+SHOWN_PORT = "4566"
 
-    Attributes:
-        url: Where it listens (a free port, not the page's).
-        first_lines: What the emulator command prints on starting.
-    """
+
+@attrs.frozen
+class Emulated:
+    """The emulator a page started: where it really listens (a free port), and what it printed first."""
 
     url: str
     first_lines: str
+
+    def real(self, text: str) -> str:
+        """``text`` of the page, with the emulator's real URL and port."""
+        port = self.url.rsplit(":", 1)[1]
+        return text.replace(SHOWN_URL, self.url).replace(f"--port {SHOWN_PORT}", f"--port {port}")
+
+    def shown(self, text: str) -> str:
+        """``text`` printed, with the URL and port written as the page shows them."""
+        port = self.url.rsplit(":", 1)[1]
+        return text.replace(self.url, SHOWN_URL).replace(f"127.0.0.1:{port}", f"127.0.0.1:{SHOWN_PORT}")
 
 
 @contextlib.contextmanager
@@ -92,9 +102,7 @@ def emulated(command: str) -> Iterator[Emulated]:
         ThreadedEmulator(fake, host=args.host, port=0) as served,
         in_process(fake, endpoint=served.endpoint_url, credentials=False),
     ):
-        yield Emulated(
-            url=served.endpoint_url, first_lines="\n".join(command_fake.banner(served.endpoint_url))
-        )
+        yield Emulated(served.endpoint_url, "\n".join(command_fake.banner(served.endpoint_url)))
 
 
 @attrs.define
@@ -104,10 +112,12 @@ class Shell:
     Attributes:
         monkeypatch: Sets the environment of each command, and its standard streams.
         variables: Every variable the page has set, for ``$NAME``.
+        loop: What runs each command's coroutine (``asyncio.run``'s stand-in).
     """
 
     monkeypatch: pytest.MonkeyPatch
     variables: dict[str, str] = attrs.field(factory=dict)
+    loop: Callable[[Coroutine[Any, Any, Any]], Any] = run_fast
 
     def assign(self, line: str) -> None:
         """Run an assignment or ``export`` line: exported variables join the commands' environment."""
@@ -120,7 +130,7 @@ class Shell:
         """Run ``aiocustomlabels ARGV``: what it prints on stdout and stderr, interleaved as a terminal shows them."""
         # Not a terminal: progress comes a line per status, as into a pipe.
         with self.monkeypatch.context() as patch:
-            return merged(patch, argv, run=run_fast)[1]
+            return merged(patch, argv, run=self.loop)[1]
 
 
 @contextlib.contextmanager

@@ -1,13 +1,7 @@
 """The calibrate command: what it refuses before any load, its output, and its load, on fast-forwarded time.
 
-The commands run in this process (``main(argv)``) on one looptime loop of the
-test's (``tests._cli_support.FastLoop``), against a fake on ``LoopClock``:
-the load's rates, its deadline and the fake's token bucket all follow the
-loop's fake time, which waits for nothing: a 20-second load lasts as long as
-its requests take to handle. Routed in-process, the figures are the same in
-every run; one test goes through an emulator on the same loop, over a socket.
-Only the Ctrl-C test runs on real time, as a script against an emulator
-thread: it sends a signal.
+In this process on a looptime loop (``FastLoop``), against a fake on ``LoopClock``: routed
+in-process, the figures are the same in every run. Only the Ctrl-C test runs on real time.
 """
 
 from __future__ import annotations
@@ -18,7 +12,6 @@ import json
 import math
 import re
 import signal
-import subprocess
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -31,15 +24,13 @@ import aiocustomlabels._client
 from aiocustomlabels import ProjectVersionArn, ProjectVersionStatus
 from aiocustomlabels.testing import FakeCustomLabels, ScaledClock, ThreadedEmulator, in_process
 from tests._cli_support import (
-    SCRIPT,
     FastLoop,
     InProcess,
     Terminal,
-    default_signals,
     ended,
-    environment,
     fast_loop,
     in_process_cli,
+    popen,
 )
 from tests._harness import virtual_fake
 
@@ -82,7 +73,7 @@ def cli(
 def running(
     fake: FakeCustomLabels,
     request: pytest.FixtureRequest,
-    status: ProjectVersionStatus = S.RUNNING,
+    status: S = S.RUNNING,
     tps_per_unit: float | None = None,
 ) -> ProjectVersionArn:
     """A version of a project of the test's own, in ``status``, with 1 unit."""
@@ -277,11 +268,7 @@ def emulator() -> Iterator[ThreadedEmulator]:
 
 
 def answered(emulator: ThreadedEmulator) -> None:
-    """One request to the emulator, on a connection of its own, and its answer (an error will do).
-
-    What reached the emulator's socket before it was sent is read and recorded first: the
-    emulator records a request as soon as its handler runs, and this one's comes later.
-    """
+    """One request to the emulator, and its answer: whatever reached its socket before is recorded by then."""
     url = urllib.parse.urlsplit(emulator.endpoint_url)
     connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=30)
     try:
@@ -298,13 +285,9 @@ def test_ctrl_c_stops_the_load_at_once_with_exit_130(
 ) -> None:
     """SIGINT once requests arrive: exit 130, 'interrupted', no traceback; nothing is sent after."""
     arn = running(emulator.fake, request)
-    with subprocess.Popen(
-        [SCRIPT, "calibrate", arn, "--image", str(image), "--duration", "600", "--endpoint-url",
-         emulator.endpoint_url],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=environment(),
-        preexec_fn=default_signals,  # noqa: PLW1509 -- the child's default SIGINT, see default_signals
-    ) as process:  # fmt: skip
+    with popen(
+        "calibrate", arn, "--image", str(image), "--duration", "600", "--endpoint-url", emulator.endpoint_url
+    ) as process:
         while detections(emulator.fake, arn) < 3 and process.poll() is None:
             time.sleep(0.05)  # a poll of the emulator, not a measure of time
         process.send_signal(signal.SIGINT)

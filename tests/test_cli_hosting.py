@@ -112,30 +112,32 @@ def test_stop_all_with_yes_stops_every_hosted_version(
     assert fake.describe(hosted["v8"]).status is S.TRAINING_COMPLETED
 
 
-@pytest.mark.parametrize(("answer", "code", "stopped"), [("y\n", 0, True), ("n\n", 1, False)])
+@pytest.mark.parametrize(
+    ("answer", "hosting", "asked"),
+    [
+        ("y\n", ("v1", "v9"), "Stop these 2 hosted versions? [y/N]"),
+        ("n\n", ("v1", "v9"), "Stop these 2 hosted versions? [y/N]"),
+        ("n\n", ("v1",), "Stop this hosted version? [y/N]"),
+    ],
+    ids=["yes", "no", "one-version"],
+)
 def test_stop_all_asks_on_a_terminal(
     cli: InProcess,
     emulator: ThreadedEmulator,
     hosted: dict[str, ProjectVersionArn],
     answer: str,
-    code: int,
-    stopped: bool,
+    hosting: tuple[str, ...],
+    asked: str,
 ) -> None:
-    """On a terminal, --stop-all lists what it would stop and asks; only yes stops them; no is exit 1."""
+    """On a terminal, --stop-all asks (of one version in the singular); only yes stops them; no is exit 1."""
+    if "v9" not in hosting:
+        emulator.fake.set_status(hosted["v9"], S.STOPPED)
     done = cli("hosted", "--stop-all", *FAST, stdin=answer)
-    assert done.returncode == code, done.stderr
-    assert "Stop these 2 hosted versions? [y/N]" in done.stderr
+    stopped = answer == "y\n"
+    assert done.returncode == (0 if stopped else 1), done.stderr
+    assert asked in done.stderr
     assert bool(emulator.fake.requests_for("StopProjectVersion")) is stopped
     assert ("aiocustomlabels: nothing was stopped" in done.stderr) is not stopped
-
-
-def test_the_question_of_one_version_is_in_the_singular(
-    cli: InProcess, emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
-) -> None:
-    """With one version hosted, the question is "Stop this hosted version?"."""
-    emulator.fake.set_status(hosted["v9"], S.STOPPED)
-    done = cli("hosted", "--stop-all", stdin="n\n")
-    assert "Stop this hosted version? [y/N]" in done.stderr
 
 
 def test_stop_all_says_which_version_did_not_stop_and_exits_1(
@@ -197,7 +199,6 @@ def test_start_with_other_units_is_exit_1_with_both_pairs_and_the_fix(
         assert "RUNNING with 1..2 inference units, not 1..5 as asked" in error
         assert "--reconfigure" in error
         assert "Traceback" not in done.stderr
-    assert emulator.fake.describe(hosted["v1"]).inference_units is not None
     assert str(emulator.fake.describe(hosted["v1"]).inference_units) == "1..2"
 
 
@@ -214,16 +215,7 @@ def test_reconfigure_restarts_with_the_units_asked(
     cli: InProcess, emulator: ThreadedEmulator, hosted: dict[str, ProjectVersionArn]
 ) -> None:
     """--reconfigure stops the version, starts it with the units asked and waits for RUNNING; each status once."""
-    done = cli(
-        "start",
-        hosted["v1"],
-        "--min-inference-units",
-        "1",
-        "--max-inference-units",
-        "5",
-        "--reconfigure",
-        *FAST,
-    )
+    done = cli("start", hosted["v1"], "--min-units", "1", "--max-units", "5", "--reconfigure", *FAST)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[1:3] == ["RUNNING", "1..5"]
     statuses = [line.split()[-1] for line in done.stderr.splitlines() if line.startswith(" ")]

@@ -31,10 +31,8 @@ def day() -> Iterator[tuple[ThreadedEmulator, DayProject]]:
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[InProcess]:
     """The command line in this process, in UTC; each test gives its emulator's URL."""
-    utc = in_utc(monkeypatch)
-    next(utc)
-    yield in_process_cli(monkeypatch, capsys, None)
-    next(utc, None)
+    with in_utc(monkeypatch):
+        yield in_process_cli(monkeypatch, capsys, None)
 
 
 @pytest.fixture

@@ -32,7 +32,6 @@ import inspect
 import os
 import re
 import runpy
-import shlex
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -40,7 +39,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 
 import aiocustomlabels._cli._emulator as emulator_command
@@ -49,8 +47,8 @@ from aiocustomlabels import CustomLabelsClient, ProjectVersionStatus
 from aiocustomlabels._cli import build_parser
 from aiocustomlabels.testing import FakeCustomLabels, LoopClock, in_process
 from aiocustomlabels.types import BoundingBox, CustomLabel, Geometry, Point
-from tests._cli_support import COLUMNS, InProcess, fast_loop
-from tests._docs_support import cli_arguments, emulated
+from tests._cli_support import COLUMNS, fast_loop
+from tests._docs_support import Emulated, cli_arguments, emulated
 from tests._docs_support import shell as docs_shell
 from tests._harness import run_fast
 
@@ -97,11 +95,17 @@ def example_fake() -> FakeCustomLabels:
     return fake
 
 
-def run_blocks(page: Path, namespace: dict[str, Any]) -> None:
-    """Run the page's Python blocks, in order, in ``namespace``."""
+def run_blocks(page: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeCustomLabels | None) -> dict[str, Any]:
+    """The namespace the page's Python blocks, run in order on fast-forwarded time, leave; routed to ``fake``."""
+    namespace: dict[str, Any] = {"__name__": f"docs_{page.stem}"}
+    monkeypatch.setattr(asyncio, "run", run_fast)
+    if fake is not None:
+        # The page's clients are made as users make them, on the wall clock: now is the fake's instead.
+        monkeypatch.setattr(aiocustomlabels._client, "wall_clock", fake.now)
     for number, source in enumerate(blocks(page), 1):
         code = compile(source, f"{page.name}[{number}]", "exec")
         exec(code, namespace)  # noqa: S102 -- our own documentation
+    return namespace
 
 
 def test_the_docs_have_examples() -> None:
@@ -112,19 +116,11 @@ def test_the_docs_have_examples() -> None:
 @pytest.mark.parametrize("page", [p for p in PAGES if blocks(p)], ids=lambda p: p.name)
 def test_examples_run(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every Python block of the page runs without error."""
-    namespace: dict[str, Any] = {"__name__": f"docs_{page.stem}"}
-    monkeypatch.setattr(asyncio, "run", run_fast)
     text = page.read_text()
     # A page that routes to a fake of its own must not be routed again (aioresponses does not nest).
-    routing: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
-    if "in_process(" not in text:
-        fake = example_fake()
-        routing = in_process(fake)
-        # The page's clients are made as users make them, on the wall clock: now is the fake's instead.
-        monkeypatch.setattr(aiocustomlabels._client, "wall_clock", fake.now)
-    with routing:
-        run_blocks(page, namespace)
-        main = namespace.get("main")
+    fake = None if "in_process(" in text else example_fake()
+    with contextlib.nullcontext() if fake is None else in_process(fake):
+        main = run_blocks(page, monkeypatch, fake).get("main")
         if inspect.iscoroutinefunction(main) and "asyncio.run(" not in text:
             run_fast(main(EXAMPLE_PROJECT))
 
@@ -168,14 +164,10 @@ SHELF_JPEG = b"\xff\xd8\xff\xe0" + b"aisle 4" * 20
 @contextlib.contextmanager
 def detecting_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FakeCustomLabels, dict[str, Any]]]:
     """The example fake, its v2 finding ``SHELF_LABELS``, and the detecting page's names, run against it."""
-    monkeypatch.setattr(asyncio, "run", run_fast)
     fake = example_fake()
     fake.set_labels(EXAMPLE_VERSION, SHELF_LABELS)
-    monkeypatch.setattr(aiocustomlabels._client, "wall_clock", fake.now)
-    namespace: dict[str, Any] = {"__name__": "docs_detecting"}
     with in_process(fake):
-        run_blocks(DETECTING, namespace)
-        yield fake, namespace
+        yield fake, run_blocks(DETECTING, monkeypatch, fake)
 
 
 def test_the_detecting_example_prints_the_labels(
@@ -234,8 +226,6 @@ def test_test_modules_pass(page: Path, pytester: pytest.Pytester) -> None:
 
 # -- shell examples -----------------------------------------------------------------------------
 
-SHOWN_URL = "http://127.0.0.1:4566"
-SHOWN_PORT = "4566"
 ASSIGNMENT = re.compile(r"^(export )?[A-Za-z_][A-Za-z0-9_]*=")
 EMULATOR = re.compile(r"^(python -m )?aiocustomlabels emulator\b")
 # The elapsed time of a progress line, which differs from run to run.
@@ -283,29 +273,6 @@ def normalized(text: str) -> str:
     return ELAPSED.sub(r"\1?s  ", "\n".join(line.rstrip() for line in text.strip("\n").splitlines()))
 
 
-@attrs.frozen(kw_only=True)
-class Served:
-    """The emulator a page started: where it really listens, and what it printed first.
-
-    Attributes:
-        url: Its endpoint URL.
-        port: Its port.
-        first_lines: What it printed on starting.
-    """
-
-    url: str
-    port: str
-    first_lines: str
-
-    def real(self, text: str) -> str:
-        """``text`` of the page, with the emulator's real URL and port."""
-        return text.replace(SHOWN_URL, self.url).replace(f"--port {SHOWN_PORT}", f"--port {self.port}")
-
-    def shown(self, text: str) -> str:
-        """``text`` printed, with the URL and port written as the page shows them."""
-        return text.replace(self.url, SHOWN_URL).replace(f"127.0.0.1:{self.port}", f"127.0.0.1:{SHOWN_PORT}")
-
-
 @pytest.mark.parametrize(
     "page", [p for p in SHELL_PAGES if CONSOLE.search(p.read_text())], ids=lambda p: p.name
 )
@@ -313,7 +280,7 @@ def test_shell_examples_print_what_they_show(page: Path, monkeypatch: pytest.Mon
     """Each command of the page prints what the page shows it printing."""
     env = shell_environment()
     setup: list[str] = []
-    served: Served | None = None
+    served: Emulated | None = None
     with contextlib.ExitStack() as stack:
         shell = stack.enter_context(docs_shell(monkeypatch, env))
         for command, expected in shell_examples(page):
@@ -323,10 +290,7 @@ def test_shell_examples_print_what_they_show(page: Path, monkeypatch: pytest.Mon
                 shell.assign(command if served is None else served.real(command))
                 continue
             if served is None and EMULATOR.match(command):
-                emulator = stack.enter_context(emulated(command))
-                served = Served(
-                    url=emulator.url, port=emulator.url.rsplit(":", 1)[1], first_lines=emulator.first_lines
-                )
+                served = stack.enter_context(emulated(command))
                 assert normalized(served.shown(served.first_lines)) == normalized(expected)
                 continue
             argv = cli_arguments(command if served is None else served.real(command), shell.variables)
@@ -383,88 +347,35 @@ def masked(text: str) -> str:
     return NUMBER.sub("N", "\n".join(lines).replace("InServiceInferenceUnits", "MinInferenceUnits"))
 
 
-#: What bash sets of its own: not the page's.
-BASH_OWN = frozenset({"PWD", "OLDPWD", "SHLVL", "_"})
-
-
-@attrs.frozen
-class Invocation:
-    """An ``aiocustomlabels`` command of a page, as the shell expanded it.
-
-    Attributes:
-        argv: Its arguments, the program's name aside.
-        environment: The variables the page's lines set or changed before it.
-    """
-
-    argv: list[str]
-    environment: dict[str, str]
-
-
-def invocations(commands: list[str], env: dict[str, str], cwd: Path, record: Path) -> list[Invocation]:
-    """The page's ``aiocustomlabels`` commands, expanded by bash running the page's other lines in ``cwd``.
-
-    bash runs every line in order, but records each ``aiocustomlabels`` command (its
-    arguments, and the environment then) instead of running it: the test runs it in
-    its own process. The other lines (variables, a file written) must print nothing.
-    """
-    prefix = "aiocustomlabels "
-    script = [
-        # Each command: its number of arguments, the arguments, the environment, an empty entry.
-        f"__record() {{ {{ printf '%s\\0' \"$#\" \"$@\"; env -0; printf '\\0'; }} >> {shlex.quote(str(record))}; }}",
-        *(f"__record {line.removeprefix(prefix)}" if line.startswith(prefix) else line for line in commands),
-    ]
-    done = subprocess.run(
-        ["bash", "-c", "\n".join(script)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd, timeout=60,
-        check=False,
-    )  # fmt: skip
-    assert (done.returncode, done.stdout) == (0, ""), done.stdout
-    tokens = iter(record.read_bytes().decode().split("\0"))
-    found = []
-    for count in tokens:
-        if not count:  # what follows the record's last NUL
-            break
-        argv = [next(tokens) for _ in range(int(count))]
-        variables = dict(entry.split("=", 1) for entry in iter(tokens.__next__, ""))
-        changed = {k: v for k, v in variables.items() if k not in BASH_OWN and env.get(k) != v}
-        found.append(Invocation(argv, changed))
-    return found
-
-
 def test_the_sizing_example_prints_what_it_shows_but_its_measures(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The sizing page's worked example, in-process on fast-forwarded time, against its emulator's fake: its lines, numbers aside."""
     page = ROOT / "docs" / "sizing.md"
     ((command, shown),) = shell_examples(page)
     (example,) = TEXT.findall(page.read_text())
     lines = example.splitlines()
-    commands = [line[2:] for line in lines if line.startswith("$ ")]
     expected = "\n".join(line for line in lines if not line.startswith("$ "))
-    program, *emulator_argv = shlex.split(command)
-    assert program == "aiocustomlabels"
+    argv = cli_arguments(command, {})
+    assert argv is not None
     # The fake the page's emulator command serves, on the loop's time instead of the wall clock's.
-    emulated = emulator_command.emulated(build_parser()[0].parse_args(emulator_argv), clock=LoopClock())
-    (shell := tmp_path / "shell").mkdir()
+    command_fake = emulator_command.emulated(build_parser()[0].parse_args(argv), clock=LoopClock())
     env = shell_environment()
-    # The commands see what the page's lines set, and nothing of the machine's AWS configuration.
-    for name in [name for name in os.environ if name.startswith("AWS_")]:
-        monkeypatch.delenv(name)
-    for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_EC2_METADATA_DISABLED"):
-        monkeypatch.setenv(name, env[name])
-    monkeypatch.chdir(shell)
+    monkeypatch.chdir(tmp_path)
     printed = []
-    with fast_loop() as fast, fast.serving(emulated.fake) as emulator:
-        served = Served(url=emulator.endpoint_url, port=str(emulator.port), first_lines="")
-        assert normalized(served.shown("\n".join(emulated.banner(emulator.endpoint_url)))) == normalized(
-            shown
-        )
-        cli = InProcess(monkeypatch, capsys, fast=fast)
-        for invocation in invocations([served.real(c) for c in commands], env, shell, tmp_path / "record"):
-            with monkeypatch.context() as patch:
-                for name, value in invocation.environment.items():
-                    patch.setenv(name, value)
-                code, text = cli.merged(*invocation.argv)
-            assert code == 0, text
-            printed.append(text)
+    with (
+        fast_loop() as fast,
+        fast.serving(command_fake.fake) as emulator,
+        docs_shell(monkeypatch, env) as shell,
+    ):
+        served = Emulated(emulator.endpoint_url, "\n".join(command_fake.banner(emulator.endpoint_url)))
+        assert normalized(served.shown(served.first_lines)) == normalized(shown)
+        shell.loop = fast.run
+        for line in [served.real(line[2:]) for line in lines if line.startswith("$ ")]:
+            if ASSIGNMENT.match(line):
+                shell.assign(line)
+            elif (argv := cli_arguments(line, shell.variables)) is not None:
+                printed.append(shell.run(argv))
+            else:  # the image written: a shell's business
+                subprocess.run(["bash", "-c", line], env=env, cwd=tmp_path, check=True, timeout=60)
     assert masked(served.shown("".join(printed))) == masked(expected), "".join(printed)

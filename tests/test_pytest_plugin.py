@@ -7,16 +7,13 @@ rather than stalls the suite.
 
 from __future__ import annotations
 
-import os
 import re
 import textwrap
 from pathlib import Path
 
-import boto3
 import pytest
 
-from aiocustomlabels.testing import FakeCustomLabels, ThreadedEmulator, VirtualClock
-from tests._fake_support import DESCRIBE
+from aiocustomlabels.testing import FakeCustomLabels, VirtualClock
 from tests._projects import OPT_IN, run, this_checkout, user_venv
 
 pytest_plugins = ("pytester",)
@@ -145,56 +142,28 @@ def test_a_users_test_runs_on_fast_forwarded_time(user: pytest.Pytester, source:
     user.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
+MARKED = "@pytest.mark.asyncio\nasync def test_marked(custom_labels_in_process):\n    pass\n"
+INSTALL = ("@pytest.mark.asyncio", "aiocustomlabels[testing]")
+
+
 @pytest.mark.parametrize(
-    ("source", "args"),
+    ("source", "args", "said"),
     [
-        pytest.param(
-            """\
-            async def test_no_marker(custom_labels_in_process):
-                pass
-            """,
+        ("async def test_no_marker(custom_labels_in_process):\n    pass\n", (), INSTALL),
+        ("def test_sync(custom_labels_in_process):\n    pass\n", (), INSTALL),
+        (MARKED, ("--no-looptime",), ("run without --no-looptime",)),
+        (MARKED, ("-p", "no:looptime_plugin"), INSTALL),
+        (
+            "@pytest.mark.asyncio\nasync def test_dynamic(request):\n"
+            '    request.getfixturevalue("custom_labels_in_process")\n',
             (),
-            id="async-without-marker",
-        ),
-        pytest.param(
-            """\
-            def test_sync(custom_labels_in_process):
-                pass
-            """,
-            (),
-            id="sync-test",
-        ),
-        pytest.param(
-            """\
-            @pytest.mark.asyncio
-            async def test_marked(custom_labels_in_process):
-                pass
-            """,
-            ("--no-looptime",),
-            id="--no-looptime",
-        ),
-        pytest.param(
-            """\
-            @pytest.mark.asyncio
-            async def test_marked(custom_labels_in_process):
-                pass
-            """,
-            ("-p", "no:looptime_plugin"),
-            id="looptime-disabled",
-        ),
-        pytest.param(
-            """\
-            @pytest.mark.asyncio
-            async def test_dynamic(request):
-                request.getfixturevalue("custom_labels_in_process")
-            """,
-            (),
-            id="getfixturevalue",
+            ("not through request.getfixturevalue()",),
         ),
     ],
+    ids=["async-without-marker", "sync-test", "--no-looptime", "looptime-disabled", "getfixturevalue"],
 )
 def test_a_test_that_cannot_fast_forward_fails_at_once_with_the_fix(
-    user: pytest.Pytester, source: str, args: tuple[str, ...]
+    user: pytest.Pytester, source: str, args: tuple[str, ...], said: tuple[str, ...]
 ) -> None:
     """No marker, a sync test, looptime off or missing, a late request: the test fails naming the fix."""
     user.makepyfile(module_of(source))
@@ -204,13 +173,8 @@ def test_a_test_that_cannot_fast_forward_fails_at_once_with_the_fix(
     text = result.stdout.str()
     assert "custom_labels_in_process" in text
     assert "Traceback" not in text
-    if "getfixturevalue" in source:
-        assert "not through request.getfixturevalue()" in text
-    elif "--no-looptime" in args:
-        assert "run without --no-looptime" in text
-    else:
-        assert "@pytest.mark.asyncio" in text
-        assert "aiocustomlabels[testing]" in text
+    for words in said:
+        assert words in text
 
 
 def test_a_loop_that_does_not_fast_forward_fails_the_test_instead_of_hanging(user: pytest.Pytester) -> None:
@@ -253,7 +217,7 @@ def test_a_loop_that_does_not_fast_forward_fails_the_test_instead_of_hanging(use
 
 
 def test_the_fixtures_set_dummy_credentials_and_region_only_for_the_test(user: pytest.Pytester) -> None:
-    """Both fixtures set credentials and the region for the test, and put the environment back after."""
+    """Both fixtures set credentials and the region (the emulator its endpoint) for the test, and put all back after."""
     user.makepyfile(
         module_of(
             """\
@@ -280,16 +244,19 @@ def test_the_fixtures_set_dummy_credentials_and_region_only_for_the_test(user: p
                     assert [v async for v in client.describe_project_versions(
                         custom_labels_in_process.add_project("p"))] == []
 
-            def test_emulator(custom_labels_emulator):
-                assert os.environ["AWS_DEFAULT_REGION"] == custom_labels_emulator.fake.region
+            def test_emulator(custom_labels_emulator, fake_custom_labels):
+                assert custom_labels_emulator.fake is fake_custom_labels
+                assert os.environ["AWS_DEFAULT_REGION"] == fake_custom_labels.region
                 assert "AWS_PROFILE" not in os.environ
+                assert os.environ["AWS_ENDPOINT_URL_CLOUDWATCH"] == custom_labels_emulator.endpoint_url
                 client = boto3.client("rekognition")
                 try:
                     assert client.meta.endpoint_url == custom_labels_emulator.endpoint_url
-                    project = custom_labels_emulator.fake.add_project("p")
+                    project = fake_custom_labels.add_project("p")
                     assert client.describe_project_versions(ProjectArn=project)["ProjectVersionDescriptions"] == []
                 finally:
                     client.close()
+                assert len(fake_custom_labels.requests_for("DescribeProjectVersions")) == 1
             """
         )
     )
@@ -302,23 +269,6 @@ def test_fake_fixture_is_on_a_virtual_clock(fake_custom_labels: FakeCustomLabels
     fake_custom_labels.clock.advance(10)
     assert fake_custom_labels.clock.now() == before + 10
     assert (fake_custom_labels.requests, fake_custom_labels.faults.pending) == ((), ())
-
-
-def test_emulator_fixture_serves_fake_custom_labels_to_clients_made_with_no_endpoint(
-    custom_labels_emulator: ThreadedEmulator, fake_custom_labels: FakeCustomLabels[VirtualClock]
-) -> None:
-    """A boto3 client made with no endpoint, region or credentials reaches the emulator's fake."""
-    project = fake_custom_labels.add_project("p")
-    client = boto3.client("rekognition")
-    try:
-        assert client.describe_project_versions(ProjectArn=project)["ProjectVersionDescriptions"] == []
-    finally:
-        client.close()
-    assert custom_labels_emulator.fake is fake_custom_labels
-    assert custom_labels_emulator.endpoint_url.startswith("http://127.0.0.1:")
-    assert os.environ["AWS_ENDPOINT_URL_REKOGNITION"] == custom_labels_emulator.endpoint_url
-    assert os.environ["AWS_ENDPOINT_URL_CLOUDWATCH"] == custom_labels_emulator.endpoint_url
-    assert len(fake_custom_labels.requests_for(DESCRIBE)) == 1
 
 
 def test_a_fixture_may_take_the_in_process_fake_by_name_at_setup(user: pytest.Pytester) -> None:
