@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import bisect
 import enum
 import hashlib
 import hmac
@@ -21,9 +20,9 @@ import math
 import secrets
 import threading
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Generic, overload
+from typing import Any, Generic, TypeVar, overload
 
 import attrs
 
@@ -434,8 +433,6 @@ class Version:
     """A model version as the fake keeps it: its description's wire form, and its lifecycle."""
 
     arn: ProjectVersionArn
-    name: str
-    created_ms: int
     description: ProjectVersionDescription
     wire: dict[str, Any]
     status: ProjectVersionStatus
@@ -451,31 +448,30 @@ class Version:
     @property
     def key(self) -> tuple[int, str]:
         # Sorting ascending on this key lists newest first; names are unique in a project.
-        return (-self.created_ms, self.name)
+        return (-self.arn.creation_timestamp, self.arn.version_name)
 
     @property
     def dimensions(self) -> tuple[str, str]:
         # How CloudWatch names the version: its ProjectName and VersionName.
-        return (self.arn.project_name, self.name)
+        return (self.arn.project_name, self.arn.version_name)
 
 
 @attrs.define(kw_only=True)
 class Project:
-    """A project as the fake keeps it, with its versions in listing order."""
+    """A project as the fake keeps it, with its versions by name."""
 
     arn: ProjectArn
-    name: str
-    created_ms: int
     feature: CustomizationFeature
     wire: dict[str, Any]
     versions: dict[str, Version] = attrs.Factory(dict)
-    keys: list[tuple[int, str]] = attrs.Factory(list)
-    by_key: dict[tuple[int, str], Version] = attrs.Factory(dict)
 
     @property
     def key(self) -> tuple[int, str]:
         # As for versions: ascending on this key lists newest first; names are unique.
-        return (-self.created_ms, self.name)
+        return (-self.arn.creation_timestamp, self.arn.project_name)
+
+
+_Listed = TypeVar("_Listed", Project, Version)
 
 
 def project_wire(arn: ProjectArn, feature: CustomizationFeature) -> dict[str, Any]:
@@ -730,12 +726,10 @@ class FakeCustomLabels(Generic[ClockT_co]):
                 project_name=name,
                 creation_timestamp=created_ms,
             )
-            if any(p.name == name for p in self._projects.values()):
+            if any(p.arn.project_name == name for p in self._projects.values()):
                 msg = f"project {name!r} exists"
                 raise ValueError(msg)
-            self._projects[arn] = Project(
-                arn=arn, name=name, created_ms=created_ms, feature=feature, wire=project_wire(arn, feature)
-            )
+            self._projects[arn] = Project(arn=arn, feature=feature, wire=project_wire(arn, feature))
             return arn
 
     def add_version(
@@ -774,7 +768,7 @@ class FakeCustomLabels(Generic[ClockT_co]):
         with self._lock:
             project = self._project(project_arn)
             if version_name in project.versions:
-                msg = f"version {version_name!r} exists in {project.name}"
+                msg = f"version {version_name!r} exists in {project.arn.project_name}"
                 raise ValueError(msg)
             created_ms = self._timestamp_ms(created)
             arn = ProjectVersionArn.from_parts(
@@ -793,8 +787,6 @@ class FakeCustomLabels(Generic[ClockT_co]):
             )
             version = Version(
                 arn=arn,
-                name=version_name,
-                created_ms=created_ms,
                 description=base,
                 wire=wire_value(converter.unstructure(base)),
                 status=status,
@@ -805,8 +797,6 @@ class FakeCustomLabels(Generic[ClockT_co]):
                 stop_seconds=stop_seconds,
             )
             project.versions[version_name] = version
-            bisect.insort(project.keys, version.key)
-            project.by_key[version.key] = version
             self._versions[arn] = (project, version)
             self._units.set_tps(version.dimensions, tps_per_unit)
             self._hosting(version, self.clock.now(), status)
@@ -892,9 +882,7 @@ class FakeCustomLabels(Generic[ClockT_co]):
             ValueError: A label has no name, or no confidence from 0 to 100.
         """
         with self._lock:
-            if version_arn not in self._versions:
-                msg = f"no version {version_arn}"
-                raise KeyError(msg)
+            self._version(version_arn)
             self._labels.set(version_arn, labels, image)
 
     def set_demand(self, version_arn: str, units: float | None) -> None:
@@ -987,22 +975,26 @@ class FakeCustomLabels(Generic[ClockT_co]):
         self._settle(found[1])
         return found[1]
 
-    def _page(self, token: str | None, scope: str, filter_key: str) -> tuple[int, str] | None:
-        """Where a listing continues from: after the key its NextToken carries, or from the start."""
-        if token is None:
-            return None
-        data = self._tokens.read(token)
-        if data is None or data["s"] != scope_digest(scope, filter_key):
-            raise FakeServiceError("InvalidPaginationTokenException", "Invalid pagination token.")
-        if self.clock.now() - data["t"] > self.token_ttl:
-            raise FakeServiceError("InvalidPaginationTokenException", "The pagination token has expired.")
-        created, arn = data["k"]
-        return (int(created), str(arn))
-
-    def _next_token(self, scope: str, filter_key: str, last: tuple[int, str]) -> str:
-        return self._tokens.make(
-            {"s": scope_digest(scope, filter_key), "k": list(last), "t": self.clock.now()}
-        )
+    def _paginate(
+        self, items: Iterable[_Listed], token: str | None, page_size: int, *scope: str
+    ) -> tuple[list[_Listed], dict[str, Any]]:
+        """One page of ``items``, in listing order after the key the NextToken carries, and the next token."""
+        items = sorted(items, key=lambda item: item.key)
+        digest = scope_digest(*scope)
+        if token is not None:
+            data = self._tokens.read(token)
+            if data is None or data["s"] != digest:
+                raise FakeServiceError("InvalidPaginationTokenException", "Invalid pagination token.")
+            if self.clock.now() - data["t"] > self.token_ttl:
+                raise FakeServiceError("InvalidPaginationTokenException", "The pagination token has expired.")
+            after = (int(data["k"][0]), str(data["k"][1]))
+            items = [item for item in items if item.key > after]
+        page = items[:page_size]
+        if len(items) <= page_size:
+            return page, {}
+        return page, {
+            "NextToken": self._tokens.make({"s": digest, "k": list(page[-1].key), "t": self.clock.now()})
+        }
 
     def _render(self, version: Version) -> dict[str, Any]:
         self._settle(version)
@@ -1072,20 +1064,9 @@ class FakeCustomLabels(Generic[ClockT_co]):
         if project is None:
             raise _not_found()
         filter_key = ",".join(sorted(set(names))) if names else ""
-        after = self._page(token, project_arn, filter_key)
-        keys = (
-            sorted(project.versions[n].key for n in set(names) if n in project.versions)
-            if names
-            else project.keys
-        )
-        start = bisect.bisect_right(keys, after) if after else 0
-        chosen = keys[start : start + page_size]
-        result: dict[str, Any] = {
-            "ProjectVersionDescriptions": [self._render(project.by_key[k]) for k in chosen]
-        }
-        if start + page_size < len(keys):
-            result["NextToken"] = self._next_token(project_arn, filter_key, chosen[-1])
-        return result
+        versions = (v for v in project.versions.values() if not names or v.arn.version_name in names)
+        page, more = self._paginate(versions, token, page_size, project_arn, filter_key)
+        return {"ProjectVersionDescriptions": [self._render(version) for version in page], **more}
 
     def _describe_projects(self, params: Mapping[str, Any]) -> dict[str, Any]:
         page_size = params.get("MaxResults", MAX_PAGE_SIZE)
@@ -1113,22 +1094,13 @@ class FakeCustomLabels(Generic[ClockT_co]):
         ):
             raise invalid(f"Features must hold 1 to {len(known)} of {', '.join(sorted(known))}.")
         filter_key = ",".join(sorted(set(names or []))) + "|" + ",".join(sorted(set(features)))
-        after = self._page(_token(params), "projects", filter_key)
-        chosen = sorted(
-            (
-                p
-                for p in self._projects.values()
-                if p.feature.value in features and (names is None or p.name in names)
-            ),
-            key=lambda p: p.key,
+        projects = (
+            p
+            for p in self._projects.values()
+            if p.feature.value in features and (names is None or p.arn.project_name in names)
         )
-        if after is not None:
-            chosen = [p for p in chosen if p.key > after]
-        page = chosen[:page_size]
-        result: dict[str, Any] = {"ProjectDescriptions": [dict(p.wire) for p in page]}
-        if len(chosen) > page_size:
-            result["NextToken"] = self._next_token("projects", filter_key, page[-1].key)
-        return result
+        page, more = self._paginate(projects, _token(params), page_size, "projects", filter_key)
+        return {"ProjectDescriptions": [dict(p.wire) for p in page], **more}
 
     def _detect_custom_labels(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """DetectCustomLabels, its checks in the order docs/testing.md gives (assumed).
@@ -1207,16 +1179,10 @@ class FakeCustomLabels(Generic[ClockT_co]):
                     f"Starting needs {low} inference units; {held} of {self.inference_unit_quota} are in use.",
                 )
         version.min_units, version.max_units = low, high
-        version.status, version.status_message = S.STARTING, MESSAGES[S.STARTING]
         delay = version.start_seconds if version.start_seconds is not None else self.start_seconds
-        if version.fail_next_start is not None:
-            version.pending = (now + delay, S.FAILED, version.fail_next_start)
-            version.fail_next_start = None
-        else:
-            version.pending = (now + delay, S.RUNNING, MESSAGES[S.RUNNING])
-        self._hosting(version, now, S.STARTING)
-        self._hosting(version, version.pending[0], version.pending[1])
-        return {"Status": S.STARTING.value}
+        failure, version.fail_next_start = version.fail_next_start, None
+        outcome = (S.FAILED, failure) if failure is not None else (S.RUNNING, MESSAGES[S.RUNNING])
+        return self._begin(version, S.STARTING, now, (now + delay, *outcome))
 
     def _stop_project_version(self, params: Mapping[str, Any]) -> dict[str, Any]:
         version = self._target(params)
@@ -1224,10 +1190,19 @@ class FakeCustomLabels(Generic[ClockT_co]):
             raise FakeServiceError("ResourceInUseException", "The model version is already stopping.")
         if version.status not in HOSTED_STATUSES:
             raise invalid(f"A model version in status {version.status.value} cannot be stopped.")
-        now = self.clock.now()
-        version.status, version.status_message = S.STOPPING, MESSAGES[S.STOPPING]
         delay = version.stop_seconds if version.stop_seconds is not None else self.stop_seconds
-        version.pending = (now + delay, S.STOPPED, MESSAGES[S.STOPPED])
-        self._hosting(version, now, S.STOPPING)
-        self._hosting(version, version.pending[0], S.STOPPED)
-        return {"Status": S.STOPPING.value}
+        now = self.clock.now()
+        return self._begin(version, S.STOPPING, now, (now + delay, S.STOPPED, MESSAGES[S.STOPPED]))
+
+    def _begin(
+        self,
+        version: Version,
+        status: ProjectVersionStatus,
+        now: float,
+        then: tuple[float, ProjectVersionStatus, str],
+    ) -> dict[str, Any]:
+        """Put the version in ``status`` now, and in ``then``'s status at its time: a start's or a stop's answer."""
+        version.status, version.status_message, version.pending = status, MESSAGES[status], then
+        self._hosting(version, now, status)
+        self._hosting(version, then[0], then[1])
+        return {"Status": status.value}
