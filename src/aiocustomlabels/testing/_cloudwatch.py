@@ -63,12 +63,8 @@ def _invalid(message: str) -> FakeServiceError:
     return _error("InvalidParameterValue", message)
 
 
-def _average(values: Sequence[float]) -> float:
-    return sum(values) / len(values)
-
-
 STATISTICS: dict[str, Callable[[Sequence[float]], float]] = {
-    "Average": _average,
+    "Average": lambda values: sum(values) / len(values),
     "Minimum": min,
     "Maximum": max,
     "Sum": sum,

@@ -22,7 +22,7 @@ import threading
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, TypedDict, TypeVar, Unpack, overload
 
 import attrs
 
@@ -503,16 +503,6 @@ def project_wire(arn: ProjectArn, feature: CustomizationFeature) -> dict[str, An
     return wire
 
 
-def wire_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.timestamp()
-    if isinstance(value, dict):
-        return {k: wire_value(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [wire_value(v) for v in value]
-    return value
-
-
 def populated_description(
     arn: ProjectVersionArn, created: datetime, *, bucket: str = "custom-labels-console"
 ) -> ProjectVersionDescription:
@@ -557,6 +547,20 @@ def populated_description(
         "Feature": "CUSTOM_LABELS",
     }
     return converter.structure(wire, ProjectVersionDescription)
+
+
+class _Options(TypedDict, total=False):
+    """The constructor's arguments but its clock, for its overloads."""
+
+    region: str
+    account_id: str
+    start_seconds: float
+    stop_seconds: float
+    inference_unit_quota: int | None
+    token_ttl: float
+    scale_up_seconds: float
+    scale_down_seconds: float
+    tps_per_unit: float
 
 
 class FakeCustomLabels(Generic[ClockT_co]):
@@ -609,35 +613,11 @@ class FakeCustomLabels(Generic[ClockT_co]):
 
     @overload
     def __init__(
-        self: FakeCustomLabels[VirtualClock],
-        *,
-        region: str = ...,
-        account_id: str = ...,
-        clock: None = None,
-        start_seconds: float = ...,
-        stop_seconds: float = ...,
-        inference_unit_quota: int | None = ...,
-        token_ttl: float = ...,
-        scale_up_seconds: float = ...,
-        scale_down_seconds: float = ...,
-        tps_per_unit: float = ...,
+        self: FakeCustomLabels[VirtualClock], *, clock: None = None, **options: Unpack[_Options]
     ) -> None: ...
 
     @overload
-    def __init__(
-        self,
-        *,
-        region: str = ...,
-        account_id: str = ...,
-        clock: ClockT_co,
-        start_seconds: float = ...,
-        stop_seconds: float = ...,
-        inference_unit_quota: int | None = ...,
-        token_ttl: float = ...,
-        scale_up_seconds: float = ...,
-        scale_down_seconds: float = ...,
-        tps_per_unit: float = ...,
-    ) -> None: ...
+    def __init__(self, *, clock: ClockT_co, **options: Unpack[_Options]) -> None: ...
 
     def __init__(
         self,
@@ -788,7 +768,8 @@ class FakeCustomLabels(Generic[ClockT_co]):
             version = Version(
                 arn=arn,
                 description=base,
-                wire=wire_value(converter.unstructure(base)),
+                # Timestamps as the wire's epoch seconds.
+                wire=json.loads(json.dumps(converter.unstructure(base), default=datetime.timestamp)),
                 status=status,
                 status_message=status_message if status_message is not None else MESSAGES.get(status),
                 min_units=min_inference_units,

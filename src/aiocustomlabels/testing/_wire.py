@@ -21,7 +21,6 @@ import re
 import threading
 import uuid
 from collections.abc import Iterator, Mapping
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 import aiohttp
@@ -281,9 +280,7 @@ class Emulator:
         await self.start()
         return self
 
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
 
 
@@ -326,13 +323,11 @@ class ThreadedEmulator:
                 loop.run_until_complete(self._emulator.start())
             except BaseException as exc:
                 failure.append(exc)
-                started.set()
-                loop.close()
-                return
             started.set()
-            loop.run_forever()
-            loop.run_until_complete(self._emulator.stop())
-            loop.run_until_complete(loop.shutdown_asyncgens())
+            if not failure:
+                loop.run_forever()
+                loop.run_until_complete(self._emulator.stop())
+                loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
 
         self._thread = threading.Thread(target=run, name="aiocustomlabels-emulator", daemon=True)
@@ -355,9 +350,7 @@ class ThreadedEmulator:
         self.start()
         return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
 
