@@ -918,7 +918,10 @@ class FakeCustomLabels(Generic[ClockT_co]):
 
         Unknown names publish nothing, as in CloudWatch.
         """
-        return self._units.published((project_name, version_name), start=start, end=end, **self._scaling())
+        with self._lock:
+            return self._units.published(
+                (project_name, version_name), start=start, end=end, **self._scaling()
+            )
 
     # -- internals -------------------------------------------------------------
 
