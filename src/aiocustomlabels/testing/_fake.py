@@ -756,14 +756,10 @@ class FakeCustomLabels(Generic[ClockT_co]):
             )
             when = datetime.fromtimestamp(created_ms / 1000, UTC)
             base = description if description is not None else populated_description(arn, when)
+            # The status and the units are the version's own, kept apart from its description.
+            kept_apart = ("status", "status_message", "min_inference_units", "max_inference_units")
             base = attrs.evolve(
-                base,
-                project_version_arn=arn,
-                creation_timestamp=when,
-                status=None,
-                status_message=None,
-                min_inference_units=None,
-                max_inference_units=None,
+                base, project_version_arn=arn, creation_timestamp=when, **dict.fromkeys(kept_apart)
             )
             version = Version(
                 arn=arn,

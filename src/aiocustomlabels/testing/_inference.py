@@ -76,18 +76,15 @@ def _geometry(digest: bytes) -> Geometry:
 def derived_labels(image: bytes) -> tuple[CustomLabel, ...]:
     """The labels derived from ``image``'s SHA-256: one to four, every second one with a Geometry."""
     digest = hashlib.sha256(image).digest()
-    count = digest[0] % 4 + 1
-    labels = []
-    for index in range(count):
-        part = hashlib.sha256(digest + bytes([index])).digest()
-        labels.append(
-            CustomLabel(
-                name=_NAMES[(digest[1] + index) % len(_NAMES)],
-                confidence=round(100 * _ratio(part, 8), 2),
-                geometry=_geometry(part) if index % 2 else None,
-            )
+    parts = [hashlib.sha256(digest + bytes([index])).digest() for index in range(digest[0] % 4 + 1)]
+    return tuple(
+        CustomLabel(
+            name=_NAMES[(digest[1] + index) % len(_NAMES)],
+            confidence=round(100 * _ratio(part, 8), 2),
+            geometry=_geometry(part) if index % 2 else None,
         )
-    return tuple(labels)
+        for index, part in enumerate(parts)
+    )
 
 
 def label_answer(
