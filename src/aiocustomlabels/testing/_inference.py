@@ -155,19 +155,13 @@ class RequestLoad:
     def add(self, at: float) -> None:
         """Count one request arriving at ``at``."""
         stamps, totals = self._stamps, self._totals
-        if stamps and stamps[-1] == at:
-            totals[-1] += 1
-        elif not stamps or stamps[-1] < at:
-            stamps.append(at)
-            totals.append((totals[-1] if totals else 0) + 1)
-        else:
-            # Out of order (a clock that went back): rare, so a linear update is fine.
-            index = bisect.bisect_left(stamps, at)
-            if stamps[index] != at:
-                stamps.insert(index, at)
-                totals.insert(index, totals[index - 1] if index else 0)
-            for i in range(index, len(totals)):
-                totals[i] += 1
+        index = bisect.bisect_left(stamps, at)
+        if index == len(stamps) or stamps[index] != at:
+            stamps.insert(index, at)
+            totals.insert(index, totals[index - 1] if index else 0)
+        # Every total from ``at`` on: the last one alone, but for a clock that went back (rare).
+        for i in range(index, len(totals)):
+            totals[i] += 1
 
     def _upto(self, at: float) -> int:
         index = bisect.bisect_right(self._stamps, at)
@@ -271,10 +265,6 @@ class _Track:
         index = bisect.bisect_right(self.demand_times, at)
         return self.demand_units[index - 1] if index else None
 
-    def demand_at(self, at: float, tps: float) -> float:
-        manual = self.manual_at(at)
-        return manual if manual is not None else self.load.count(at) / MINUTE / tps
-
     def changed(self, at: float) -> None:
         """Something was recorded from ``at`` on: forget what it may change."""
         if at <= self.ticked_to:
@@ -323,7 +313,8 @@ class _Run:
     def desired_at(self, at: float) -> int:
         if self.phase.high is None or at < self.phase.since:
             return self.phase.low
-        return self._desired(self.track.demand_at(at, self.tps))
+        manual = self.track.manual_at(at)
+        return self._desired(manual if manual is not None else self.track.load.count(at) / MINUTE / self.tps)
 
     def _window(self, start: float, end: float) -> tuple[int, int]:
         """The least and greatest desired values taken in [start, end]."""
