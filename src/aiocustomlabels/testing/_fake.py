@@ -746,7 +746,10 @@ class FakeCustomLabels(Generic[ClockT_co]):
         """
         check_tps(tps_per_unit)
         with self._lock:
-            project = self._project(project_arn)
+            project = self._projects.get(project_arn)
+            if project is None:
+                msg = f"no project {project_arn}"
+                raise KeyError(msg)
             if version_name in project.versions:
                 msg = f"version {version_name!r} exists in {project.arn.project_name}"
                 raise ValueError(msg)
@@ -920,13 +923,6 @@ class FakeCustomLabels(Generic[ClockT_co]):
             )
 
     # -- internals -------------------------------------------------------------
-
-    def _project(self, arn: str) -> Project:
-        project = self._projects.get(arn)
-        if project is None:
-            msg = f"no project {arn}"
-            raise KeyError(msg)
-        return project
 
     def _version(self, arn: str) -> Version:
         found = self._versions.get(arn)

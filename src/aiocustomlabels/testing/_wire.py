@@ -162,12 +162,11 @@ def dispatch(  # noqa: PLR0911 -- one return per kind of answer
         # A bug of the fake's: still an answer as the service's, and loud in the log.
         logger.exception("the fake failed on %s %r", operation, params)
         return error(FakeServiceError("InternalServerError", "The fake failed.", 500), delay)
-    truncate = kind is FaultKind.TRUNCATED
     return WireReply(
         status=200,
         headers=service.headers(request_id),
         body=service.dumps(result),
-        truncate=truncate,
+        truncate=kind is FaultKind.TRUNCATED,
         delay=delay,
     )
 
