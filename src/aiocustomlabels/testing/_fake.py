@@ -394,15 +394,11 @@ class FaultPlan:
                     chosen = fault
                 else:
                     continue
-                self._use(fault)
+                if fault.remaining is not None:
+                    fault.remaining -= 1
+                    if fault.remaining == 0:
+                        self._faults.remove(fault)
         return delay, chosen
-
-    def _use(self, fault: Fault) -> None:
-        if fault.remaining is None:
-            return
-        fault.remaining -= 1
-        if fault.remaining == 0:
-            self._faults.remove(fault)
 
     @property
     def pending(self) -> tuple[Fault, ...]:
