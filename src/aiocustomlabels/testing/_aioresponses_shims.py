@@ -36,15 +36,6 @@ from aiohttp import StreamReader
 from aiohttp.client_proto import ResponseHandler
 from yarl import URL
 
-__all__ = [
-    "ShimmedClientResponse",
-    "build_probe_response",
-    "large_bodies",
-    "needs_large_body_shim",
-    "needs_stream_writer_shim",
-    "response_class",
-]
-
 _PROBE_URL = "http://probe.invalid/"
 
 

@@ -63,12 +63,8 @@ def _invalid(message: str) -> FakeServiceError:
     return _error("InvalidParameterValue", message)
 
 
-def _average(values: Sequence[float]) -> float:
-    return sum(values) / len(values)
-
-
 STATISTICS: dict[str, Callable[[Sequence[float]], float]] = {
-    "Average": _average,
+    "Average": lambda values: sum(values) / len(values),
     "Minimum": min,
     "Maximum": max,
     "Sum": sum,
@@ -274,15 +270,6 @@ def _version_of(query: MetricQuery) -> tuple[str, str] | None:
     return (dimensions["ProjectName"], dimensions["VersionName"])
 
 
-def _read_token(token: Any, digest: str, now: float, ttl: float) -> tuple[int, float]:
-    data = _TOKENS.read(token)
-    if data is None or data["r"] != digest:
-        raise _error("InvalidNextToken", "The NextToken is not valid for this request.")
-    if now - data["a"] > ttl:
-        raise _error("InvalidNextToken", "The NextToken has expired.")
-    return int(data["o"]), float(data["a"])
-
-
 def _all_series(
     fake: FakeCustomLabels, request: MetricRequest, as_of: float
 ) -> list[tuple[MetricQuery, list[tuple[float, float]]]]:
@@ -323,7 +310,12 @@ def get_metric_data(fake: FakeCustomLabels, params: Mapping[str, Any]) -> dict[s
     now = fake.clock.now()
     offset, as_of = 0, now
     if params.get("NextToken") is not None:
-        offset, as_of = _read_token(params["NextToken"], request.digest, now, fake.token_ttl)
+        data = _TOKENS.read(params["NextToken"])
+        if data is None or data["r"] != request.digest:
+            raise _error("InvalidNextToken", "The NextToken is not valid for this request.")
+        if now - data["a"] > fake.token_ttl:
+            raise _error("InvalidNextToken", "The NextToken has expired.")
+        offset, as_of = int(data["o"]), float(data["a"])
     results = []
     position = 0
     stop = offset + request.page_size

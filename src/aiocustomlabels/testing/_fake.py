@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import bisect
 import enum
 import hashlib
 import hmac
@@ -21,9 +20,9 @@ import math
 import secrets
 import threading
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Generic, overload
+from typing import Any, Generic, TypedDict, TypeVar, Unpack, overload
 
 import attrs
 
@@ -395,15 +394,11 @@ class FaultPlan:
                     chosen = fault
                 else:
                     continue
-                self._use(fault)
+                if fault.remaining is not None:
+                    fault.remaining -= 1
+                    if fault.remaining == 0:
+                        self._faults.remove(fault)
         return delay, chosen
-
-    def _use(self, fault: Fault) -> None:
-        if fault.remaining is None:
-            return
-        fault.remaining -= 1
-        if fault.remaining == 0:
-            self._faults.remove(fault)
 
     @property
     def pending(self) -> tuple[Fault, ...]:
@@ -434,8 +429,6 @@ class Version:
     """A model version as the fake keeps it: its description's wire form, and its lifecycle."""
 
     arn: ProjectVersionArn
-    name: str
-    created_ms: int
     description: ProjectVersionDescription
     wire: dict[str, Any]
     status: ProjectVersionStatus
@@ -451,31 +444,30 @@ class Version:
     @property
     def key(self) -> tuple[int, str]:
         # Sorting ascending on this key lists newest first; names are unique in a project.
-        return (-self.created_ms, self.name)
+        return (-self.arn.creation_timestamp, self.arn.version_name)
 
     @property
     def dimensions(self) -> tuple[str, str]:
         # How CloudWatch names the version: its ProjectName and VersionName.
-        return (self.arn.project_name, self.name)
+        return (self.arn.project_name, self.arn.version_name)
 
 
 @attrs.define(kw_only=True)
 class Project:
-    """A project as the fake keeps it, with its versions in listing order."""
+    """A project as the fake keeps it, with its versions by name."""
 
     arn: ProjectArn
-    name: str
-    created_ms: int
     feature: CustomizationFeature
     wire: dict[str, Any]
     versions: dict[str, Version] = attrs.Factory(dict)
-    keys: list[tuple[int, str]] = attrs.Factory(list)
-    by_key: dict[tuple[int, str], Version] = attrs.Factory(dict)
 
     @property
     def key(self) -> tuple[int, str]:
         # As for versions: ascending on this key lists newest first; names are unique.
-        return (-self.created_ms, self.name)
+        return (-self.arn.creation_timestamp, self.arn.project_name)
+
+
+_Listed = TypeVar("_Listed", Project, Version)
 
 
 def project_wire(arn: ProjectArn, feature: CustomizationFeature) -> dict[str, Any]:
@@ -505,16 +497,6 @@ def project_wire(arn: ProjectArn, feature: CustomizationFeature) -> dict[str, An
         # Adapters have no datasets of this kind, and follow base model updates unless told not to.
         wire["AutoUpdate"] = "ENABLED"
     return wire
-
-
-def wire_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.timestamp()
-    if isinstance(value, dict):
-        return {k: wire_value(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [wire_value(v) for v in value]
-    return value
 
 
 def populated_description(
@@ -561,6 +543,20 @@ def populated_description(
         "Feature": "CUSTOM_LABELS",
     }
     return converter.structure(wire, ProjectVersionDescription)
+
+
+class _Options(TypedDict, total=False):
+    """The constructor's arguments but its clock, for its overloads."""
+
+    region: str
+    account_id: str
+    start_seconds: float
+    stop_seconds: float
+    inference_unit_quota: int | None
+    token_ttl: float
+    scale_up_seconds: float
+    scale_down_seconds: float
+    tps_per_unit: float
 
 
 class FakeCustomLabels(Generic[ClockT_co]):
@@ -613,35 +609,11 @@ class FakeCustomLabels(Generic[ClockT_co]):
 
     @overload
     def __init__(
-        self: FakeCustomLabels[VirtualClock],
-        *,
-        region: str = ...,
-        account_id: str = ...,
-        clock: None = None,
-        start_seconds: float = ...,
-        stop_seconds: float = ...,
-        inference_unit_quota: int | None = ...,
-        token_ttl: float = ...,
-        scale_up_seconds: float = ...,
-        scale_down_seconds: float = ...,
-        tps_per_unit: float = ...,
+        self: FakeCustomLabels[VirtualClock], *, clock: None = None, **options: Unpack[_Options]
     ) -> None: ...
 
     @overload
-    def __init__(
-        self,
-        *,
-        region: str = ...,
-        account_id: str = ...,
-        clock: ClockT_co,
-        start_seconds: float = ...,
-        stop_seconds: float = ...,
-        inference_unit_quota: int | None = ...,
-        token_ttl: float = ...,
-        scale_up_seconds: float = ...,
-        scale_down_seconds: float = ...,
-        tps_per_unit: float = ...,
-    ) -> None: ...
+    def __init__(self, *, clock: ClockT_co, **options: Unpack[_Options]) -> None: ...
 
     def __init__(
         self,
@@ -730,12 +702,10 @@ class FakeCustomLabels(Generic[ClockT_co]):
                 project_name=name,
                 creation_timestamp=created_ms,
             )
-            if any(p.name == name for p in self._projects.values()):
+            if any(p.arn.project_name == name for p in self._projects.values()):
                 msg = f"project {name!r} exists"
                 raise ValueError(msg)
-            self._projects[arn] = Project(
-                arn=arn, name=name, created_ms=created_ms, feature=feature, wire=project_wire(arn, feature)
-            )
+            self._projects[arn] = Project(arn=arn, feature=feature, wire=project_wire(arn, feature))
             return arn
 
     def add_version(
@@ -772,9 +742,12 @@ class FakeCustomLabels(Generic[ClockT_co]):
         """
         check_tps(tps_per_unit)
         with self._lock:
-            project = self._project(project_arn)
+            project = self._projects.get(project_arn)
+            if project is None:
+                msg = f"no project {project_arn}"
+                raise KeyError(msg)
             if version_name in project.versions:
-                msg = f"version {version_name!r} exists in {project.name}"
+                msg = f"version {version_name!r} exists in {project.arn.project_name}"
                 raise ValueError(msg)
             created_ms = self._timestamp_ms(created)
             arn = ProjectVersionArn.from_parts(
@@ -782,21 +755,16 @@ class FakeCustomLabels(Generic[ClockT_co]):
             )
             when = datetime.fromtimestamp(created_ms / 1000, UTC)
             base = description if description is not None else populated_description(arn, when)
+            # The status and the units are the version's own, kept apart from its description.
+            kept_apart = ("status", "status_message", "min_inference_units", "max_inference_units")
             base = attrs.evolve(
-                base,
-                project_version_arn=arn,
-                creation_timestamp=when,
-                status=None,
-                status_message=None,
-                min_inference_units=None,
-                max_inference_units=None,
+                base, project_version_arn=arn, creation_timestamp=when, **dict.fromkeys(kept_apart)
             )
             version = Version(
                 arn=arn,
-                name=version_name,
-                created_ms=created_ms,
                 description=base,
-                wire=wire_value(converter.unstructure(base)),
+                # Timestamps as the wire's epoch seconds.
+                wire=json.loads(json.dumps(converter.unstructure(base), default=datetime.timestamp)),
                 status=status,
                 status_message=status_message if status_message is not None else MESSAGES.get(status),
                 min_units=min_inference_units,
@@ -805,8 +773,6 @@ class FakeCustomLabels(Generic[ClockT_co]):
                 stop_seconds=stop_seconds,
             )
             project.versions[version_name] = version
-            bisect.insort(project.keys, version.key)
-            project.by_key[version.key] = version
             self._versions[arn] = (project, version)
             self._units.set_tps(version.dimensions, tps_per_unit)
             self._hosting(version, self.clock.now(), status)
@@ -892,9 +858,7 @@ class FakeCustomLabels(Generic[ClockT_co]):
             ValueError: A label has no name, or no confidence from 0 to 100.
         """
         with self._lock:
-            if version_arn not in self._versions:
-                msg = f"no version {version_arn}"
-                raise KeyError(msg)
+            self._version(version_arn)
             self._labels.set(version_arn, labels, image)
 
     def set_demand(self, version_arn: str, units: float | None) -> None:
@@ -949,16 +913,12 @@ class FakeCustomLabels(Generic[ClockT_co]):
 
         Unknown names publish nothing, as in CloudWatch.
         """
-        return self._units.published((project_name, version_name), start=start, end=end, **self._scaling())
+        with self._lock:
+            return self._units.published(
+                (project_name, version_name), start=start, end=end, **self._scaling()
+            )
 
     # -- internals -------------------------------------------------------------
-
-    def _project(self, arn: str) -> Project:
-        project = self._projects.get(arn)
-        if project is None:
-            msg = f"no project {arn}"
-            raise KeyError(msg)
-        return project
 
     def _version(self, arn: str) -> Version:
         found = self._versions.get(arn)
@@ -987,22 +947,26 @@ class FakeCustomLabels(Generic[ClockT_co]):
         self._settle(found[1])
         return found[1]
 
-    def _page(self, token: str | None, scope: str, filter_key: str) -> tuple[int, str] | None:
-        """Where a listing continues from: after the key its NextToken carries, or from the start."""
-        if token is None:
-            return None
-        data = self._tokens.read(token)
-        if data is None or data["s"] != scope_digest(scope, filter_key):
-            raise FakeServiceError("InvalidPaginationTokenException", "Invalid pagination token.")
-        if self.clock.now() - data["t"] > self.token_ttl:
-            raise FakeServiceError("InvalidPaginationTokenException", "The pagination token has expired.")
-        created, arn = data["k"]
-        return (int(created), str(arn))
-
-    def _next_token(self, scope: str, filter_key: str, last: tuple[int, str]) -> str:
-        return self._tokens.make(
-            {"s": scope_digest(scope, filter_key), "k": list(last), "t": self.clock.now()}
-        )
+    def _paginate(
+        self, items: Iterable[_Listed], token: str | None, page_size: int, *scope: str
+    ) -> tuple[list[_Listed], dict[str, Any]]:
+        """One page of ``items``, in listing order after the key the NextToken carries, and the next token."""
+        items = sorted(items, key=lambda item: item.key)
+        digest = scope_digest(*scope)
+        if token is not None:
+            data = self._tokens.read(token)
+            if data is None or data["s"] != digest:
+                raise FakeServiceError("InvalidPaginationTokenException", "Invalid pagination token.")
+            if self.clock.now() - data["t"] > self.token_ttl:
+                raise FakeServiceError("InvalidPaginationTokenException", "The pagination token has expired.")
+            after = (int(data["k"][0]), str(data["k"][1]))
+            items = [item for item in items if item.key > after]
+        page = items[:page_size]
+        if len(items) <= page_size:
+            return page, {}
+        return page, {
+            "NextToken": self._tokens.make({"s": digest, "k": list(page[-1].key), "t": self.clock.now()})
+        }
 
     def _render(self, version: Version) -> dict[str, Any]:
         self._settle(version)
@@ -1072,20 +1036,9 @@ class FakeCustomLabels(Generic[ClockT_co]):
         if project is None:
             raise _not_found()
         filter_key = ",".join(sorted(set(names))) if names else ""
-        after = self._page(token, project_arn, filter_key)
-        keys = (
-            sorted(project.versions[n].key for n in set(names) if n in project.versions)
-            if names
-            else project.keys
-        )
-        start = bisect.bisect_right(keys, after) if after else 0
-        chosen = keys[start : start + page_size]
-        result: dict[str, Any] = {
-            "ProjectVersionDescriptions": [self._render(project.by_key[k]) for k in chosen]
-        }
-        if start + page_size < len(keys):
-            result["NextToken"] = self._next_token(project_arn, filter_key, chosen[-1])
-        return result
+        versions = (v for v in project.versions.values() if not names or v.arn.version_name in names)
+        page, more = self._paginate(versions, token, page_size, project_arn, filter_key)
+        return {"ProjectVersionDescriptions": [self._render(version) for version in page], **more}
 
     def _describe_projects(self, params: Mapping[str, Any]) -> dict[str, Any]:
         page_size = params.get("MaxResults", MAX_PAGE_SIZE)
@@ -1113,22 +1066,13 @@ class FakeCustomLabels(Generic[ClockT_co]):
         ):
             raise invalid(f"Features must hold 1 to {len(known)} of {', '.join(sorted(known))}.")
         filter_key = ",".join(sorted(set(names or []))) + "|" + ",".join(sorted(set(features)))
-        after = self._page(_token(params), "projects", filter_key)
-        chosen = sorted(
-            (
-                p
-                for p in self._projects.values()
-                if p.feature.value in features and (names is None or p.name in names)
-            ),
-            key=lambda p: p.key,
+        projects = (
+            p
+            for p in self._projects.values()
+            if p.feature.value in features and (names is None or p.arn.project_name in names)
         )
-        if after is not None:
-            chosen = [p for p in chosen if p.key > after]
-        page = chosen[:page_size]
-        result: dict[str, Any] = {"ProjectDescriptions": [dict(p.wire) for p in page]}
-        if len(chosen) > page_size:
-            result["NextToken"] = self._next_token("projects", filter_key, page[-1].key)
-        return result
+        page, more = self._paginate(projects, _token(params), page_size, "projects", filter_key)
+        return {"ProjectDescriptions": [dict(p.wire) for p in page], **more}
 
     def _detect_custom_labels(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """DetectCustomLabels, its checks in the order docs/testing.md gives (assumed).
@@ -1207,16 +1151,10 @@ class FakeCustomLabels(Generic[ClockT_co]):
                     f"Starting needs {low} inference units; {held} of {self.inference_unit_quota} are in use.",
                 )
         version.min_units, version.max_units = low, high
-        version.status, version.status_message = S.STARTING, MESSAGES[S.STARTING]
         delay = version.start_seconds if version.start_seconds is not None else self.start_seconds
-        if version.fail_next_start is not None:
-            version.pending = (now + delay, S.FAILED, version.fail_next_start)
-            version.fail_next_start = None
-        else:
-            version.pending = (now + delay, S.RUNNING, MESSAGES[S.RUNNING])
-        self._hosting(version, now, S.STARTING)
-        self._hosting(version, version.pending[0], version.pending[1])
-        return {"Status": S.STARTING.value}
+        failure, version.fail_next_start = version.fail_next_start, None
+        outcome = (S.FAILED, failure) if failure is not None else (S.RUNNING, MESSAGES[S.RUNNING])
+        return self._begin(version, S.STARTING, now, (now + delay, *outcome))
 
     def _stop_project_version(self, params: Mapping[str, Any]) -> dict[str, Any]:
         version = self._target(params)
@@ -1224,10 +1162,19 @@ class FakeCustomLabels(Generic[ClockT_co]):
             raise FakeServiceError("ResourceInUseException", "The model version is already stopping.")
         if version.status not in HOSTED_STATUSES:
             raise invalid(f"A model version in status {version.status.value} cannot be stopped.")
-        now = self.clock.now()
-        version.status, version.status_message = S.STOPPING, MESSAGES[S.STOPPING]
         delay = version.stop_seconds if version.stop_seconds is not None else self.stop_seconds
-        version.pending = (now + delay, S.STOPPED, MESSAGES[S.STOPPED])
-        self._hosting(version, now, S.STOPPING)
-        self._hosting(version, version.pending[0], S.STOPPED)
-        return {"Status": S.STOPPING.value}
+        now = self.clock.now()
+        return self._begin(version, S.STOPPING, now, (now + delay, S.STOPPED, MESSAGES[S.STOPPED]))
+
+    def _begin(
+        self,
+        version: Version,
+        status: ProjectVersionStatus,
+        now: float,
+        then: tuple[float, ProjectVersionStatus, str],
+    ) -> dict[str, Any]:
+        """Put the version in ``status`` now, and in ``then``'s status at its time: a start's or a stop's answer."""
+        version.status, version.status_message, version.pending = status, MESSAGES[status], then
+        self._hosting(version, now, status)
+        self._hosting(version, then[0], then[1])
+        return {"Status": status.value}

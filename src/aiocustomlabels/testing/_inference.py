@@ -32,8 +32,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import math
-import threading
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -77,18 +76,15 @@ def _geometry(digest: bytes) -> Geometry:
 def derived_labels(image: bytes) -> tuple[CustomLabel, ...]:
     """The labels derived from ``image``'s SHA-256: one to four, every second one with a Geometry."""
     digest = hashlib.sha256(image).digest()
-    count = digest[0] % 4 + 1
-    labels = []
-    for index in range(count):
-        part = hashlib.sha256(digest + bytes([index])).digest()
-        labels.append(
-            CustomLabel(
-                name=_NAMES[(digest[1] + index) % len(_NAMES)],
-                confidence=round(100 * _ratio(part, 8), 2),
-                geometry=_geometry(part) if index % 2 else None,
-            )
+    parts = [hashlib.sha256(digest + bytes([index])).digest() for index in range(digest[0] % 4 + 1)]
+    return tuple(
+        CustomLabel(
+            name=_NAMES[(digest[1] + index) % len(_NAMES)],
+            confidence=round(100 * _ratio(part, 8), 2),
+            geometry=_geometry(part) if index % 2 else None,
         )
-    return tuple(labels)
+        for index, part in enumerate(parts)
+    )
 
 
 def label_answer(
@@ -159,19 +155,13 @@ class RequestLoad:
     def add(self, at: float) -> None:
         """Count one request arriving at ``at``."""
         stamps, totals = self._stamps, self._totals
-        if stamps and stamps[-1] == at:
-            totals[-1] += 1
-        elif not stamps or stamps[-1] < at:
-            stamps.append(at)
-            totals.append((totals[-1] if totals else 0) + 1)
-        else:
-            # Out of order (a clock that went back): rare, so a linear update is fine.
-            index = bisect.bisect_left(stamps, at)
-            if stamps[index] != at:
-                stamps.insert(index, at)
-                totals.insert(index, totals[index - 1] if index else 0)
-            for i in range(index, len(totals)):
-                totals[i] += 1
+        index = bisect.bisect_left(stamps, at)
+        if index == len(stamps) or stamps[index] != at:
+            stamps.insert(index, at)
+            totals.insert(index, totals[index - 1] if index else 0)
+        # Every total from ``at`` on: the last one alone, but for a clock that went back (rare).
+        for i in range(index, len(totals)):
+            totals[i] += 1
 
     def _upto(self, at: float) -> int:
         index = bisect.bisect_right(self._stamps, at)
@@ -275,10 +265,6 @@ class _Track:
         index = bisect.bisect_right(self.demand_times, at)
         return self.demand_units[index - 1] if index else None
 
-    def demand_at(self, at: float, tps: float) -> float:
-        manual = self.manual_at(at)
-        return manual if manual is not None else self.load.count(at) / MINUTE / tps
-
     def changed(self, at: float) -> None:
         """Something was recorded from ``at`` on: forget what it may change."""
         if at <= self.ticked_to:
@@ -327,7 +313,8 @@ class _Run:
     def desired_at(self, at: float) -> int:
         if self.phase.high is None or at < self.phase.since:
             return self.phase.low
-        return self._desired(self.track.demand_at(at, self.tps))
+        manual = self.track.manual_at(at)
+        return self._desired(manual if manual is not None else self.track.load.count(at) / MINUTE / self.tps)
 
     def _window(self, start: float, end: float) -> tuple[int, int]:
         """The least and greatest desired values taken in [start, end]."""
@@ -367,13 +354,11 @@ class _Run:
 class UnitsHistory:
     """The hosting and demand timelines of every version, and what they published.
 
-    Thread-safe: the fake records into it under its own lock, and the
-    CloudWatch face reads from another thread.
+    Not thread-safe by itself: the fake calls it under its own lock only.
     """
 
     def __init__(self) -> None:
-        self._tracks: dict[tuple[str, str], _Track] = {}
-        self._lock = threading.Lock()
+        self._tracks: defaultdict[tuple[str, str], _Track] = defaultdict(_Track)
 
     def record_status(
         self,
@@ -389,75 +374,63 @@ class UnitsHistory:
         come) are dropped: this one replaces them. A hosted version without
         units is taken as started with Min 1.
         """
-        with self._lock:
-            track = self._tracks.setdefault(key, _Track())
-            track.changed(at)
-            track.revision += 1
-            phases = track.phases
-            while phases and phases[-1].since >= at:
-                phases.pop()
-            phases.append(_Phase(at, status, min_units or 1, max_units, track.revision))
+        track = self._tracks[key]
+        track.changed(at)
+        track.revision += 1
+        phases = track.phases
+        while phases and phases[-1].since >= at:
+            phases.pop()
+        phases.append(_Phase(at, status, min_units or 1, max_units, track.revision))
 
     def record_demand(self, key: tuple[str, str], at: float, units: float | None) -> None:
         """From ``at`` on, the demand on version ``key`` is ``units``; ``None``: its load's."""
-        with self._lock:
-            track = self._tracks.setdefault(key, _Track())
-            track.changed(at)
-            track.revision += 1
-            cut = bisect.bisect_left(track.demand_times, at)
-            del track.demand_times[cut:], track.demand_units[cut:]
-            track.demand_times.append(at)
-            track.demand_units.append(units)
-
-    def record_request(self, key: tuple[str, str], at: float) -> None:
-        """A request that counts towards the load arrived at version ``key`` at ``at``."""
-        with self._lock:
-            track = self._tracks.setdefault(key, _Track())
-            track.load.add(at)
-            track.changed(at)
+        track = self._tracks[key]
+        track.changed(at)
+        track.revision += 1
+        cut = bisect.bisect_left(track.demand_times, at)
+        del track.demand_times[cut:], track.demand_units[cut:]
+        track.demand_times.append(at)
+        track.demand_units.append(units)
 
     def set_tps(self, key: tuple[str, str], tps: float | None) -> None:
         """The version's own TPS per unit; ``None``: the fake's, as each query passes it."""
-        with self._lock:
-            self._tracks.setdefault(key, _Track()).tps = tps
-            self._tracks[key].revision += 1
+        self._tracks[key].tps = tps
+        self._tracks[key].revision += 1
 
     def admit(self, key: tuple[str, str], *, at: float, up: float, down: float, tps: float) -> bool:
         """Count a request arriving at ``at`` towards the load; take a token of its run's bucket, or throttle it (False)."""
-        self.record_request(key, at)
+        track = self._tracks[key]
+        track.load.add(at)
+        track.changed(at)
         serving = self.serving(key, at=at, up=up, down=down, tps=tps)
-        with self._lock:
-            track = self._tracks[key]
-            rate = (tps if track.tps is None else track.tps) * serving.units
-            bucket = track.bucket
-            if bucket is None or bucket.run != serving.run:
-                bucket = track.bucket = _Bucket(run=serving.run, tokens=rate, at=at)
-            elif at > bucket.at:
-                # The rate changes only at whole minutes: refilling at today's rate is exact
-                # within a minute, and a gap of a second or more fills the bucket anyway.
-                bucket.tokens = min(rate, bucket.tokens + (at - bucket.at) * rate)
-                bucket.at = at
-            bucket.tokens = min(bucket.tokens, rate)
-            if bucket.tokens < 1 - _EPSILON:
-                return False
-            bucket.tokens = max(bucket.tokens - 1, 0.0)
-            return True
+        rate = (tps if track.tps is None else track.tps) * serving.units
+        bucket = track.bucket
+        if bucket is None or bucket.run != serving.run:
+            bucket = track.bucket = _Bucket(run=serving.run, tokens=rate, at=at)
+        elif at > bucket.at:
+            # The rate changes only at whole minutes: refilling at today's rate is exact
+            # within a minute, and a gap of a second or more fills the bucket anyway.
+            bucket.tokens = min(rate, bucket.tokens + (at - bucket.at) * rate)
+            bucket.at = at
+        bucket.tokens = min(bucket.tokens, rate)
+        if bucket.tokens < 1 - _EPSILON:
+            return False
+        bucket.tokens = max(bucket.tokens - 1, 0.0)
+        return True
 
     def published(
         self, key: tuple[str, str], *, start: float, end: float, up: float, down: float, tps: float
     ) -> list[UnitsMinute]:
         """The minutes in [start, end) at which version ``key`` published, oldest first."""
-        with self._lock:
-            track = self._tracks.get(key)
-            if track is None:
-                return []
-            walk = self._walk(track, start=start, limit=end, up=up, down=down, tps=tps, state=_State())
-            return list(walk)
+        track = self._tracks.get(key)
+        if track is None:
+            return []
+        walk = self._walk(track, start=start, limit=end, up=up, down=down, tps=tps, state=_State())
+        return list(walk)
 
     def held(self, key: tuple[str, str], *, at: float, up: float, down: float, tps: float) -> int:
         """The units version ``key`` holds at ``at``: in service, or its min while STARTING."""
-        with self._lock:
-            return self._state_at(self._tracks.get(key, _Track()), at, up=up, down=down, tps=tps).held
+        return self._state_at(self._tracks.get(key, _Track()), at, up=up, down=down, tps=tps).held
 
     def serving(self, key: tuple[str, str], *, at: float, up: float, down: float, tps: float) -> Serving:
         """The units version ``key`` serves with at ``at``, and since and until when.
@@ -465,26 +438,25 @@ class UnitsHistory:
         Cheap when asked again before ``until``: a load test asks at every request.
         """
         params = (up, down, tps)
-        with self._lock:
-            track = self._tracks.setdefault(key, _Track())
-            cached = track.serving
-            if (
-                cached is not None
-                and cached[:4] == (track.revision, *params)
-                and cached[4] <= at < cached[5].until
-            ):
-                return cached[5]
-            state = self._state_at(track, at, up=up, down=down, tps=tps)
-            phases = track.phases
-            current = bisect.bisect_right([p.since for p in phases], at)
-            following = phases[current].since if current < len(phases) else math.inf
-            until = min((math.floor(at / MINUTE) + 1) * MINUTE, following)
-            if state.status is S.RUNNING and current:
-                found = Serving(units=state.held, run=phases[current - 1].serial, until=until)
-            else:
-                found = Serving(units=0, run=None, until=until)
-            track.serving = (track.revision, *params, at, found)
-            return found
+        track = self._tracks[key]
+        cached = track.serving
+        if (
+            cached is not None
+            and cached[:4] == (track.revision, *params)
+            and cached[4] <= at < cached[5].until
+        ):
+            return cached[5]
+        state = self._state_at(track, at, up=up, down=down, tps=tps)
+        phases = track.phases
+        current = bisect.bisect_right([p.since for p in phases], at)
+        following = phases[current].since if current < len(phases) else math.inf
+        until = min((math.floor(at / MINUTE) + 1) * MINUTE, following)
+        if state.status is S.RUNNING and current:
+            found = Serving(units=state.held, run=phases[current - 1].serial, until=until)
+        else:
+            found = Serving(units=0, run=None, until=until)
+        track.serving = (track.revision, *params, at, found)
+        return found
 
     def _state_at(self, track: _Track, at: float, *, up: float, down: float, tps: float) -> _State:
         state = _State()

@@ -21,7 +21,6 @@ import re
 import threading
 import uuid
 from collections.abc import Iterator, Mapping
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 import aiohttp
@@ -163,12 +162,11 @@ def dispatch(  # noqa: PLR0911 -- one return per kind of answer
         # A bug of the fake's: still an answer as the service's, and loud in the log.
         logger.exception("the fake failed on %s %r", operation, params)
         return error(FakeServiceError("InternalServerError", "The fake failed.", 500), delay)
-    truncate = kind is FaultKind.TRUNCATED
     return WireReply(
         status=200,
         headers=service.headers(request_id),
         body=service.dumps(result),
-        truncate=truncate,
+        truncate=kind is FaultKind.TRUNCATED,
         delay=delay,
     )
 
@@ -281,9 +279,7 @@ class Emulator:
         await self.start()
         return self
 
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
 
 
@@ -326,13 +322,11 @@ class ThreadedEmulator:
                 loop.run_until_complete(self._emulator.start())
             except BaseException as exc:
                 failure.append(exc)
-                started.set()
-                loop.close()
-                return
             started.set()
-            loop.run_forever()
-            loop.run_until_complete(self._emulator.stop())
-            loop.run_until_complete(loop.shutdown_asyncgens())
+            if not failure:
+                loop.run_forever()
+                loop.run_until_complete(self._emulator.stop())
+                loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
 
         self._thread = threading.Thread(target=run, name="aiocustomlabels-emulator", daemon=True)
@@ -355,9 +349,7 @@ class ThreadedEmulator:
         self.start()
         return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
 
