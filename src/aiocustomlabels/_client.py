@@ -231,9 +231,6 @@ class CustomLabelsClient(AsyncResource):
                 raise ConfigurationError(msg) from NoCredentialsError()
             client = cls(raw, clock=clock)
 
-            async def close_raw() -> None:
-                await opening.__aexit__(None, None, None)
-
             async def open_cloudwatch() -> tuple[Any, Callable[[], Awaitable[object]]]:
                 # Beside the Rekognition client: the same session, region, endpoint and settings.
                 cloudwatch = chosen.create_client(
@@ -241,8 +238,8 @@ class CustomLabelsClient(AsyncResource):
                 )
                 return await cloudwatch.__aenter__(), lambda: cloudwatch.__aexit__(None, None, None)
 
-            client._transport.owns(close_raw)
-            client._transport.opens_cloudwatch(open_cloudwatch)
+            client._transport.close_raw = lambda: opening.__aexit__(None, None, None)
+            client._transport.open_cloudwatch = open_cloudwatch
             return client
 
         return ClientOpening(open_)
@@ -396,7 +393,7 @@ class CustomLabelsClient(AsyncResource):
             msg = f"concurrency must be an int from 1 to {MAX_CONCURRENCY}, not {concurrency!r}"
             raise InvalidRequestError(msg)
         self._transport.check_open()
-        return self._listing.hosted(concurrency=concurrency)
+        return HostedVersionIterator(self._listing, concurrency=concurrency)
 
     # -- starting and stopping --------------------------------------------------------
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections import deque
-from collections.abc import Callable, Coroutine, Iterable, Sequence
-from operator import attrgetter
-from typing import Any, Final, Generic, Protocol, Self, TypeVar
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, ClassVar, Final, Generic, Protocol, Self, TypeVar
 
 from ._arns import ProjectArn, ProjectVersionArn
 from ._checks import ListingArgs
@@ -70,7 +70,7 @@ class Listing:
         self._transport = transport
         # The projects of versions looked up: a project's ARN never changes while it exists.
         self._project_arns: dict[tuple[str, str, str, str], ProjectArn] = {}
-        self._looking_up: asyncio.Lock | None = None
+        self._looking_up = asyncio.Lock()
 
     def check_open(self) -> None:
         """Raise ``ClientClosedError`` if the client was closed."""
@@ -86,12 +86,13 @@ class Listing:
                 (``Transport`` checks it: an answer without the list is never
                 taken for an empty project), or does not fit the schema.
         """
-        params: dict[str, Any] = {"ProjectArn": project, "MaxResults": page_size}
-        if names is not None:
-            params["VersionNames"] = list(names)
-        if token is not None:
-            params["NextToken"] = token
-        data = await self._transport.call("DescribeProjectVersions", **params)
+        data = await self._transport.call(
+            "DescribeProjectVersions",
+            ProjectArn=project,
+            MaxResults=page_size,
+            VersionNames=None if names is None else list(names),
+            NextToken=token,
+        )
         return self._transport.structure(data, DescribeProjectVersionsResponse)
 
     async def projects_page(
@@ -108,35 +109,24 @@ class Listing:
             MalformedResponseError: The answer has no ``ProjectDescriptions``
                 (``Transport`` checks it), or does not fit the schema.
         """
-        params: dict[str, Any] = {"MaxResults": page_size}
-        if names is not None:
-            params["ProjectNames"] = list(names)
-        if features is not None:
-            params["Features"] = list(features)
-        if token is not None:
-            params["NextToken"] = token
-        data = await self._transport.call("DescribeProjects", **params)
+        data = await self._transport.call(
+            "DescribeProjects",
+            MaxResults=page_size,
+            ProjectNames=None if names is None else list(names),
+            Features=None if features is None else list(features),
+            NextToken=token,
+        )
         return self._transport.structure(data, DescribeProjectsResponse)
 
     def versions(self, project: ProjectArn, args: ListingArgs) -> ProjectVersionIterator:
         """The versions of ``project``, lazily."""
-
-        async def fetch(names: Sequence[str] | None, token: str | None) -> DescribeProjectVersionsResponse:
-            return await self.page(project, args.page_size, names, token)
-
+        fetch = functools.partial(self.page, project, args.page_size)
         return ProjectVersionIterator(ProjectVersionPages(fetch, args, check=self._transport.check_open))
 
     def projects(self, args: ListingArgs) -> ProjectIterator:
         """The projects of the region, lazily."""
-
-        async def fetch(names: Sequence[str] | None, token: str | None) -> DescribeProjectsResponse:
-            return await self.projects_page(args.page_size, names, token)
-
+        fetch = functools.partial(self.projects_page, args.page_size)
         return ProjectIterator(ProjectPages(fetch, args, check=self._transport.check_open))
-
-    def hosted(self, *, concurrency: int) -> HostedVersionIterator:
-        """Every version STARTING, RUNNING or STOPPING, across the region's projects."""
-        return HostedVersionIterator(self, concurrency=concurrency)
 
     async def hosted_in(self, project: ProjectArn) -> list[ProjectVersionDescription]:
         """The hosted versions of one project; none if the project is gone meanwhile."""
@@ -181,8 +171,6 @@ class Listing:
         found = self._project_arns.get(key)
         if found is not None:
             return found
-        if self._looking_up is None:
-            self._looking_up = asyncio.Lock()
         # Two operations that look the same project up at once send one lookup.
         async with self._looking_up:
             found = self._project_arns.get(key)
@@ -234,9 +222,7 @@ class _Pages(AsyncResource, Generic[P]):
     around it, or cancelling the task that iterates cancels that fetch.
     """
 
-    def __init__(
-        self, fetch: FetchPage[P], args: ListingArgs, *, check: Callable[[], None] | None = None
-    ) -> None:
+    def __init__(self, fetch: FetchPage[P], args: ListingArgs, *, check: Callable[[], None]) -> None:
         self._fetch = fetch
         self._check = check
         self._batches: list[Sequence[str] | None] = [None] if args.batches is None else list(args.batches)
@@ -248,27 +234,25 @@ class _Pages(AsyncResource, Generic[P]):
     def __aiter__(self) -> Self:
         return self
 
-    def _schedule(self) -> None:
+    def _schedule(self) -> asyncio.Task[P]:
         self._next = asyncio.get_running_loop().create_task(
             self._fetch(self._batches[self._batch], self._token), name="aiocustomlabels-prefetch"
         )
+        return self._next
 
     async def __anext__(self) -> P:
         if self._done:
             raise StopAsyncIteration
         await self.ensure_open()
-        if self._next is None:
-            self._schedule()
-        task = self._next
-        assert task is not None  # noqa: S101 -- just scheduled
+        task = self._next if self._next is not None else self._schedule()
         try:
             # If our caller is cancelled here, asyncio cancels the task too.
             page = await task
         except BaseException:
-            self._next = None
             self._done = True
             raise
-        self._next = None
+        finally:
+            self._next = None
         self._advance(page.next_token)
         if not self._done:
             self._schedule()
@@ -276,8 +260,6 @@ class _Pages(AsyncResource, Generic[P]):
 
     async def ensure_open(self) -> None:
         """Raise ``ClientClosedError`` if the client closed, after ending the fetch ahead."""
-        if self._check is None:
-            return
         try:
             self._check()
         except BaseException:
@@ -331,9 +313,11 @@ class ProjectPages(_Pages[DescribeProjectsResponse]):
 class _Items(AsyncResource, Generic[PagesT, T]):
     """The items of the pages of a ``_Pages``, one at a time; ``pages()`` gives the pages instead."""
 
-    def __init__(self, pages: PagesT, items: Callable[[Any], Iterable[T]]) -> None:
+    #: The pages' member that lists the items.
+    _member: ClassVar[str]
+
+    def __init__(self, pages: PagesT) -> None:
         self._pages = pages
-        self._items = items
         self._buffer: deque[T] = deque()
         self._iterating = False
 
@@ -357,7 +341,7 @@ class _Items(AsyncResource, Generic[PagesT, T]):
             await self._pages.ensure_open()
         while not self._buffer:
             page = await self._pages.__anext__()
-            self._buffer.extend(self._items(page))
+            self._buffer.extend(getattr(page, self._member))
         return self._buffer.popleft()
 
     async def aclose(self) -> None:
@@ -373,8 +357,7 @@ class ProjectVersionIterator(_Items[ProjectVersionPages, ProjectVersionDescripti
     Use ``pages()`` instead of iterating to get whole pages with their tokens.
     """
 
-    def __init__(self, pages: ProjectVersionPages) -> None:
-        super().__init__(pages, attrgetter("project_version_descriptions"))
+    _member = "project_version_descriptions"
 
 
 class ProjectIterator(_Items[ProjectPages, ProjectDescription]):
@@ -384,8 +367,7 @@ class ProjectIterator(_Items[ProjectPages, ProjectDescription]):
     ``pages()`` instead of iterating to get whole pages with their tokens.
     """
 
-    def __init__(self, pages: ProjectPages) -> None:
-        super().__init__(pages, attrgetter("project_descriptions"))
+    _member = "project_descriptions"
 
 
 class HostedVersionIterator(AsyncResource):
@@ -437,28 +419,23 @@ class HostedVersionIterator(AsyncResource):
     async def __anext__(self) -> ProjectVersionDescription:
         try:
             self._listing.check_open()
-            while not self._buffer and await self._next_project():
-                pass
+            while not self._buffer:
+                # The hosted versions of the next project, in DescribeProjects' order.
+                await self._fill()
+                if not self._running:
+                    break
+                project, task = self._running[0]
+                found = await task
+                self._running.popleft()
+                arns = [version.project_version_arn for version in found]
+                self._projects_of.update((arn, project) for arn in arns if arn is not None)
+                self._buffer.extend(found)
         except BaseException:
             await self.aclose()
             raise
         if not self._buffer:
             raise StopAsyncIteration
         return self._buffer.popleft()
-
-    async def _next_project(self) -> bool:
-        """Take the hosted versions of the next project into the buffer; ``False`` when none is left."""
-        await self._fill()
-        if not self._running:
-            return False
-        project, task = self._running[0]
-        found = await task
-        self._running.popleft()
-        for version in found:
-            if version.project_version_arn is not None:
-                self._projects_of[version.project_version_arn] = project
-        self._buffer.extend(found)
-        return True
 
     async def aclose(self) -> None:
         """Stop iterating: cancel and await the listings under way."""
@@ -468,10 +445,8 @@ class HostedVersionIterator(AsyncResource):
         self._running.clear()
         for task in running:
             task.cancel()
-        if running:
-            await asyncio.wait(running)
-            for task in running:
-                _settle(task)
+        # gather() reads each outcome: asyncio reports none as never retrieved.
+        await asyncio.gather(*running, return_exceptions=True)
         await self._projects.aclose()
 
     def __del__(self) -> None:

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 import cattrs
 from aiobotocore.session import AioSession
 from aiohttp.payload import TOO_LARGE_BYTES_BODY, BytesIOPayload
+from botocore import xform_name
 from botocore.exceptions import (
     BotoCoreError,
     CapacityNotAvailableError,
@@ -78,22 +79,10 @@ T = TypeVar("T")
 #: Where a request's body is handed over as a stream: DetectCustomLabels carries images.
 _SEND_EVENT: Final = "before-send.rekognition.DetectCustomLabels"
 
-#: The aiobotocore method of each CloudWatch operation the library sends.
-CLOUDWATCH_METHODS: Final = {"GetMetricData": "get_metric_data"}
-
 #: Opens an aiobotocore CloudWatch client: (the client, what closes it).
 OpenCloudWatch = Callable[[], Awaitable[tuple[Any, Callable[[], Awaitable[object]]]]]
 
-#: The aiobotocore method of each operation the library sends.
-METHODS: Final = {
-    "DescribeProjects": "describe_projects",
-    "DescribeProjectVersions": "describe_project_versions",
-    "DetectCustomLabels": "detect_custom_labels",
-    "StartProjectVersion": "start_project_version",
-    "StopProjectVersion": "stop_project_version",
-}
-
-#: The members each operation always sends. The service sends the list even
+#: The members each operation always sends (the keys are the operations the library sends). The service sends the list even
 #: when it is empty; an answer without them is not the operation's output (a
 #: proxy's HTML page, which botocore reads as ``{}``), never data. (That
 #: DetectCustomLabels sends ``CustomLabels: []`` when it finds nothing is
@@ -259,29 +248,30 @@ class Transport:
     """Sends the library's requests through an aiobotocore Rekognition client.
 
     Args:
-        raw: The aiobotocore client.
+        raw: The aiobotocore client, the caller's unless ``close_raw`` is set.
         converter: Structures the responses.
-        close_raw: Closes ``raw`` when the transport closes; ``None`` when
+        cloudwatch: The caller's aiobotocore CloudWatch client, if any.
+
+    Attributes:
+        close_raw: Closes ``raw`` when the transport closes; ``None`` while
             ``raw`` belongs to the caller.
+        open_cloudwatch: Opens a CloudWatch client when one is first needed
+            (closed with the transport); ``None``: only ``cloudwatch`` is used.
+        cloudwatch: The aiobotocore CloudWatch client, if one was given or opened yet.
+        closed: Whether ``aclose()`` was called.
     """
 
     def __init__(
-        self,
-        raw: RekognitionClient,
-        *,
-        converter: cattrs.Converter,
-        close_raw: Callable[[], Awaitable[object]] | None = None,
-        cloudwatch: Any = None,
+        self, raw: RekognitionClient, *, converter: cattrs.Converter, cloudwatch: Any = None
     ) -> None:
         self.raw = raw
         self.converter = converter
-        self._close_raw = close_raw
-        # CloudWatch: the caller's client, or one opened on first use (and closed with ours).
-        self._cloudwatch = cloudwatch
-        self._open_cloudwatch: OpenCloudWatch | None = None
+        self.close_raw: Callable[[], Awaitable[object]] | None = None
+        self.cloudwatch = cloudwatch
+        self.open_cloudwatch: OpenCloudWatch | None = None
         self._close_cloudwatch: Callable[[], Awaitable[object]] | None = None
-        self._opening: asyncio.Lock | None = None
-        self._closed = False
+        self._opening = asyncio.Lock()
+        self.closed = False
         # The tasks inside a guard (how deep), those that closing cancelled, and
         # what tells aclose() they have all left.
         self._inside: dict[asyncio.Task[Any], int] = {}
@@ -289,62 +279,29 @@ class Transport:
         self._left: asyncio.Event | None = None
         events = getattr(getattr(raw, "meta", None), "events", None)
         self._events = events if hasattr(events, "register") else None
+        self._handler_id = f"aiocustomlabels-send-{id(self)}"
         if self._events is not None:
             self._events.register(_SEND_EVENT, _stream_large_body, unique_id=self._handler_id)
 
-    @property
-    def _handler_id(self) -> str:
-        return f"aiocustomlabels-send-{id(self)}"
-
-    def owns(self, close_raw: Callable[[], Awaitable[object]]) -> None:
-        """Take ownership of the raw client: ``close_raw`` closes it when the transport closes."""
-        self._close_raw = close_raw
-
-    def opens_cloudwatch(self, opener: OpenCloudWatch) -> None:
-        """Open a CloudWatch client with ``opener`` when one is first needed; close it with the transport."""
-        self._open_cloudwatch = opener
-
-    @property
-    def cloudwatch(self) -> Any:
-        """The aiobotocore CloudWatch client, if one was given or opened yet."""
-        return self._cloudwatch
-
     async def _cloudwatch_client(self) -> Any:
-        if self._cloudwatch is not None:
-            return self._cloudwatch
-        if self._open_cloudwatch is None:
+        if self.cloudwatch is None and self.open_cloudwatch is None:
             msg = (
                 "no CloudWatch client: pass cloudwatch= (an aiobotocore CloudWatch client) to "
                 "CustomLabelsClient, or make the client with CustomLabelsClient.create()"
             )
             raise ConfigurationError(msg)
-        if self._opening is None:
-            self._opening = asyncio.Lock()
         async with self._opening:
-            if self._cloudwatch is None:
+            if self.cloudwatch is None and self.open_cloudwatch is not None:
                 try:
-                    client, close = await self._open_cloudwatch()
+                    self.cloudwatch, self._close_cloudwatch = await self.open_cloudwatch()
                 except BotoCoreError as exc:
                     msg = f"cannot create a CloudWatch client: {exc}"
                     raise ConfigurationError(msg) from exc
-                self._cloudwatch, self._close_cloudwatch = client, close
-        return self._cloudwatch
-
-    async def _method(self, operation: str) -> Callable[..., Awaitable[dict[str, Any]]]:
-        """The method of the aiobotocore client of ``operation``'s service that sends it."""
-        if operation in CLOUDWATCH_METHODS:
-            client = await self._cloudwatch_client()
-            return getattr(client, CLOUDWATCH_METHODS[operation])  # type: ignore[no-any-return]
-        return getattr(self.raw, METHODS[operation])  # type: ignore[no-any-return]
-
-    @property
-    def closed(self) -> bool:
-        """Whether ``aclose()`` was called."""
-        return self._closed
+        return self.cloudwatch
 
     def check_open(self) -> None:
         """Raise ``ClientClosedError`` if the client was closed."""
-        if self._closed:
+        if self.closed:
             raise ClientClosedError("the client is closed")
 
     async def guard(self, work: Coroutine[Any, Any, T]) -> T:
@@ -366,7 +323,7 @@ class Transport:
         ``uncancel()`` is the documented way (``asyncio.timeout()`` uses it) to
         take back a cancellation one sent; it is done in one place, here.
         """
-        if self._closed:
+        if self.closed:
             work.close()
             raise ClientClosedError("the client is closed")
         task = asyncio.current_task()
@@ -397,6 +354,8 @@ class Transport:
     async def call(self, operation: str, **params: Any) -> dict[str, Any]:
         """Send one request; return its response members, without ``ResponseMetadata``.
 
+        A member given as ``None`` is not sent: the service's default is its own.
+
         Raises:
             ServiceError: The service answered with an error code (its subclass for the code).
             TransportError: No whole answer came back, once botocore's retries were spent.
@@ -406,11 +365,13 @@ class Transport:
                 botocore could not parse it; the path names the bad member.
             ClientClosedError: The client, or the aiobotocore client underneath, was closed.
         """
-        return await self.guard(self._send(operation, params))
+        members = {name: value for name, value in params.items() if value is not None}
+        return await self.guard(self._send(operation, members))
 
     async def _send(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         self.check_open()
-        method = await self._method(operation)
+        client = await self._cloudwatch_client() if operation == "GetMetricData" else self.raw
+        method = getattr(client, xform_name(operation))
         try:
             response: dict[str, Any] = await method(**params)
         except ClientError as exc:
@@ -421,7 +382,7 @@ class Transport:
             raise  # located by our parser (see new_session)
         except Exception as exc:
             # Closing fails the requests it interrupts in ways that look transient: say what it is.
-            if self._closed:
+            if self.closed:
                 msg = "the client was closed while this was under way"
                 raise ClientClosedError(msg) from exc
             if isinstance(exc, NO_ANSWER):
@@ -452,9 +413,9 @@ class Transport:
 
         Closing twice is harmless.
         """
-        if self._closed:
+        if self.closed:
             return
-        self._closed = True
+        self.closed = True
         current = asyncio.current_task()
         self._left = asyncio.Event()
         for task in self._inside:
@@ -472,7 +433,7 @@ class Transport:
             if self._events is not None:
                 # A client passed in stays the caller's: leave nothing of ours on it.
                 self._events.unregister(_SEND_EVENT, _stream_large_body, unique_id=self._handler_id)
-            for close in (self._close_cloudwatch, self._close_raw):
+            for close in (self._close_cloudwatch, self.close_raw):
                 if close is not None:
                     await close()
-            self._close_raw = self._close_cloudwatch = None
+            self.close_raw = self._close_cloudwatch = None
