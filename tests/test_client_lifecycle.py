@@ -35,6 +35,7 @@ def test_a_client_passed_in_stays_open_after_the_block() -> None:
         with in_process(fake):
             async with get_session().create_client("rekognition", region_name="us-east-1") as raw:
                 async with CustomLabelsClient(raw) as client:
+                    assert client.raw is raw
                     states = [client.closed]
                 states.append(client.closed)
                 assert states == [False, True]
@@ -59,7 +60,7 @@ def test_create_raises_configuration_error_for_what_botocore_refuses(
     """create() with an endpoint URL that is not one, or no region, raises ConfigurationError, botocore's error as cause."""
 
     async def main() -> None:
-        with pytest.raises(ConfigurationError) as raised:
+        with pytest.raises(ConfigurationError, match="region" if cause is NoRegionError else None) as raised:
             async with CustomLabelsClient.create(**options):
                 pass  # pragma: no cover -- never reached
         assert isinstance(raised.value.__cause__, cause)

@@ -6,13 +6,11 @@ from typing import Any
 
 import pytest
 from aiobotocore.config import AioConfig
-from aiobotocore.session import get_session
 from botocore.exceptions import ClientError
 
 from aiocustomlabels import (
     DEFAULT_CONFIG,
     AccessDeniedError,
-    ConfigurationError,
     CustomLabelsClient,
     CustomLabelsError,
     InternalServerError,
@@ -33,7 +31,8 @@ from aiocustomlabels import (
     VersionNotRunningError,
 )
 from aiocustomlabels.testing import in_process
-from tests._harness import NO_RETRIES, client_for, project_with, run, virtual_fake
+from tests._clients import using
+from tests._harness import NO_RETRIES, project_with, run, virtual_fake
 
 S = ProjectVersionStatus
 
@@ -57,12 +56,7 @@ def test_start_sends_units_as_given(kwargs: dict[str, Any], sent: dict[str, int]
     """MinInferenceUnits is always sent; MaxInferenceUnits only when given."""
     fake = virtual_fake()
     _, (arn,) = project_with(fake, 1)
-
-    async def main() -> ProjectVersionStatus:
-        async with client_for(fake) as client:
-            return await client.start_project_version(arn, **kwargs)
-
-    assert run(main) is S.STARTING
+    assert using(fake, lambda client: client.start_project_version(arn, **kwargs)) is S.STARTING
     (request,) = fake.requests_for("StartProjectVersion")
     assert request.params == {"ProjectVersionArn": arn, **sent}
     described = fake.describe(arn)
@@ -93,13 +87,8 @@ def test_bad_units_are_refused_before_any_request(kwargs: dict[str, Any]) -> Non
     """Units outside 1..2,147,483,647 (the model's 32-bit Integer), max < min, or not ints: refused, nothing sent."""
     fake = virtual_fake()
     _, (arn,) = project_with(fake, 1)
-
-    async def main() -> None:
-        async with client_for(fake) as client:
-            with pytest.raises(InvalidRequestError, match="inference_units"):
-                await client.start_project_version(arn, **kwargs)
-
-    run(main)
+    with pytest.raises(InvalidRequestError, match="inference_units"):
+        using(fake, lambda client: client.start_project_version(arn, **kwargs))
     assert fake.requests == ()
 
 
@@ -107,39 +96,23 @@ def test_stop_returns_stopping() -> None:
     """stop_project_version sends the ARN and returns STOPPING."""
     fake = virtual_fake()
     _, (arn,) = project_with(fake, 1, status=S.RUNNING)
-
-    async def main() -> ProjectVersionStatus:
-        async with client_for(fake) as client:
-            return await client.stop_project_version(arn)
-
-    assert run(main) is S.STOPPING
+    assert using(fake, lambda client: client.stop_project_version(arn)) is S.STOPPING
     assert [r.params for r in fake.requests_for("StopProjectVersion")] == [{"ProjectVersionArn": arn}]
 
 
-def test_start_of_a_running_version_is_resource_in_use() -> None:
-    """Starting a RUNNING version raises ResourceInUseError from the service's answer."""
-    fake = virtual_fake()
-    _, (arn,) = project_with(fake, 1, status=S.RUNNING)
-
-    async def main() -> None:
-        async with client_for(fake) as client:
-            with pytest.raises(ResourceInUseError):
-                await client.start_project_version(arn, min_inference_units=1)
-
-    run(main)
-
-
-def test_quota_is_limit_exceeded() -> None:
-    """A start past the inference-unit quota raises LimitExceededError."""
-    fake = virtual_fake(inference_unit_quota=2)
-    _, (arn,) = project_with(fake, 1)
-
-    async def main() -> None:
-        async with client_for(fake) as client:
-            with pytest.raises(LimitExceededError):
-                await client.start_project_version(arn, min_inference_units=3)
-
-    run(main)
+@pytest.mark.parametrize(
+    ("status", "quota", "units", "error"),
+    [(S.RUNNING, None, 1, ResourceInUseError), (S.TRAINING_COMPLETED, 2, 3, LimitExceededError)],
+    ids=["running-is-in-use", "past-the-quota"],
+)
+def test_the_services_refusal_of_a_start_is_typed(
+    status: ProjectVersionStatus, quota: int | None, units: int, error: type[Exception]
+) -> None:
+    """Starting a RUNNING version is ResourceInUseError; a start past the inference-unit quota LimitExceededError."""
+    fake = virtual_fake(**({} if quota is None else {"inference_unit_quota": quota}))
+    _, (arn,) = project_with(fake, 1, status=status)
+    with pytest.raises(error):
+        using(fake, lambda client: client.start_project_version(arn, min_inference_units=units))
 
 
 ERRORS: list[tuple[str, type[ServiceError]]] = [
@@ -164,27 +137,21 @@ def test_each_code_maps_to_its_exception(code: str, cls: type[ServiceError], ope
     project, (arn,) = project_with(fake, 1)
     fake.faults.error(code, operation, message=f"injected {code}")
 
-    async def main() -> None:
-        async with client_for(fake, config=NO_RETRIES) as client:
-            call = (
-                client.start_project_version(arn, min_inference_units=1)
-                if operation == "StartProjectVersion"
-                else anext(client.describe_project_versions(project))
-            )
-            with pytest.raises(cls) as info:
-                await call
-            error = info.value
-            assert type(error) is cls
-            assert isinstance(error, CustomLabelsError)
-            assert (error.code, error.message, error.operation) == (code, f"injected {code}", operation)
-            assert error.request_id
-            assert error.http_status == (
-                500 if code in {"InternalServerError", "ThrottlingException"} else 400
-            )
-            assert isinstance(error.__cause__, ClientError)
-            assert code in str(error)
+    def call(client: CustomLabelsClient) -> object:
+        if operation == "StartProjectVersion":
+            return client.start_project_version(arn, min_inference_units=1)
+        return anext(client.describe_project_versions(project))
 
-    run(main)
+    with pytest.raises(cls) as info:
+        using(fake, call, config=NO_RETRIES)
+    error = info.value
+    assert type(error) is cls
+    assert isinstance(error, CustomLabelsError)
+    assert (error.code, error.message, error.operation) == (code, f"injected {code}", operation)
+    assert error.request_id
+    assert error.http_status == (500 if code in {"InternalServerError", "ThrottlingException"} else 400)
+    assert isinstance(error.__cause__, ClientError)
+    assert code in str(error)
 
 
 @pytest.mark.parametrize(
@@ -208,12 +175,7 @@ def test_botocore_retries_throttling_before_raising() -> None:
     fake = virtual_fake()
     _, (arn,) = project_with(fake, 1)
     fake.faults.throttle("StartProjectVersion", times=2)
-
-    async def main() -> ProjectVersionStatus:
-        async with client_for(fake) as client:
-            return await client.start_project_version(arn, min_inference_units=1)
-
-    assert run(main) is S.STARTING
+    assert using(fake, lambda client: client.start_project_version(arn, min_inference_units=1)) is S.STARTING
     assert len(fake.requests_for("StartProjectVersion")) == 3
 
 
@@ -222,40 +184,18 @@ def test_dropped_connection_is_transport_error() -> None:
     fake = virtual_fake()
     _, (arn,) = project_with(fake, 1)
     fake.faults.drop("StartProjectVersion")
-
-    async def main() -> None:
-        async with client_for(fake, config=NO_RETRIES) as client:
-            with pytest.raises(TransportError) as info:
-                await client.start_project_version(arn, min_inference_units=1)
-            assert info.value.__cause__ is not None
-
-    run(main)
-
-
-def test_client_passed_in_is_not_closed() -> None:
-    """A client built around a caller's aiobotocore client leaves it open."""
-    fake = virtual_fake()
-    project, _ = project_with(fake, 2)
-
-    async def main() -> None:
-        with in_process(fake):
-            async with get_session().create_client("rekognition", region_name="us-east-1") as raw:
-                client = CustomLabelsClient(raw)
-                assert [v async for v in client.describe_project_versions(project)]
-                assert client.raw is raw
-                del client
-                # Still usable: the wrapper closed nothing.
-                await raw.describe_project_versions(ProjectArn=project)
-
-    run(main)
+    with pytest.raises(TransportError) as info:
+        using(
+            fake, lambda client: client.start_project_version(arn, min_inference_units=1), config=NO_RETRIES
+        )
+    assert info.value.__cause__ is not None
 
 
 def test_create_merges_config_over_defaults() -> None:
     """A config given to create() wins where it sets something; the defaults fill the rest."""
-    fake = virtual_fake()
 
     async def main() -> None:
-        with in_process(fake):
+        with in_process(virtual_fake()):
             async with CustomLabelsClient.create(
                 region_name="eu-west-1",
                 config=AioConfig(retries={"mode": "adaptive", "total_max_attempts": 2}),
@@ -265,20 +205,5 @@ def test_create_merges_config_over_defaults() -> None:
                 assert config.read_timeout == DEFAULT_CONFIG.read_timeout
                 assert client.raw.meta.region_name == "eu-west-1"
                 assert "eu-west-1" in repr(client)
-
-    run(main)
-
-
-def test_create_without_region_is_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With no region anywhere, create() raises ConfigurationError with botocore's error as cause."""
-    for name in ("AWS_DEFAULT_REGION", "AWS_REGION", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/config")
-
-    async def main() -> None:
-        with pytest.raises(ConfigurationError, match="region") as info:
-            async with CustomLabelsClient.create():
-                pass  # pragma: no cover - never reached
-        assert info.value.__cause__ is not None
 
     run(main)
