@@ -65,16 +65,14 @@ class Command:
     """One command of the command line.
 
     Attributes:
-        name: What the user types.
+        name: What the user types; its arguments are ``_options.ARGUMENTS[name]``.
         help: One line for ``--help``.
-        arguments: Adds the command's own arguments to its parser.
         run: Does the work; returns the exit code.
         aws: Whether it takes the AWS options (``--region`` and the others).
     """
 
     name: str
     help: str
-    arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
     aws: bool = True
 
@@ -91,42 +89,21 @@ def _fake(name: str) -> Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
 
 
 COMMANDS: tuple[Command, ...] = (
+    Command("versions", "list a project's model versions, newest first", versions),
+    Command("start", "start a model version", start_or_stop),
+    Command("stop", "stop a model version", start_or_stop),
     Command(
-        "versions", "list a project's model versions, newest first", options.versions_arguments, versions
+        "units", "a version's inference units over time, in service and desired (CloudWatch)", units_command
     ),
-    Command("start", "start a model version", options.start_arguments, start_or_stop),
-    Command("stop", "stop a model version", options.stop_arguments, start_or_stop),
-    Command(
-        "units",
-        "a version's inference units over time, in service and desired (CloudWatch)",
-        options.units_arguments,
-        units_command,
-    ),
-    Command(
-        "hosted",
-        "list every hosted (billed) model version of the region, and stop them",
-        options.hosted_arguments,
-        hosted,
-    ),
+    Command("hosted", "list every hosted (billed) model version of the region, and stop them", hosted),
     Command(
         "calibrate",
         "measure what one inference unit of a RUNNING version serves, and size its units",
-        options.calibrate_arguments,
         calibrate_command,
     ),
+    Command("emulator", "serve the fake Custom Labels service on loopback HTTP", _fake("serve"), aws=False),
     Command(
-        "emulator",
-        "serve the fake Custom Labels service on loopback HTTP",
-        options.emulator_arguments,
-        _fake("serve"),
-        aws=False,
-    ),
-    Command(
-        "demo",
-        "run the main job against an embedded emulator; no AWS account",
-        options.demo_arguments,
-        _fake("demo"),
-        aws=False,
+        "demo", "run the main job against an embedded emulator; no AWS account", _fake("demo"), aws=False
     ),
 )
 """The commands, in the order ``--help`` lists them."""
@@ -136,7 +113,8 @@ def build_parser(
     commands: Sequence[Command] = COMMANDS,
 ) -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """The argument parser of the command line, and each command's own (for its usage)."""
-    common = options.aws_options()
+    common = argparse.ArgumentParser(add_help=False)
+    options.add_options(common, options.AWS)
     parser = argparse.ArgumentParser(
         prog="aiocustomlabels",
         description="Rekognition Custom Labels model versions, from the shell.",
@@ -153,7 +131,7 @@ def build_parser(
             help=command.help,
             description=command.help[0].upper() + command.help[1:] + ".",
         )
-        command.arguments(sub)
+        options.add_options(sub, options.ARGUMENTS[command.name])
         parsers[command.name] = sub
     return parser, parsers
 

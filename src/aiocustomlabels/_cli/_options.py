@@ -114,259 +114,220 @@ def _version(text: str) -> str:
     return _VERSION_ARN(text) if text.startswith("arn:") else _NAME_OR_ARN(text)
 
 
-# -- each command's options -----------------------------------------------------------------
+# -- each command's options: one table ----------------------------------------------------------
+
+#: An option's flags and settings; a string instead opens the argument group of that title ("": none).
+Entry = tuple[list[str], dict[str, Any]] | str
 
 
-def aws_options() -> argparse.ArgumentParser:
-    """The AWS options, accepted before or after the command, as the AWS CLI accepts them."""
-    common = argparse.ArgumentParser(add_help=False)
-    group = common.add_argument_group("AWS options")
-    group.add_argument("--region", default=argparse.SUPPRESS, help="AWS region (default: your configuration)")
-    group.add_argument("--profile", default=argparse.SUPPRESS, help="profile of your AWS configuration")
-    group.add_argument(
-        "--endpoint-url", default=argparse.SUPPRESS, help="another endpoint, such as the emulator's"
+def _opt(spec: str, text: str, kind: Callable[[str], Any] | None = None, **settings: Any) -> Entry:
+    """An option from its usage (``--timeout SECONDS``: flags, then its metavar in capitals), help and type."""
+    *flags, last = spec.split()
+    if last.isupper():
+        settings["metavar"] = last
+    else:
+        flags.append(last)
+    return flags, {"help": text, **({} if kind is None else {"type": kind}), **settings}
+
+
+def add_options(parser: argparse.ArgumentParser, entries: tuple[Entry, ...]) -> None:
+    """Add ``entries`` to ``parser``, each in the group the last title opened."""
+    target: Any = parser
+    for entry in entries:
+        if isinstance(entry, str):
+            target = parser.add_argument_group(entry) if entry else parser
+        else:
+            target.add_argument(*entry[0], **entry[1])
+
+
+def _output(*choices: str, text: str = ", or one JSON object per line") -> Entry:
+    return _opt(
+        "--output",
+        f"table (default), one JSON array{text}",
+        choices=["table", "json", "jsonl", *choices],
+        default="table",
     )
-    group.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help="log botocore's requests"
-    )
-    return common
 
 
-def _output(parser: argparse.ArgumentParser, *, chart: bool = False) -> None:
-    choices = ["table", "json", "jsonl", "chart"] if chart else ["table", "json", "jsonl"]
-    shown = ", one JSON object per line, or a chart" if chart else ", or one JSON object per line"
-    parser.add_argument(
-        "--output", choices=choices, default="table", help=f"table (default), one JSON array{shown}"
-    )
-
-
-def _delays(group: Any, *, wait: str | None = None) -> None:
+def _delays(wait: str) -> tuple[Entry, ...]:
     """--timeout (its help ``wait``) and the delays; none defaults in argparse: the library's (Backoff)."""
-    if wait is not None:
-        group.add_argument("--timeout", type=_DELAY, metavar="SECONDS", help=wait)
-    for bound, default in (("min", DEFAULT_MIN_DELAY), ("max", DEFAULT_MAX_DELAY)):
-        first = "first" if bound == "min" else "longest"
-        group.add_argument(
-            f"--{bound}-delay",
-            type=_DELAY,
-            metavar="SECONDS",
-            help=f"{first} delay between polls (default {default:g})",
-        )
+    return (
+        _opt("--timeout SECONDS", wait, _DELAY),
+        _opt("--min-delay SECONDS", f"first delay between polls (default {DEFAULT_MIN_DELAY:g})", _DELAY),
+        _opt("--max-delay SECONDS", f"longest delay between polls (default {DEFAULT_MAX_DELAY:g})", _DELAY),
+    )
 
 
-def _price(group: Any, at: str) -> None:
+def _price(at: str) -> Entry:
     text = f"your region's price of an inference-unit hour: adds the hourly cost at {at}"
-    group.add_argument("--price-per-unit-hour", type=_PRICE, metavar="PRICE", help=text)
+    return _opt("--price-per-unit-hour PRICE", text, _PRICE)
 
 
-def _version_and_project(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "version", metavar="VERSION", type=_version, help="the model version: its ARN, or its name"
-    )
-    parser.add_argument(
-        "--project-arn",
-        type=_PROJECT,
-        metavar="ARN",
-        help="the version's project: needed with a version name; with a version's ARN, "
+#: The AWS options, accepted before or after the command, as the AWS CLI accepts them.
+AWS: tuple[Entry, ...] = (
+    "AWS options",
+    _opt("--region REGION", "AWS region (default: your configuration)", default=argparse.SUPPRESS),
+    _opt("--profile PROFILE", "profile of your AWS configuration", default=argparse.SUPPRESS),
+    _opt(
+        "--endpoint-url ENDPOINT_URL", "another endpoint, such as the emulator's", default=argparse.SUPPRESS
+    ),
+    _opt("--debug", "log botocore's requests", action="store_true", default=argparse.SUPPRESS),
+)
+_VERSION_AND_PROJECT = (
+    _opt("version VERSION", "the model version: its ARN, or its name", _version),
+    _opt(
+        "--project-arn ARN",
+        "the version's project: needed with a version name; with a version's ARN, "
         "looked up when needed and not given",
-    )
+        _PROJECT,
+    ),
+)
+_WAIT = (
+    "waiting",
+    _opt("--wait", "wait until it is done, showing progress on stderr", action="store_true"),
+    *_delays("give up waiting after this long (exit 3)"),
+)
+_SECONDS_PER_REQUEST = _opt(
+    "--seconds-per-request SECONDS",
+    "fake time stands still, and moves SECONDS at each request: every run answers the same, "
+    "whatever the machine's speed (default: fake time is real time)",
+    _SECONDS,
+)
+_TPS = _number("requests a second")
 
-
-def _wait(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("waiting")
-    group.add_argument(
-        "--wait", action="store_true", help="wait until it is done, showing progress on stderr"
-    )
-    _delays(group, wait="give up waiting after this long (exit 3)")
-
-
-def versions_arguments(parser: argparse.ArgumentParser) -> None:
-    """``versions``'s arguments: the project, names, page size, units and output."""
-    parser.add_argument("project_arn", metavar="PROJECT_ARN", type=_PROJECT, help="the project")
-    parser.add_argument(
-        "--version-name",
-        action="append",
-        dest="version_names",
-        type=_NAME,
-        metavar="NAME",
-        help="only this version (repeatable)",
-    )
-    parser.add_argument(
-        "--page-size",
-        type=_whole("versions per request", 1, _rules.MAX_PAGE_SIZE, _rules.is_page_size),
-        default=_rules.MAX_PAGE_SIZE,
-        metavar="N",
-        help="versions per request, 1 to 100",
-    )
-    parser.add_argument(
-        "--units",
-        action="store_true",
-        help="add the inference units in service to RUNNING versions (from CloudWatch)",
-    )
-    _output(parser)
-
-
-def start_arguments(parser: argparse.ArgumentParser) -> None:
-    """``start``'s arguments: the version, its units, --reconfigure and the wait's."""
-    _version_and_project(parser)
-    for bound, meaning in (
-        ("min", "MinInferenceUnits: the units it starts with"),
-        ("max", "MaxInferenceUnits: auto-scale up to this many (default: no auto-scaling)"),
-    ):
-        parser.add_argument(
-            f"--{bound}-inference-units",
-            f"--{bound}-units",
-            dest=f"{bound}_units",
-            type=_UNITS,
-            required=bound == "min",
-            metavar="N",
-            help=meaning,
-        )
-    parser.add_argument(
-        "--reconfigure",
-        action="store_true",
-        help="if the version is hosted with other units, stop it and start it again with these; "
-        "implies --wait (the restart's downtime is 10 to 20 minutes on AWS)",
-    )
-    _wait(parser)
-
-
-def stop_arguments(parser: argparse.ArgumentParser) -> None:
-    """``stop``'s arguments: the version and the wait's."""
-    _version_and_project(parser)
-    _wait(parser)
-
-
-def hosted_arguments(parser: argparse.ArgumentParser) -> None:
-    """``hosted``'s arguments: output, price, concurrency and --stop-all's."""
-    _output(parser)
-    _price(parser, "min and at max units (no price is built in: prices differ by region and change)")
-    parser.add_argument(
-        "--concurrency",
-        type=_whole("projects listed at once", 1, _rules.MAX_CONCURRENCY),
-        default=4,
-        metavar="N",
-        help="projects listed at once (default 4)",
-    )
-    group = parser.add_argument_group("stopping")
-    group.add_argument(
-        "--stop-all", action="store_true", help="stop every version listed, and wait until none is hosted"
-    )
-    group.add_argument("--yes", action="store_true", help="with --stop-all: stop without asking first")
-    _delays(group, wait="with --stop-all: give up waiting after this long")
-
-
-def units_arguments(parser: argparse.ArgumentParser) -> None:
-    """``units``'s arguments: the version, the time, the period and the output."""
-    _version_and_project(parser)
-    parser.add_argument(
-        "--since",
-        type=_DURATION,
-        default=3 * 3600.0,
-        metavar="TIME",
-        help="how far back from the end: 90s, 30m, 3h (default) or 2d",
-    )
-    parser.add_argument(
-        "--start", type=_INSTANT, metavar="TIME", help="the start instead, ISO 8601 (2026-11-27T09:00Z)"
-    )
-    parser.add_argument("--end", type=_INSTANT, metavar="TIME", help="the end, ISO 8601 (default: now)")
-    parser.add_argument(
-        "--period",
-        type=_PERIOD,
-        default=60,
-        metavar="SECONDS",
-        help="seconds each sample averages: 60 (default) or a multiple of 60",
-    )
-    _output(parser, chart=True)
-    parser.add_argument(
-        "--width", type=_whole("columns", 10, 1000), default=60, metavar="COLUMNS", help="the chart's width"
-    )
-
-
-def calibrate_arguments(parser: argparse.ArgumentParser) -> None:
-    """``calibrate``'s arguments: the version, the images, the duration, the traffic and the output."""
-    parser.add_argument("version", metavar="VERSION_ARN", type=_VERSION_ARN, help="the RUNNING model version")
-    parser.add_argument(
-        "--image",
-        action="append",
-        dest="images",
-        required=True,
-        metavar="FILE",
-        help="an image to send (JPEG or PNG, up to 5 MiB), like your traffic's; repeatable, sent in turn",
-    )
-    parser.add_argument(
-        "--duration",
-        type=_DELAY,
-        default=60.0,
-        metavar="SECONDS",
-        help="how long the load lasts (default 60); it stops at once then",
-    )
-    group = parser.add_argument_group("sizing")
-    tps = _number("requests a second")
-    group.add_argument(
-        "--base-tps", type=tps, metavar="N", help="the traffic you always have: MinInferenceUnits"
-    )
-    group.add_argument("--peak-tps", type=tps, metavar="N", help="your busiest traffic: MaxInferenceUnits")
-    _price(group, "base and at peak")
-    parser.add_argument(
-        "--output", choices=["table", "json"], default="table", help="table (default) or one JSON object"
-    )
-
-
-def _seconds_per_request(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--seconds-per-request",
-        type=_SECONDS,
-        metavar="SECONDS",
-        help="fake time stands still, and moves SECONDS at each request: every run answers the same, "
-        "whatever the machine's speed (default: fake time is real time)",
-    )
-
-
-def emulator_arguments(parser: argparse.ArgumentParser) -> None:
-    """The emulator's options: where it listens, what it serves, how long its lifecycle takes."""
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
-    parser.add_argument(
-        "--port",
-        type=_whole("a TCP port (0 picks a free one)", 0, 65535),
-        default=4566,
-        help="port to bind (default 4566); 0 picks a free one",
-    )
-    parser.add_argument(
-        "--seed",
-        choices=["demo", "day", "none"],
-        default="demo",
-        help="what to start with: the demo project (default), a day of auto-scaling already played "
-        "(its clock stands still), or nothing",
-    )
-    for step, default in (("start", 10.0), ("stop", 3.0)):
-        parser.add_argument(
-            f"--{step}-seconds",
-            type=_SECONDS,
-            default=default,
-            metavar="SECONDS",
-            help=f"how long a {step} takes",
-        )
-    parser.add_argument(
-        "--tps-per-unit",
-        type=_number("requests a second per inference unit", above_zero=True),
-        default=5.0,
-        metavar="N",
-        help="DetectCustomLabels requests a second each inference unit serves (default 5, assumed)",
-    )
-    _seconds_per_request(parser)
-
-
-def demo_arguments(parser: argparse.ArgumentParser) -> None:
-    """The demo's options: how long its emulated start takes, and on which clock."""
-    parser.add_argument(
-        "--start-seconds",
-        type=_SECONDS,
-        default=3.0,
-        metavar="SECONDS",
-        help="how long the emulated start takes",
-    )
-    _seconds_per_request(parser)
+#: Each command's arguments, in the order its usage shows them.
+ARGUMENTS: dict[str, tuple[Entry, ...]] = {
+    "versions": (
+        _opt("project_arn PROJECT_ARN", "the project", _PROJECT),
+        _opt(
+            "--version-name NAME",
+            "only this version (repeatable)",
+            _NAME,
+            action="append",
+            dest="version_names",
+        ),
+        _opt(
+            "--page-size N",
+            "versions per request, 1 to 100",
+            _whole("versions per request", 1, _rules.MAX_PAGE_SIZE, _rules.is_page_size),
+            default=_rules.MAX_PAGE_SIZE,
+        ),
+        _opt(
+            "--units",
+            "add the inference units in service to RUNNING versions (from CloudWatch)",
+            action="store_true",
+        ),
+        _output(),
+    ),
+    "start": (
+        *_VERSION_AND_PROJECT,
+        _opt(
+            "--min-inference-units --min-units N",
+            "MinInferenceUnits: the units it starts with",
+            _UNITS,
+            dest="min_units",
+            required=True,
+        ),
+        _opt(
+            "--max-inference-units --max-units N",
+            "MaxInferenceUnits: auto-scale up to this many (default: no auto-scaling)",
+            _UNITS,
+            dest="max_units",
+        ),
+        _opt(
+            "--reconfigure",
+            "if the version is hosted with other units, stop it and start it again with these; "
+            "implies --wait (the restart's downtime is 10 to 20 minutes on AWS)",
+            action="store_true",
+        ),
+        *_WAIT,
+    ),
+    "stop": (*_VERSION_AND_PROJECT, *_WAIT),
+    "units": (
+        *_VERSION_AND_PROJECT,
+        _opt(
+            "--since TIME",
+            "how far back from the end: 90s, 30m, 3h (default) or 2d",
+            _DURATION,
+            default=3 * 3600.0,
+        ),
+        _opt("--start TIME", "the start instead, ISO 8601 (2026-11-27T09:00Z)", _INSTANT),
+        _opt("--end TIME", "the end, ISO 8601 (default: now)", _INSTANT),
+        _opt(
+            "--period SECONDS",
+            "seconds each sample averages: 60 (default) or a multiple of 60",
+            _PERIOD,
+            default=60,
+        ),
+        _output("chart", text=", one JSON object per line, or a chart"),
+        _opt("--width COLUMNS", "the chart's width", _whole("columns", 10, 1000), default=60),
+    ),
+    "hosted": (
+        _output(),
+        _price("min and at max units (no price is built in: prices differ by region and change)"),
+        _opt(
+            "--concurrency N",
+            "projects listed at once (default 4)",
+            _whole("projects listed at once", 1, _rules.MAX_CONCURRENCY),
+            default=4,
+        ),
+        "stopping",
+        _opt("--stop-all", "stop every version listed, and wait until none is hosted", action="store_true"),
+        _opt("--yes", "with --stop-all: stop without asking first", action="store_true"),
+        *_delays("with --stop-all: give up waiting after this long"),
+    ),
+    "calibrate": (
+        _opt("version VERSION_ARN", "the RUNNING model version", _VERSION_ARN),
+        _opt(
+            "--image FILE",
+            "an image to send (JPEG or PNG, up to 5 MiB), like your traffic's; repeatable, sent in turn",
+            action="append",
+            dest="images",
+            required=True,
+        ),
+        _opt(
+            "--duration SECONDS",
+            "how long the load lasts (default 60); it stops at once then",
+            _DELAY,
+            default=60.0,
+        ),
+        "sizing",
+        _opt("--base-tps N", "the traffic you always have: MinInferenceUnits", _TPS),
+        _opt("--peak-tps N", "your busiest traffic: MaxInferenceUnits", _TPS),
+        _price("base and at peak"),
+        "",
+        _opt("--output", "table (default) or one JSON object", choices=["table", "json"], default="table"),
+    ),
+    "emulator": (
+        _opt("--host", "address to bind (default: loopback only)", default="127.0.0.1"),
+        _opt(
+            "--port",
+            "port to bind (default 4566); 0 picks a free one",
+            _whole("a TCP port (0 picks a free one)", 0, 65535),
+            default=4566,
+        ),
+        _opt(
+            "--seed",
+            "what to start with: the demo project (default), a day of auto-scaling already played "
+            "(its clock stands still), or nothing",
+            choices=["demo", "day", "none"],
+            default="demo",
+        ),
+        _opt("--start-seconds SECONDS", "how long a start takes", _SECONDS, default=10.0),
+        _opt("--stop-seconds SECONDS", "how long a stop takes", _SECONDS, default=3.0),
+        _opt(
+            "--tps-per-unit N",
+            "DetectCustomLabels requests a second each inference unit serves (default 5, assumed)",
+            _number("requests a second per inference unit", above_zero=True),
+            default=5.0,
+        ),
+        _SECONDS_PER_REQUEST,
+    ),
+    "demo": (
+        _opt("--start-seconds SECONDS", "how long the emulated start takes", _SECONDS, default=3.0),
+        _SECONDS_PER_REQUEST,
+    ),
+}
 
 
 # -- what the options name: the client, the version, the units, the delays ----------------------
