@@ -79,12 +79,13 @@ class Detection:
         min_confidence: float | None,
     ) -> tuple[CustomLabel, ...]:
         """Send DetectCustomLabels; the options only when given, as the service's defaults are its own."""
-        params: dict[str, Any] = {"ProjectVersionArn": version, "Image": self._image(image)}
-        if max_results is not None:
-            params["MaxResults"] = max_results
-        if min_confidence is not None:
-            params["MinConfidence"] = min_confidence
-        data = await self._transport.call("DetectCustomLabels", **params)
+        data = await self._transport.call(
+            "DetectCustomLabels",
+            ProjectVersionArn=version,
+            Image=self._image(image),
+            MaxResults=max_results,
+            MinConfidence=min_confidence,
+        )
         return self._transport.structure(data, DetectCustomLabelsResponse).custom_labels
 
     @staticmethod
@@ -93,7 +94,5 @@ class Detection:
         if isinstance(image, bytes):
             return {"Bytes": image}
         # Spelled out, not unstructured: a caller's converter may unstructure otherwise.
-        s3: dict[str, str | None] = {"Bucket": image.bucket, "Name": image.name}
-        if image.version is not None:
-            s3["Version"] = image.version
-        return {"S3Object": s3}
+        s3 = {"Bucket": image.bucket, "Name": image.name, "Version": image.version}
+        return {"S3Object": {member: value for member, value in s3.items() if value is not None}}

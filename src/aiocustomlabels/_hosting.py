@@ -73,23 +73,17 @@ def check_units(
     raise UnitsMismatchError(msg, description, asked=asked, running=running)
 
 
-class _OnChange:
-    """A status callback called only when the status differs from the last one it was called with."""
+def _on_change(callback: StatusCallback) -> StatusCallback:
+    """``callback``, called only when the status differs from the last one it was called with."""
+    seen: list[ProjectVersionStatus | None] = []
 
-    def __init__(self, callback: StatusCallback) -> None:
-        self._callback = callback
-        self._last: ProjectVersionStatus | None = None
-        self._called = False
-
-    def __call__(self, description: ProjectVersionDescription) -> object:
-        if self._called and description.status == self._last:
+    def on_status(description: ProjectVersionDescription) -> object:
+        if seen and seen[-1] == description.status:
             return None
-        self._called, self._last = True, description.status
-        return self._callback(description)
+        seen[:] = [description.status]
+        return callback(description)
 
-
-def _deadline(options: WaitOptions) -> float | None:
-    return None if options.timeout is None else asyncio.get_running_loop().time() + options.timeout
+    return on_status
 
 
 def _remaining(options: WaitOptions, deadline: float | None) -> WaitOptions:
@@ -111,40 +105,39 @@ class Hosting:
 
     def __init__(self, transport: Transport, listing: Listing) -> None:
         self._transport = transport
-        self._listing = listing
-        self._pollers = Pollers(listing.named)
+        self.listing = listing
+        #: The shared pollers of the waits under way.
+        self.pollers = Pollers(listing.named)
 
     async def locate(self, target: ProjectArn | ProjectVersionArn) -> ProjectArn:
         """The project of ``target``: itself if a project's ARN, looked up (once per client) if a version's."""
         if isinstance(target, ProjectVersionArn):
-            return await self._listing.project_of(target)
+            return await self.listing.project_of(target)
         return target
 
-    async def describe(self, project: ProjectArn, name: str) -> ProjectVersionDescription:
-        """One version's description."""
-        return await self._listing.version(project, name)
-
-    @property
-    def pollers(self) -> Pollers:
-        """The shared pollers of the waits under way."""
-        return self._pollers
+    async def _send(
+        self,
+        operation: str,
+        response: type[StartProjectVersionResponse | StopProjectVersionResponse],
+        **params: Any,
+    ) -> ProjectVersionStatus:
+        status = self._transport.structure(await self._transport.call(operation, **params), response).status
+        assert status is not None  # noqa: S101 -- Transport refuses an answer without Status
+        return status
 
     async def start(self, version: ProjectVersionArn, units: InferenceUnits) -> ProjectVersionStatus:
         """Send StartProjectVersion; ``MaxInferenceUnits`` only when there is a maximum."""
-        params: dict[str, Any] = {"ProjectVersionArn": version, "MinInferenceUnits": units.min}
-        if units.max is not None:
-            params["MaxInferenceUnits"] = units.max
-        data = await self._transport.call("StartProjectVersion", **params)
-        status = self._transport.structure(data, StartProjectVersionResponse).status
-        assert status is not None  # noqa: S101 -- Transport refuses an answer without Status
-        return status
+        return await self._send(
+            "StartProjectVersion",
+            StartProjectVersionResponse,
+            ProjectVersionArn=version,
+            MinInferenceUnits=units.min,
+            MaxInferenceUnits=units.max,
+        )
 
     async def stop(self, version: ProjectVersionArn) -> ProjectVersionStatus:
         """Send StopProjectVersion."""
-        data = await self._transport.call("StopProjectVersion", ProjectVersionArn=version)
-        status = self._transport.structure(data, StopProjectVersionResponse).status
-        assert status is not None  # noqa: S101 -- Transport refuses an answer without Status
-        return status
+        return await self._send("StopProjectVersion", StopProjectVersionResponse, ProjectVersionArn=version)
 
     async def start_and_wait(
         self,
@@ -164,10 +157,10 @@ class Hosting:
         ``record`` notes whether the start was sent, even if the wait then fails.
         """
         record = record if record is not None else Started()
-        deadline = _deadline(options)
+        deadline = None if options.timeout is None else asyncio.get_running_loop().time() + options.timeout
         if reconfigure and options.on_status is not None:
             # Several waits in a row: the caller hears of each status once, not once a wait.
-            options = attrs.evolve(options, on_status=_OnChange(options.on_status))
+            options = attrs.evolve(options, on_status=_on_change(options.on_status))
 
         async def start(description: ProjectVersionDescription) -> ProjectVersionStatus:
             assert description.project_version_arn is not None  # noqa: S101 -- the poller keys by it
@@ -215,7 +208,7 @@ class Hosting:
         check: Callable[[ProjectVersionDescription], None] | None = None,
     ) -> ProjectVersionDescription:
         async def wait() -> ProjectVersionDescription:
-            poller = self._pollers.of(project)
+            poller = self.pollers.of(project)
             try:
                 return await wait_for(
                     plan,
@@ -228,7 +221,7 @@ class Hosting:
                     check=check,
                 )
             finally:
-                self._pollers.release(project, poller)
+                self.pollers.release(project, poller)
 
         # The whole wait ends at once, callbacks included, when the client closes.
         return await self._transport.guard(wait())
@@ -344,6 +337,6 @@ class RunningVersion:
                 return  # already stopping
             except InvalidParameterError:
                 # Not hosted any more (stopped by someone else)? Then there is nothing to stop.
-                if (await self._hosting.describe(self._project, self._name)).status in HOSTED_STATUSES:
+                if (await self._hosting.listing.version(self._project, self._name)).status in HOSTED_STATUSES:
                     raise
             logger.info("%s/%s: stop requested on leaving", self._target.project_name, self._name)

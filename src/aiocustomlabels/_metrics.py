@@ -117,15 +117,14 @@ class Metrics:
         found: dict[datetime, dict[str, float]] = {}
         token: str | None = None
         while True:
-            params: dict[str, Any] = {
-                "MetricDataQueries": queries,
-                "StartTime": start,
-                "EndTime": end,
-                "ScanBy": "TimestampAscending",
-            }
-            if token is not None:
-                params["NextToken"] = token
-            data = await self._transport.call("GetMetricData", **params)
+            data = await self._transport.call(
+                "GetMetricData",
+                MetricDataQueries=queries,
+                StartTime=start,
+                EndTime=end,
+                ScanBy="TimestampAscending",
+                NextToken=token,
+            )
             _merge(data, found)
             next_token = data.get("NextToken")
             if next_token is None:

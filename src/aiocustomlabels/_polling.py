@@ -200,10 +200,6 @@ class SharedPoller:
         """The smallest min_delay and the smallest max_delay of the members, as one Backoff."""
         if not self._members:
             return
-        first = self._members[0].backoff
-        if all(m.backoff is first for m in self._members):
-            self._backoff = first
-            return
         low = min(m.backoff.min_delay for m in self._members)
         high = min(m.backoff.max_delay for m in self._members)
         if (self._backoff.min_delay, self._backoff.max_delay) != (low, high):
@@ -320,25 +316,18 @@ class SharedPoller:
         self.calls_per_round.append(len(calls))
         results = await asyncio.gather(*(self._fetch(batch) for batch in calls), return_exceptions=True)
         found: dict[str, ProjectVersionDescription | BaseException] = {}
-        throttled = False
         for batch, result in zip(calls, results, strict=True):
             if isinstance(result, asyncio.CancelledError):
                 raise result
-            if isinstance(result, BaseException):
-                throttled = throttled or isinstance(result, ThrottlingError)
-                found.update(dict.fromkeys(batch, result))
-            else:
-                found.update(result)
-        self._throttled = throttled
+            found.update(dict.fromkeys(batch, result) if isinstance(result, BaseException) else result)
+        self._throttled = any(isinstance(result, ThrottlingError) for result in results)
         for member in members:
             future = member.future
             if future is None or future.done():
                 continue
-            outcome = found.get(member.version)
+            outcome = found[member.version] if member.version in found else MissingError()
             if isinstance(outcome, BaseException):
                 future.set_exception(outcome)
-            elif outcome is None:
-                future.set_exception(MissingError())
             else:
                 future.set_result(outcome)
 

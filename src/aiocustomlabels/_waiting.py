@@ -238,11 +238,6 @@ class _Acted:
     repeated: bool = False
     progressed: bool = False
 
-    @classmethod
-    def now(cls, now: float) -> _Acted:
-        """The first acceptance, at ``now``."""
-        return cls(first=now, last=now)
-
     def again(self, now: float) -> _Acted:
         """The action accepted a second time, at ``now``: a second grace begins."""
         return attrs.evolve(self, last=now, repeated=True, progressed=False)
@@ -398,7 +393,8 @@ async def wait_for(  # noqa: PLR0912, PLR0915 -- the loop reads best as one piec
                     msg = f"{name}: cannot {plan.verb}, status {status}{detail}"
                     raise plan.failure(msg, description)
                 if action is Action.ACT and await send(description, repeat=acted is not None):
-                    acted = _Acted.now(loop.time()) if acted is None else acted.again(loop.time())
+                    now = loop.time()
+                    acted = _Acted(first=now, last=now) if acted is None else acted.again(now)
                     poller.acted()
             if deadline is not None and deadline - loop.time() <= 0:
                 raise timed_out()
